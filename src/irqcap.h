@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * irqcap: capture hardware interrupts as timestamped events for user space.
+ * The device state shared by the driver's files.
+ */
+#ifndef _IRQCAP_H
+#define _IRQCAP_H
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/interrupt.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "irqcap_compat.h"
+#include "irqcap_ring.h"
+#include "uapi/irqcap.h"
+
+#if BITS_PER_LONG != 64
+#error "irqcap publishes 64-bit ring positions with smp_store_release(): 64-bit kernels only"
+#endif
+
+#define IRQCAP_DEBOUNCE_MAX_US		1000000U
+#define IRQCAP_HIST_BUCKETS		32
+
+/**
+ * enum irqcap_bh_mode - how events staged by the hard IRQ handler are
+ * committed to readers
+ * @IRQCAP_BH_HARDIRQ: in the hard IRQ handler itself (the baseline)
+ * @IRQCAP_BH_THREADED: in the IRQ thread
+ * @IRQCAP_BH_TASKLET: in softirq context: a tasklet, or a BH workqueue on
+ *	kernels that have them (6.9+)
+ * @IRQCAP_BH_WORKQUEUE: in process context on system_highpri_wq
+ */
+enum irqcap_bh_mode {
+	IRQCAP_BH_HARDIRQ,
+	IRQCAP_BH_THREADED,
+	IRQCAP_BH_TASKLET,
+	IRQCAP_BH_WORKQUEUE,
+	IRQCAP_BH_NR,
+};
+
+extern const char * const irqcap_bh_names[IRQCAP_BH_NR];
+
+/**
+ * struct irqcap_hist - log2 latency histogram, updated locklessly
+ * @bucket: bucket i counts latencies in [2^(i-1), 2^i) ns; bucket 0 is 0 ns
+ * @max_ns: largest latency seen
+ */
+struct irqcap_hist {
+	atomic_long_t bucket[IRQCAP_HIST_BUCKETS];
+	atomic64_t max_ns;
+};
+
+/**
+ * struct irqcap_dev - one capture device
+ *
+ * Lifetime: allocated in probe and reference counted; every open file holds
+ * a reference, so the structure outlives unbind.  Everything the hardware or
+ * the ring storage needs is torn down at unbind (devm actions); files left
+ * open then see @dead and get -ENODEV.
+ *
+ * Locks:
+ * @prod_lock (raw: taken in the hard IRQ handler, so it must not sleep on
+ * PREEMPT_RT) serialises the producer side: staging records, committing
+ * them, and the counters marked "prod_lock" below.  Readers take no lock
+ * against the producer: they read @head with acquire semantics and check
+ * @reserve again after copying a slot.
+ * @lifetime is held for reading by readers while they touch @slots, and
+ * for writing when the storage is freed.
+ * @cfg_lock serialises configuration changes from sysfs.
+ */
+struct irqcap_dev {
+	struct kref ref;
+	struct device *dev;
+	int id;
+	char name[16];
+	struct miscdevice misc;
+	int irq;
+	unsigned long irq_flags;
+
+	/* configuration; written under @cfg_lock, read with READ_ONCE() */
+	struct mutex cfg_lock;
+	enum irqcap_bh_mode bh_mode;
+	u32 ring_slots;
+	u32 debounce_us;
+	u32 idle_timeout_ms;
+
+	/* producer side */
+	raw_spinlock_t prod_lock;
+	struct irqcap_event *slots;
+	struct irqcap_alloc_plan plan;
+	u64 reserve;			/* prod_lock; WRITE_ONCE for readers */
+	u64 head;			/* prod_lock; smp_store_release */
+	u64 seqno;			/* prod_lock */
+	u64 last_accept_ns;		/* prod_lock */
+	u64 last_irq_ns;		/* prod_lock */
+	unsigned long last_irq_jiffies;	/* prod_lock */
+	bool idle_open;			/* prod_lock: no timeout record yet */
+	u64 staged_irqs;		/* prod_lock */
+	u64 irqs_seen;			/* prod_lock */
+	u64 events_committed;		/* prod_lock */
+	u64 debounced;			/* prod_lock */
+	u64 timeouts;			/* prod_lock */
+	u64 overruns;			/* prod_lock: uncommitted slots reused */
+	u64 commits;			/* prod_lock: bottom-half runs */
+	u64 last_commit_ns;		/* prod_lock */
+	atomic64_t dropped;		/* records lost by readers, summed */
+
+	/* bottom halves */
+	struct irqcap_softirq_bh softirq_bh;
+	struct work_struct commit_work;
+
+	/* timers */
+	struct timer_list idle_timer;
+	struct timer_list rate_timer;
+	u64 rate_last_count;		/* rate timer only */
+	unsigned long rate_last_jiffies;/* rate timer only */
+	u64 rate;			/* events/s, last 1 s window */
+	u64 rate_avg;			/* events/s, smoothed */
+
+	/* readers */
+	wait_queue_head_t wait;
+	struct fasync_struct *fasync;
+	struct rw_semaphore lifetime;
+	bool dead;
+	atomic_t readers;
+
+	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
+	struct irqcap_hist hist_read;	/* IRQ -> read() returns */
+	struct irqcap_hist hist_wake;	/* commit -> read() returns */
+	struct dentry *debugfs;
+};
+
+/* irqcap_capture.c */
+irqreturn_t irqcap_hardirq(int irq, void *data);
+irqreturn_t irqcap_thread(int irq, void *data);
+void irqcap_commit(struct irqcap_dev *idev);
+void irqcap_stage_locked(struct irqcap_dev *idev, u32 type, u64 ts, u64 data);
+u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now);
+void irqcap_wake_readers(struct irqcap_dev *idev);
+void irqcap_bh_init(struct irqcap_dev *idev);
+void irqcap_bh_kill(struct irqcap_dev *idev);
+int irqcap_set_bh_mode(struct irqcap_dev *idev, enum irqcap_bh_mode mode);
+void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
+
+/* irqcap_timers.c */
+void irqcap_timers_init(struct irqcap_dev *idev);
+void irqcap_timers_start(struct irqcap_dev *idev);
+void irqcap_timers_stop(struct irqcap_dev *idev);
+void irqcap_idle_arm(struct irqcap_dev *idev);
+
+/* irqcap_cdev.c */
+extern const struct file_operations irqcap_fops;
+int irqcap_cdev_init(void);
+void irqcap_cdev_exit(void);
+void irqcap_get(struct irqcap_dev *idev);
+void irqcap_put(struct irqcap_dev *idev);
+
+/* irqcap_sysfs.c */
+extern const struct attribute_group *irqcap_groups[];
+void irqcap_debugfs_init(void);
+void irqcap_debugfs_exit(void);
+void irqcap_debugfs_add(struct irqcap_dev *idev);
+void irqcap_debugfs_remove(struct irqcap_dev *idev);
+
+#endif /* _IRQCAP_H */

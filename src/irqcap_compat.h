@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every kernel API difference irqcap meets, from 6.1 on, and nothing else.
+ * Macros are probed with #ifdef; where a change left nothing to probe
+ * (an enum, a removed function) the kernel version decides.
+ */
+#ifndef _IRQCAP_COMPAT_H
+#define _IRQCAP_COMPAT_H
+
+#include <linux/interrupt.h>
+#include <linux/mmzone.h>
+#include <linux/timer.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
+
+/* 6.8 renamed MAX_ORDER (exclusive until 6.4, inclusive after) */
+#if defined(MAX_PAGE_ORDER)
+#define IRQCAP_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define IRQCAP_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define IRQCAP_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/* 6.16: from_timer() became timer_container_of() */
+#ifndef timer_container_of
+#define timer_container_of(var, callback_timer, timer_fieldname) \
+	from_timer(var, callback_timer, timer_fieldname)
+#endif
+
+/* 6.2: del_timer_sync() became timer_delete_sync(), removed in 6.15 */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define timer_delete_sync(t)	del_timer_sync(t)
+#define timer_shutdown_sync(t)	del_timer_sync(t)
+#endif
+
+/*
+ * The "tasklet" bottom half.  6.9 added BH workqueues, which run in the
+ * same softirq context and replace the deprecated tasklets; use them there.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define IRQCAP_HAVE_BH_WQ	1
+struct irqcap_softirq_bh {
+	struct work_struct work;
+};
+
+static inline void irqcap_softirq_bh_init(struct irqcap_softirq_bh *bh,
+					  work_func_t fn)
+{
+	INIT_WORK(&bh->work, fn);
+}
+
+static inline void irqcap_softirq_bh_schedule(struct irqcap_softirq_bh *bh)
+{
+	queue_work(system_bh_wq, &bh->work);
+}
+
+static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
+{
+	cancel_work_sync(&bh->work);
+}
+
+#define irqcap_softirq_bh_arg		struct work_struct *
+#define irqcap_softirq_bh_from(var, arg, field) \
+	container_of(arg, typeof(*var), field.work)
+#else
+struct irqcap_softirq_bh {
+	struct tasklet_struct tasklet;
+};
+
+static inline void irqcap_softirq_bh_init(struct irqcap_softirq_bh *bh,
+					  void (*fn)(struct tasklet_struct *))
+{
+	tasklet_setup(&bh->tasklet, fn);
+}
+
+static inline void irqcap_softirq_bh_schedule(struct irqcap_softirq_bh *bh)
+{
+	tasklet_schedule(&bh->tasklet);
+}
+
+static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
+{
+	tasklet_kill(&bh->tasklet);
+}
+
+#define irqcap_softirq_bh_arg		struct tasklet_struct *
+#define irqcap_softirq_bh_from(var, arg, field) \
+	container_of(arg, typeof(*var), field.tasklet)
+#endif
+
+#endif /* _IRQCAP_COMPAT_H */

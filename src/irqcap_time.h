@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Pure jiffies and rate helpers for irqcap's idle timeout and rate windows.
+ * HZ is a parameter so KUnit can check every common value on one kernel.
+ */
+#ifndef _IRQCAP_TIME_H
+#define _IRQCAP_TIME_H
+
+#include <linux/types.h>
+
+#define IRQCAP_IDLE_TIMEOUT_MAX_MS	3600000U
+
+unsigned long irqcap_ms_to_jiffies_hz(u32 ms, unsigned int hz);
+u64 irqcap_jiffies_to_ms_hz(unsigned long j, unsigned int hz);
+bool irqcap_deadline_reached(unsigned long now, unsigned long deadline);
+unsigned long irqcap_idle_deadline(unsigned long last_event,
+				   unsigned long timeout);
+u64 irqcap_rate_per_sec(u64 events, unsigned long elapsed, unsigned int hz);
+u64 irqcap_rate_smooth(u64 avg, u64 sample);
+
+#endif /* _IRQCAP_TIME_H */
