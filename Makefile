@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build irqcap.ko out of tree:  make [KDIR=/lib/modules/<ver>/build] [W=1] [C=1]
+# The module lands in src/irqcap.ko.  `make help` lists the other targets.
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+SRC := $(CURDIR)/src
+
+.PHONY: all modules clean check checkpatch sparse test test-full demo help
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(SRC) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(SRC) clean
+	$(MAKE) -C tools clean 2>/dev/null || true
+
+# checkpatch --strict, sparse and W=1 on the driver sources
+check:
+	scripts/check-style.sh
+
+test:
+	scripts/test.sh
+
+test-full:
+	scripts/test.sh --full
+
+demo:
+	scripts/demo.sh
+
+help:
+	@echo "make [KDIR=...]   build src/irqcap.ko (W=1 C=1 pass through)"
+	@echo "make check        checkpatch --strict, sparse, W=1"
+	@echo "make test         quick tests (see README)"
+	@echo "make test-full    everything CI runs"
+	@echo "make demo         boot a QEMU board and watch events"
+
+-include scripts/packaging.mk

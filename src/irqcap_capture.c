@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqcap capture pipeline: the hard IRQ handler stages each event in the
+ * ring; a bottom half, chosen per device and switchable at run time, commits
+ * the staged records to readers and wakes them.
+ *
+ * Staging writes the record into its final slot and advances @reserve;
+ * committing publishes @head = @reserve.  A commit therefore copies nothing
+ * and is idempotent: whichever bottom half runs after a mode switch commits
+ * everything staged before it, so no event is lost or duplicated.
+ */
+#include <linux/bitops.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+
+#include "irqcap.h"
+
+const char * const irqcap_bh_names[IRQCAP_BH_NR] = {
+	[IRQCAP_BH_HARDIRQ]	= "hardirq",
+	[IRQCAP_BH_THREADED]	= "threaded",
+	[IRQCAP_BH_TASKLET]	= "tasklet",
+	[IRQCAP_BH_WORKQUEUE]	= "workqueue",
+};
+
+void irqcap_hist_add(struct irqcap_hist *hist, u64 ns)
+{
+	unsigned int idx = min_t(unsigned int, fls64(ns), IRQCAP_HIST_BUCKETS - 1);
+	s64 max = atomic64_read(&hist->max_ns);
+
+	atomic_long_inc(&hist->bucket[idx]);
+	while ((u64)max < ns) {
+		s64 old = atomic64_cmpxchg(&hist->max_ns, max, ns);
+
+		if (old == max)
+			break;
+		max = old;
+	}
+}
+
+/**
+ * irqcap_stage_locked() - write one record into the next slot
+ * @idev: device; prod_lock held
+ * @type: enum irqcap_event_type
+ * @ts: timestamp in ns
+ * @data: type-specific value
+ *
+ * Readers are lock-free: @reserve is advanced before the slot is written so
+ * a reader that copied the old contents of this slot sees the overwrite when
+ * it checks @reserve again.
+ */
+void irqcap_stage_locked(struct irqcap_dev *idev, u32 type, u64 ts, u64 data)
+{
+	u64 pos = idev->reserve;
+	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
+
+	lockdep_assert_held(&idev->prod_lock);
+	if (pos - idev->head >= idev->ring_slots)
+		idev->overruns++;
+	WRITE_ONCE(idev->reserve, pos + 1);
+	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in the reader */
+	ev->timestamp_ns = ts;
+	ev->seqno = idev->seqno;
+	ev->data = data;
+	ev->type = type;
+	ev->reserved = 0;
+}
+
+/**
+ * irqcap_commit_locked() - publish every staged record to readers
+ * @idev: device; prod_lock held
+ * @now: current time in ns, for the latency histogram
+ *
+ * Return: the number of records published.
+ */
+u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
+{
+	u64 head = idev->head, reserve = idev->reserve;
+	u64 n = reserve - head, oldest;
+
+	lockdep_assert_held(&idev->prod_lock);
+	if (!n)
+		return 0;
+	/* one sample per commit: the age of the oldest record it publishes */
+	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
+	irqcap_hist_add(&idev->hist_commit,
+			now - idev->slots[irqcap_ring_slot(oldest, idev->ring_slots)].timestamp_ns);
+	idev->events_committed += idev->staged_irqs;
+	idev->staged_irqs = 0;
+	idev->commits++;
+	idev->last_commit_ns = now;
+	smp_store_release(&idev->head, reserve); /* slots before head */
+	return n;
+}
+
+void irqcap_wake_readers(struct irqcap_dev *idev)
+{
+	if (wq_has_sleeper(&idev->wait))
+		wake_up_interruptible(&idev->wait);
+	kill_fasync(&idev->fasync, SIGIO, POLL_IN);
+}
+
+/**
+ * irqcap_commit() - the bottom half: commit staged records and wake readers
+ * @idev: device
+ *
+ * Runs in any context (thread, softirq, process, or from sysfs).
+ */
+void irqcap_commit(struct irqcap_dev *idev)
+{
+	unsigned long flags;
+	u64 n;
+
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	n = irqcap_commit_locked(idev, ktime_get_ns());
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	if (n) {
+		irqcap_idle_arm(idev);
+		irqcap_wake_readers(idev);
+	}
+}
+
+/**
+ * irqcap_hardirq() - the top half
+ * @irq: interrupt number
+ * @data: the irqcap_dev
+ *
+ * Takes the timestamp before anything else, applies debounce, stages the
+ * record and hands over to the bottom half.  Never sleeps, never allocates;
+ * the only lock is the raw producer lock.
+ */
+irqreturn_t irqcap_hardirq(int irq, void *data)
+{
+	struct irqcap_dev *idev = data;
+	u64 now = ktime_get_ns();
+	enum irqcap_bh_mode mode;
+	u64 debounce_ns;
+
+	raw_spin_lock(&idev->prod_lock);
+	idev->irqs_seen++;
+	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
+	if (debounce_ns && idev->seqno &&
+	    now - idev->last_accept_ns < debounce_ns) {
+		idev->debounced++;
+		raw_spin_unlock(&idev->prod_lock);
+		return IRQ_HANDLED;
+	}
+	idev->last_accept_ns = now;
+	idev->last_irq_ns = now;
+	idev->last_irq_jiffies = jiffies;
+	idev->idle_open = true;
+	idev->seqno++;
+	idev->staged_irqs++;
+	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
+
+	mode = READ_ONCE(idev->bh_mode);
+	if (mode == IRQCAP_BH_HARDIRQ)
+		irqcap_commit_locked(idev, now);
+	raw_spin_unlock(&idev->prod_lock);
+
+	switch (mode) {
+	case IRQCAP_BH_HARDIRQ:
+		irqcap_idle_arm(idev);
+		irqcap_wake_readers(idev);
+		break;
+	case IRQCAP_BH_THREADED:
+		return IRQ_WAKE_THREAD;
+	case IRQCAP_BH_TASKLET:
+		irqcap_softirq_bh_schedule(&idev->softirq_bh);
+		break;
+	default:
+		queue_work(system_highpri_wq, &idev->commit_work);
+		break;
+	}
+	return IRQ_HANDLED;
+}
+
+irqreturn_t irqcap_thread(int irq, void *data)
+{
+	irqcap_commit(data);
+	return IRQ_HANDLED;
+}
+
+static void irqcap_softirq_fn(irqcap_softirq_bh_arg arg)
+{
+	struct irqcap_dev *idev = irqcap_softirq_bh_from(idev, arg, softirq_bh);
+
+	irqcap_commit(idev);
+}
+
+static void irqcap_work_fn(struct work_struct *work)
+{
+	irqcap_commit(container_of(work, struct irqcap_dev, commit_work));
+}
+
+void irqcap_bh_init(struct irqcap_dev *idev)
+{
+	irqcap_softirq_bh_init(&idev->softirq_bh, irqcap_softirq_fn);
+	INIT_WORK(&idev->commit_work, irqcap_work_fn);
+}
+
+/* Called after the IRQ is freed: nothing can schedule them any more. */
+void irqcap_bh_kill(struct irqcap_dev *idev)
+{
+	irqcap_softirq_bh_kill(&idev->softirq_bh);
+	cancel_work_sync(&idev->commit_work);
+}
+
+/**
+ * irqcap_set_bh_mode() - switch the bottom half while events flow
+ * @idev: device
+ * @mode: new mode
+ *
+ * Bottom halves already scheduled under the old mode still run and commit;
+ * the commit below publishes anything staged in between, so readers never
+ * wait for a bottom half that will not come.
+ *
+ * Return: 0.
+ */
+int irqcap_set_bh_mode(struct irqcap_dev *idev, enum irqcap_bh_mode mode)
+{
+	WRITE_ONCE(idev->bh_mode, mode);
+	irqcap_commit(idev);
+	return 0;
+}

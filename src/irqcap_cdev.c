@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqcap character device: /dev/irqcapN.
+ *
+ * Every open file is a reader with its own cursor into the device's ring
+ * and sees every record; it never holds the producer back.  A reader that
+ * falls more than the ring size behind skips to the oldest record still
+ * there and gets one IRQCAP_EVENT_OVERFLOW record saying how many it lost.
+ */
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "irqcap.h"
+
+#define IRQCAP_READ_BATCH	64
+
+static_assert(sizeof(struct irqcap_event) == 32);
+static_assert(sizeof(struct irqcap_info) == 32);
+static_assert(sizeof(struct irqcap_stats) == 96);
+
+/**
+ * struct irqcap_reader - one open file
+ * @idev: the device, referenced
+ * @lock: serialises read(), ioctl() and write() on this file
+ * @pos: next ring position to read (WRITE_ONCE: poll() reads it unlocked)
+ * @lost_pending: records lost and not yet reported by an overflow record
+ * @read: records read, overflow records not counted
+ * @lost: records lost
+ * @last_seqno: seqno of the last record read
+ * @batch: bounce buffer: records are copied here lock-free, checked, and
+ *	only then copied to user space
+ */
+struct irqcap_reader {
+	struct irqcap_dev *idev;
+	struct mutex lock;
+	u64 pos;
+	u64 lost_pending;
+	u64 read;
+	u64 lost;
+	u64 last_seqno;
+	struct irqcap_event batch[IRQCAP_READ_BATCH];
+};
+
+static struct kmem_cache *irqcap_reader_cache;
+
+static void irqcap_release_dev(struct kref *ref)
+{
+	kfree(container_of(ref, struct irqcap_dev, ref));
+}
+
+void irqcap_get(struct irqcap_dev *idev)
+{
+	kref_get(&idev->ref);
+}
+
+void irqcap_put(struct irqcap_dev *idev)
+{
+	kref_put(&idev->ref, irqcap_release_dev);
+}
+
+static int irqcap_open(struct inode *inode, struct file *file)
+{
+	/* misc_open() holds misc_mtx, so the device cannot be deregistered */
+	struct irqcap_dev *idev = container_of(file->private_data,
+					       struct irqcap_dev, misc);
+	struct irqcap_reader *r;
+
+	r = kmem_cache_zalloc(irqcap_reader_cache, GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	mutex_init(&r->lock);
+	r->idev = idev;
+	irqcap_get(idev);
+	/* a new reader starts with the next event */
+	r->pos = smp_load_acquire(&idev->head);
+	atomic_inc(&idev->readers);
+	file->private_data = r;
+	return stream_open(inode, file);
+}
+
+static int irqcap_release(struct inode *inode, struct file *file)
+{
+	struct irqcap_reader *r = file->private_data;
+	struct irqcap_dev *idev = r->idev;
+
+	fasync_helper(-1, file, 0, &idev->fasync);
+	atomic_dec(&idev->readers);
+	mutex_destroy(&r->lock);
+	kmem_cache_free(irqcap_reader_cache, r);
+	irqcap_put(idev);
+	return 0;
+}
+
+/*
+ * Losses are counted in r->lost and the device's dropped counter only when
+ * the overflow record reaches user space (irqcap_account_read()), so a read
+ * that faults and is retried cannot count them twice.
+ */
+static void irqcap_note_loss(struct irqcap_reader *r, u64 lost)
+{
+	r->lost_pending += lost;
+}
+
+static bool irqcap_reader_ready(struct irqcap_reader *r)
+{
+	struct irqcap_dev *idev = r->idev;
+	u64 pos = READ_ONCE(r->pos);
+
+	return READ_ONCE(idev->dead) || r->lost_pending ||
+	       irqcap_ring_pending(smp_load_acquire(&idev->head), pos) ||
+	       READ_ONCE(idev->reserve) - pos > idev->ring_slots;
+}
+
+/*
+ * Copy up to @max records for @r into r->batch.  Lock-free against the
+ * producer: a slot is used only if @reserve shows it was not reused while
+ * it was copied.  Return the number of records, or -ENODEV.
+ */
+static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
+{
+	struct irqcap_dev *idev = r->idev;
+	u32 slots = idev->ring_slots;
+	unsigned int n = 0;
+	u64 head;
+
+	down_read(&idev->lifetime);
+	if (idev->dead) {
+		up_read(&idev->lifetime);
+		return -ENODEV;
+	}
+	head = smp_load_acquire(&idev->head);
+	irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
+						    slots, &r->pos));
+	while (n < max) {
+		struct irqcap_event *ev = &r->batch[n];
+
+		if (r->lost_pending) {
+			memset(ev, 0, sizeof(*ev));
+			ev->timestamp_ns = ktime_get_ns();
+			ev->seqno = r->last_seqno;
+			ev->data = r->lost_pending;
+			ev->type = IRQCAP_EVENT_OVERFLOW;
+			r->lost_pending = 0;
+			n++;
+			continue;
+		}
+		if (!irqcap_ring_pending(head, r->pos))
+			break;
+		*ev = idev->slots[irqcap_ring_slot(r->pos, slots)];
+		smp_rmb(); /* slot before reserve; pairs with irqcap_stage_locked() */
+		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), r->pos, slots)) {
+			irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
+								    slots, &r->pos));
+			continue;
+		}
+		WRITE_ONCE(r->pos, r->pos + 1);
+		r->last_seqno = ev->seqno;
+		n++;
+	}
+	up_read(&idev->lifetime);
+	return n;
+}
+
+static void irqcap_account_read(struct irqcap_reader *r, unsigned int n)
+{
+	struct irqcap_dev *idev = r->idev;
+	u64 now = ktime_get_ns();
+	bool sampled = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct irqcap_event *ev = &r->batch[i];
+
+		if (ev->type == IRQCAP_EVENT_OVERFLOW) {
+			r->lost += ev->data;
+			atomic64_add(ev->data, &idev->dropped);
+			continue;
+		}
+		r->read++;
+		if (ev->type == IRQCAP_EVENT_IRQ && !sampled) {
+			irqcap_hist_add(&idev->hist_read, now - ev->timestamp_ns);
+			sampled = true;
+		}
+	}
+	irqcap_hist_add(&idev->hist_wake, now - READ_ONCE(idev->last_commit_ns));
+}
+
+static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	struct irqcap_reader *r = file->private_data;
+	size_t want = count / sizeof(struct irqcap_event);
+	ssize_t done = 0;
+	int ret = 0;
+
+	if (!want)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&r->lock))
+		return -ERESTARTSYS;
+
+	while (want) {
+		u64 saved_pos = r->pos, saved_lost = r->lost_pending;
+		u64 saved_seqno = r->last_seqno;
+		size_t bytes;
+
+		ret = irqcap_reader_fill(r, min_t(size_t, want, IRQCAP_READ_BATCH));
+		if (ret < 0)
+			break;
+		if (!ret) {
+			if (done)
+				break;
+			if (file->f_flags & O_NONBLOCK) {
+				ret = -EAGAIN;
+				break;
+			}
+			ret = wait_event_interruptible(r->idev->wait,
+						       irqcap_reader_ready(r));
+			if (ret)
+				break;
+			continue;
+		}
+		bytes = ret * sizeof(struct irqcap_event);
+		if (copy_to_user(buf + done, r->batch, bytes)) {
+			/* nothing is lost: the records stay for the next read */
+			WRITE_ONCE(r->pos, saved_pos);
+			r->lost_pending = saved_lost;
+			r->last_seqno = saved_seqno;
+			ret = -EFAULT;
+			break;
+		}
+		irqcap_account_read(r, ret);
+		done += bytes;
+		want -= ret;
+	}
+	mutex_unlock(&r->lock);
+	return done ? done : ret;
+}
+
+/* Each whole __u64 written becomes a MARKER record for every reader. */
+static ssize_t irqcap_write(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct irqcap_reader *r = file->private_data;
+	struct irqcap_dev *idev = r->idev;
+	size_t i, n = count / sizeof(u64);
+	unsigned long flags;
+	int ret = 0;
+
+	if (!n || count % sizeof(u64))
+		return -EINVAL;
+	n = min_t(size_t, n, IRQCAP_READ_BATCH);
+
+	down_read(&idev->lifetime);
+	if (idev->dead) {
+		ret = -ENODEV;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		u64 value;
+
+		if (get_user(value, (const u64 __user *)buf + i)) {
+			ret = -EFAULT;
+			break;
+		}
+		raw_spin_lock_irqsave(&idev->prod_lock, flags);
+		irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, ktime_get_ns(), value);
+		irqcap_commit_locked(idev, ktime_get_ns());
+		raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	}
+	if (i)
+		irqcap_wake_readers(idev);
+out:
+	up_read(&idev->lifetime);
+	return i ? i * sizeof(u64) : ret;
+}
+
+static __poll_t irqcap_poll(struct file *file, poll_table *wait)
+{
+	struct irqcap_reader *r = file->private_data;
+	struct irqcap_dev *idev = r->idev;
+
+	poll_wait(file, &idev->wait, wait);
+	if (READ_ONCE(idev->dead))
+		return EPOLLHUP | EPOLLERR;
+	return irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int irqcap_fasync(int fd, struct file *file, int on)
+{
+	struct irqcap_reader *r = file->private_data;
+
+	return fasync_helper(fd, file, on, &r->idev->fasync);
+}
+
+static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
+{
+	struct irqcap_dev *idev = r->idev;
+	struct irqcap_stats st = { };
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	st.irqs_seen = idev->irqs_seen;
+	st.events_committed = idev->events_committed;
+	st.debounced = idev->debounced;
+	st.timeouts = idev->timeouts;
+	st.reader_pending = irqcap_ring_pending(idev->head, r->pos);
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	st.dropped = atomic64_read(&idev->dropped);
+	st.reader_read = r->read;
+	st.reader_lost = r->lost;
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct irqcap_reader *r = file->private_data;
+	struct irqcap_dev *idev = r->idev;
+	void __user *uarg = (void __user *)arg;
+	struct irqcap_info info = { };
+	long ret;
+	u64 head;
+
+	if (mutex_lock_interruptible(&r->lock))
+		return -ERESTARTSYS;
+	if (READ_ONCE(idev->dead)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	switch (cmd) {
+	case IRQCAP_IOC_INFO:
+		info.abi_version = IRQCAP_ABI_VERSION;
+		info.event_size = sizeof(struct irqcap_event);
+		info.ring_size = idev->ring_slots;
+		info.irq = idev->irq;
+		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+		break;
+	case IRQCAP_IOC_FLUSH:
+		head = smp_load_acquire(&idev->head);
+		ret = min_t(u64, irqcap_ring_pending(head, r->pos), idev->ring_slots);
+		WRITE_ONCE(r->pos, max_t(u64, head, r->pos));
+		r->lost_pending = 0;
+		break;
+	case IRQCAP_IOC_STATS:
+		ret = irqcap_ioctl_stats(r, uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+out:
+	mutex_unlock(&r->lock);
+	return ret;
+}
+
+const struct file_operations irqcap_fops = {
+	.owner		= THIS_MODULE,
+	.open		= irqcap_open,
+	.release	= irqcap_release,
+	.read		= irqcap_read,
+	.write		= irqcap_write,
+	.poll		= irqcap_poll,
+	.fasync		= irqcap_fasync,
+	.unlocked_ioctl	= irqcap_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+int irqcap_cdev_init(void)
+{
+	irqcap_reader_cache = kmem_cache_create("irqcap_reader",
+						sizeof(struct irqcap_reader),
+						0, SLAB_HWCACHE_ALIGN, NULL);
+	return irqcap_reader_cache ? 0 : -ENOMEM;
+}
+
+void irqcap_cdev_exit(void)
+{
+	kmem_cache_destroy(irqcap_reader_cache);
+}

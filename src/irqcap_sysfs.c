@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqcap sysfs attributes (on the platform device; documented in
+ * docs/sysfs-irqcap, ABI style) and debugfs latency histograms.
+ */
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "irqcap.h"
+#include "irqcap_time.h"
+
+static struct dentry *irqcap_debugfs_root;
+
+/* Read one producer-side counter consistently, also on 32-bit kernels. */
+static u64 irqcap_read_counter(struct irqcap_dev *idev, const u64 *counter)
+{
+	unsigned long flags;
+	u64 val;
+
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	val = *counter;
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	return val;
+}
+
+#define IRQCAP_COUNTER_ATTR(field)					\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct irqcap_dev *idev = dev_get_drvdata(dev);			\
+									\
+	return sysfs_emit(buf, "%llu\n",				\
+			  irqcap_read_counter(idev, &idev->field));	\
+}									\
+static DEVICE_ATTR_RO(field)
+
+IRQCAP_COUNTER_ATTR(irqs_seen);
+IRQCAP_COUNTER_ATTR(events_committed);
+IRQCAP_COUNTER_ATTR(debounced);
+IRQCAP_COUNTER_ATTR(timeouts);
+IRQCAP_COUNTER_ATTR(overruns);
+IRQCAP_COUNTER_ATTR(commits);
+
+static ssize_t dropped_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&idev->dropped));
+}
+static DEVICE_ATTR_RO(dropped);
+
+static ssize_t readers_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&idev->readers));
+}
+static DEVICE_ATTR_RO(readers);
+
+static ssize_t ring_size_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", idev->ring_slots);
+}
+static DEVICE_ATTR_RO(ring_size);
+
+static ssize_t irq_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", idev->irq);
+}
+static DEVICE_ATTR_RO(irq);
+
+static ssize_t rate_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate));
+}
+static DEVICE_ATTR_RO(rate);
+
+static ssize_t rate_avg_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate_avg));
+}
+static DEVICE_ATTR_RO(rate_avg);
+
+static ssize_t bottom_half_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", irqcap_bh_names[READ_ONCE(idev->bh_mode)]);
+}
+
+static ssize_t bottom_half_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+	int mode = sysfs_match_string(irqcap_bh_names, buf);
+
+	if (mode < 0)
+		return mode;
+	mutex_lock(&idev->cfg_lock);
+	irqcap_set_bh_mode(idev, mode);
+	mutex_unlock(&idev->cfg_lock);
+	return count;
+}
+static DEVICE_ATTR_RW(bottom_half);
+
+static ssize_t debounce_us_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->debounce_us));
+}
+
+static ssize_t debounce_us_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+	u32 val;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &val);
+	if (ret)
+		return ret;
+	if (val > IRQCAP_DEBOUNCE_MAX_US)
+		return -ERANGE;
+	mutex_lock(&idev->cfg_lock);
+	WRITE_ONCE(idev->debounce_us, val);
+	mutex_unlock(&idev->cfg_lock);
+	return count;
+}
+static DEVICE_ATTR_RW(debounce_us);
+
+static ssize_t idle_timeout_ms_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->idle_timeout_ms));
+}
+
+static ssize_t idle_timeout_ms_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+	u32 val;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &val);
+	if (ret)
+		return ret;
+	if (val > IRQCAP_IDLE_TIMEOUT_MAX_MS)
+		return -ERANGE;
+	mutex_lock(&idev->cfg_lock);
+	WRITE_ONCE(idev->idle_timeout_ms, val);
+	/* let the timer re-evaluate the current idle period under the new value */
+	timer_delete_sync(&idev->idle_timer);
+	irqcap_idle_arm(idev);
+	mutex_unlock(&idev->cfg_lock);
+	return count;
+}
+static DEVICE_ATTR_RW(idle_timeout_ms);
+
+static struct attribute *irqcap_attrs[] = {
+	&dev_attr_irqs_seen.attr,
+	&dev_attr_events_committed.attr,
+	&dev_attr_debounced.attr,
+	&dev_attr_dropped.attr,
+	&dev_attr_timeouts.attr,
+	&dev_attr_overruns.attr,
+	&dev_attr_commits.attr,
+	&dev_attr_readers.attr,
+	&dev_attr_ring_size.attr,
+	&dev_attr_irq.attr,
+	&dev_attr_rate.attr,
+	&dev_attr_rate_avg.attr,
+	&dev_attr_bottom_half.attr,
+	&dev_attr_debounce_us.attr,
+	&dev_attr_idle_timeout_ms.attr,
+	NULL
+};
+
+static const struct attribute_group irqcap_group = {
+	.attrs = irqcap_attrs,
+};
+
+const struct attribute_group *irqcap_groups[] = {
+	&irqcap_group,
+	NULL
+};
+
+static void irqcap_hist_show(struct seq_file *s, const char *name,
+			     struct irqcap_hist *hist)
+{
+	unsigned int i;
+
+	seq_printf(s, "%s max_ns %lld\n", name, atomic64_read(&hist->max_ns));
+	for (i = 0; i < IRQCAP_HIST_BUCKETS; i++) {
+		long n = atomic_long_read(&hist->bucket[i]);
+
+		if (n)
+			seq_printf(s, "%s lt_ns %llu %ld\n", name,
+				   i ? 1ULL << i : 1ULL, n);
+	}
+}
+
+static int irqcap_latency_show(struct seq_file *s, void *unused)
+{
+	struct irqcap_dev *idev = s->private;
+
+	irqcap_hist_show(s, "irq_to_commit", &idev->hist_commit);
+	irqcap_hist_show(s, "irq_to_read", &idev->hist_read);
+	irqcap_hist_show(s, "commit_to_read", &idev->hist_wake);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(irqcap_latency);
+
+static int irqcap_state_show(struct seq_file *s, void *unused)
+{
+	struct irqcap_dev *idev = s->private;
+	unsigned long flags;
+	u64 reserve, head, seqno;
+
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	reserve = idev->reserve;
+	head = idev->head;
+	seqno = idev->seqno;
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	seq_printf(s, "reserve %llu\nhead %llu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
+		   reserve, head, seqno,
+		   idev->plan.kind == IRQCAP_STORE_SLAB ? "slab" :
+		   idev->plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",
+		   idev->plan.order, idev->plan.alloc_bytes);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(irqcap_state);
+
+void irqcap_debugfs_add(struct irqcap_dev *idev)
+{
+	idev->debugfs = debugfs_create_dir(idev->name, irqcap_debugfs_root);
+	debugfs_create_file("latency", 0400, idev->debugfs, idev,
+			    &irqcap_latency_fops);
+	debugfs_create_file("state", 0400, idev->debugfs, idev,
+			    &irqcap_state_fops);
+}
+
+void irqcap_debugfs_remove(struct irqcap_dev *idev)
+{
+	debugfs_remove_recursive(idev->debugfs);
+}
+
+void irqcap_debugfs_init(void)
+{
+	irqcap_debugfs_root = debugfs_create_dir("irqcap", NULL);
+}
+
+void irqcap_debugfs_exit(void)
+{
+	debugfs_remove_recursive(irqcap_debugfs_root);
+}
