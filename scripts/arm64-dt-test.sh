@@ -1,0 +1,399 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# arm64-dt-test.sh: prove irqcap's Device Tree + GPIO interrupt path on a real
+# arm64 kernel.
+#
+# Cross-builds irqcap.ko for Debian's arm64 6.1 kernel, boots that kernel in
+# qemu-system-aarch64 -machine virt (TCG) with the board's own device tree
+# (dumpdtb) minus the gpio-keys node plus an irqcap node on PL061 GPIO line 3,
+# which QEMU pulses on every `system_powerdown` monitor command (the line goes
+# high, then low 100 ms later).  It checks that the driver probed from DT, that
+# every pulse arrives as exactly one timestamped event read from /dev/irqcap0
+# (irqcap,trigger = "rising"; a second boot with "both" expects the rising and
+# the falling edge), that rmmod is clean, and that the log has no WARN/BUG.
+#
+# Usage: scripts/arm64-dt-test.sh [--pulses N] [--module KO] [--smp N]
+#                                 [--no-both] [--keep] [--workdir DIR]
+#   --pulses N   power-button pulses per boot (default 5)
+#   --module KO  use this arm64 irqcap.ko instead of cross-building src/
+#   --smp N      guest CPUs (default 1: the machine's 2 cores are shared)
+#   --no-both    skip the second boot with irqcap,trigger = "both"
+#   --keep       keep the work directory (console logs, DTs, initramfs)
+# Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
+# and busybox are cached under $IRQCAP_CACHE/arm64/ and reused.
+# IRQCAP_ARM64_ABI: kernel ABI to use (default: what Debian's
+# linux-headers-arm64 points at, once; then the cached one).
+#
+# Prints one line per check and "N passed, N failed" last; exits non-zero on
+# any failure.
+
+set -u
+export LC_ALL=C
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${IRQCAP_CACHE:-/var/cache/irqcap}/arm64
+PULSES=5
+MODULE=
+SMP=1
+DO_BOTH=1
+KEEP=0
+WORK=
+PY=/usr/bin/python3
+BOOT_TIMEOUT=${IRQCAP_ARM64_BOOT_TIMEOUT:-180}
+EVENT_TIMEOUT=15
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--pulses) PULSES=$2; shift 2 ;;
+	--module) MODULE=$(readlink -f "$2"); shift 2 ;;
+	--smp) SMP=$2; shift 2 ;;
+	--no-both) DO_BOTH=0; shift ;;
+	--keep) KEEP=1; shift ;;
+	--workdir) WORK=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+
+PASS=0
+FAIL=0
+pass() { PASS=$((PASS + 1)); echo "PASS $*"; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+finish() {
+	[ -n "${QPID:-}" ] && kill "$QPID" 2>/dev/null
+	if [ "$KEEP" = 1 ] || [ "$FAIL" -gt 0 ]; then
+		echo "# work directory kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	exit $?
+}
+abort() { fail "$*"; finish; }
+
+T0=$(date +%s)
+[ -n "$WORK" ] || WORK=$(mktemp -d /tmp/irqcap-arm64.XXXXXX)
+mkdir -p "$WORK"
+
+# ---------------------------------------------------------------- host tools
+need=()
+command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+command -v dtc >/dev/null || need+=(device-tree-compiler)
+command -v fdtget >/dev/null || need+=(device-tree-compiler)
+command -v cpio >/dev/null || need+=(cpio)
+[ -x $PY ] || need+=(python3)
+[ -d /usr/lib/linux-kbuild-6.1 ] || need+=(linux-kbuild-6.1)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "# installing host tools: ${need[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${need[@]}" >"$WORK/apt-install.log" 2>&1 ||
+		abort "host tools installed (${need[*]}; see $WORK/apt-install.log)"
+fi
+
+# ------------------------------------------- arm64 kernel, headers, busybox
+# A private apt state (lists, cache, sources) for arm64 only: the host's apt
+# configuration is never touched.
+APT=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
+     -o Dir::State::Lists="$CACHE/apt/lists" -o Dir::Cache="$CACHE/apt/cache"
+     -o Dir::Etc::SourceList="$CACHE/apt/sources.list"
+     -o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Status=/dev/null
+     -o Debug::NoLocking=1)
+
+apt_setup() {
+	mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial" "$CACHE/debs"
+	# the same mirrors the host uses, restricted to arm64
+	local uri
+	uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+	[ -n "$uri" ] || uri=http://deb.debian.org/debian
+	cat >"$CACHE/apt/sources.list" <<-EOF
+	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main
+	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm-updates main
+	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/debian}/debian-security bookworm-security main
+	EOF
+	apt-get "${APT[@]}" update >"$WORK/apt-update.log" 2>&1
+}
+
+ABI=${IRQCAP_ARM64_ABI:-}
+if [ -z "$ABI" ] && [ -f "$CACHE/abi" ]; then
+	ABI=$(cat "$CACHE/abi")
+fi
+ROOT=$CACHE/root
+if [ -z "$ABI" ] || [ ! -f "$ROOT/.complete-$ABI" ]; then
+	echo "# fetching Debian arm64 kernel, headers and busybox into $CACHE (cold cache)"
+	apt_setup || abort "arm64 package lists fetched (see $WORK/apt-update.log)"
+	if [ -z "$ABI" ]; then
+		ABI=$(apt-cache "${APT[@]}" depends linux-headers-arm64 2>/dev/null |
+		      sed -n 's/.*Depends: linux-headers-\(6\.1\.[0-9]*-[0-9]*-arm64\)$/\1/p' | head -1)
+		[ -n "$ABI" ] || abort "arm64 kernel ABI found in Debian's lists"
+	fi
+	rm -rf "$CACHE/debs" && mkdir -p "$CACHE/debs"
+	common=linux-headers-${ABI%-arm64}-common
+	(cd "$CACHE/debs" && apt-get "${APT[@]}" download \
+		"linux-image-$ABI-unsigned" "linux-headers-$ABI" "$common" busybox-static) \
+		>"$WORK/apt-download.log" 2>&1 ||
+		abort "arm64 packages downloaded for $ABI (see $WORK/apt-download.log)"
+	rm -rf "$ROOT" && mkdir -p "$ROOT"
+	for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$ROOT" || abort "unpacked $d"; done
+	rm -rf "$CACHE/debs"	# the unpacked tree is the cache
+	# The headers' scripts/tools links point at ../../lib/linux-kbuild-6.1:
+	# use the host's (amd64) kbuild, whose tools run here.  The arch Makefile
+	# includes the -common headers by absolute path: point it at our copy.
+	mkdir -p "$ROOT/usr/lib"
+	ln -sfn /usr/lib/linux-kbuild-6.1 "$ROOT/usr/lib/linux-kbuild-6.1"
+	echo "include $ROOT/usr/src/$common/Makefile" >"$ROOT/usr/src/linux-headers-$ABI/Makefile"
+	echo "$ABI" >"$CACHE/abi"
+	touch "$ROOT/.complete-$ABI"
+fi
+KIMG=$ROOT/boot/vmlinuz-$ABI
+KDIR=$ROOT/usr/src/linux-headers-$ABI
+BUSYBOX=$ROOT/bin/busybox
+check "arm64 kernel $ABI, headers and busybox cached in $CACHE" \
+	test -s "$KIMG" -a -d "$KDIR" -a -x "$BUSYBOX"
+
+# ------------------------------------------------------ module and reader
+if [ -z "$MODULE" ]; then
+	# build out of a scratch copy of src/ so other builds in the tree are
+	# not disturbed (and leave no arm64 objects behind)
+	mkdir -p "$WORK/build/src/uapi"
+	cp "$TOP"/src/*.[ch] "$TOP/src/Kbuild" "$WORK/build/src/"
+	cp "$TOP"/src/uapi/*.h "$WORK/build/src/uapi/"
+	if make -C "$KDIR" M="$WORK/build/src" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- -j2 modules >"$WORK/build.log" 2>&1; then
+		MODULE=$WORK/build/src/irqcap.ko
+	else
+		tail -20 "$WORK/build.log" | sed 's/^/# /'
+		abort "irqcap.ko cross-built for arm64 (see $WORK/build.log)"
+	fi
+fi
+vermagic=$(modinfo -F vermagic "$MODULE" 2>/dev/null)
+vermagic_ok() { case "$vermagic" in "$ABI "*aarch64*) return 0 ;; esac; return 1; }
+check "irqcap.ko built for $ABI (vermagic: $vermagic)" vermagic_ok
+deps=$(modinfo -F depends "$MODULE" 2>/dev/null)
+[ -z "$deps" ] || echo "# note: irqcap.ko depends on: $deps (loaded from the image's modules)"
+
+READER=$WORK/arm64-guest-reader
+check "guest reader built (static aarch64)" \
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$TOP/src" \
+		-o "$READER" "$TOP/scripts/arm64-guest-reader.c"
+
+# ----------------------------------------------------------- device tree
+QEMU_MACHINE=(-machine virt -cpu cortex-a57 -m 512 -smp "$SMP" -accel tcg)
+qemu-system-aarch64 "${QEMU_MACHINE[@]}" -machine dumpdtb="$WORK/virt.dtb" \
+	-display none >"$WORK/dumpdtb.log" 2>&1
+dtc -q -I dtb -O dts -o "$WORK/virt.dts" "$WORK/virt.dtb" 2>>"$WORK/dumpdtb.log"
+PL061=/$(fdtget -l "$WORK/virt.dtb" / 2>/dev/null | grep -m1 '^pl061@')
+check "QEMU virt DT dumped, PL061 controller at $PL061" \
+	test "$PL061" != / -a -s "$WORK/virt.dts"
+
+make_dt() { # make_dt TRIGGER OUT.dtb
+	{
+		cat "$WORK/virt.dts"
+		cat <<-EOF
+
+		/* added by arm64-dt-test.sh */
+		/delete-node/ &{/gpio-keys};
+
+		/ {
+			event-capture {
+				compatible = "irqcap,event-capture";
+				gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
+				irqcap,trigger = "$1";
+			};
+		};
+		EOF
+	} >"${2%.dtb}.dts"
+	dtc -q -I dts -O dtb -o "$2" "${2%.dtb}.dts"
+}
+dt_ok() { # dt_ok DTB TRIGGER: node present, on PL061 line 3, gpio-keys gone
+	local ph gp
+	ph=$(fdtget -t u "$1" "$PL061" phandle) || return 1
+	gp=$(fdtget -t u "$1" /event-capture gpios) || return 1
+	[ "$gp" = "$ph 3 0" ] &&
+	[ "$(fdtget -t s "$1" /event-capture compatible)" = irqcap,event-capture ] &&
+	[ "$(fdtget -t s "$1" /event-capture irqcap,trigger)" = "$2" ] &&
+	! fdtget -l "$1" / | grep -qx gpio-keys
+}
+
+# ------------------------------------------------------------- initramfs
+INITRD=$WORK/initrd.cpio.gz
+mkdir -p "$WORK/initramfs"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp}
+cp "$BUSYBOX" "$WORK/initramfs/bin/busybox"
+cp "$MODULE" "$WORK/initramfs/irqcap.ko"
+cp "$READER" "$WORK/initramfs/bin/reader"
+cat >"$WORK/initramfs/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+N=${irqcap_n:-5}
+PER=${irqcap_per:-1}
+echo "@@ INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
+echo "@@ DT compatible=$(cat /sys/firmware/devicetree/base/event-capture/compatible 2>/dev/null) trigger=$(cat /sys/firmware/devicetree/base/event-capture/irqcap,trigger 2>/dev/null)"
+insmod /irqcap.ko; echo "@@ INSMOD rc=$?"
+sleep 1
+echo "@@ DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
+echo "@@ DEVNODE $(ls -l /dev/irqcap0 2>&1)"
+echo "@@ SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
+echo "@@ PROCINT $(grep irqcap /proc/interrupts)"
+echo "@@ GPIO $(grep -i 'gpio-3 ' /sys/kernel/debug/gpio)"
+reader /dev/irqcap0 $((N * PER)) 120 1500
+echo "@@ READER rc=$?"
+echo "@@ COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"
+echo "@@ PROCINT_AFTER $(grep irqcap /proc/interrupts)"
+rmmod irqcap; echo "@@ RMMOD rc=$?"
+echo "@@ AFTER_RMMOD dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) procint=$(grep -c irqcap /proc/interrupts) gpio=$(grep -ci 'gpio-3 .*event-capture' /sys/kernel/debug/gpio)"
+insmod /irqcap.ko; echo "@@ REINSMOD rc=$?"
+sleep 1
+echo "@@ REPROBE dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) driver=$(readlink /sys/bus/platform/devices/event-capture/driver)"
+rmmod irqcap; echo "@@ RERMMOD rc=$?"
+echo "@@ DMESG BEGIN"
+dmesg
+echo "@@ DMESG END"
+echo "@@ POWEROFF"
+poweroff -f
+EOF
+chmod 755 "$WORK/initramfs/init"
+(cd "$WORK/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$INITRD"
+check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
+
+# -------------------------------------------------------------------- boot
+monitor() { # monitor COMMAND: one command on the QEMU monitor socket
+	$PY - "$MON" "$1" <<-'EOF'
+	import socket, sys, time
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+	s.connect(sys.argv[1])
+	s.settimeout(2)
+	try:
+	    s.recv(4096)			# banner and prompt
+	except socket.timeout:
+	    pass
+	s.sendall((sys.argv[2] + "\n").encode())
+	time.sleep(0.2)
+	try:
+	    s.recv(4096)
+	except socket.timeout:
+	    pass
+	s.close()
+	EOF
+}
+events() { # number of IRQ records printed so far
+	grep -ao 'EVENT type=1 seq=[0-9]*' "$CONSOLE" | wc -l
+}
+wait_for() { # wait_for PATTERN SECONDS
+	local end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		grep -aq -- "$1" "$CONSOLE" 2>/dev/null && return 0
+		kill -0 "$QPID" 2>/dev/null || { grep -aq -- "$1" "$CONSOLE" 2>/dev/null; return; }
+		sleep 0.2
+	done
+	return 1
+}
+field() { # field TAG: the text after "@@ TAG " in the console
+	grep -a "^@@ $1" "$CONSOLE" | head -1 | sed "s/^@@ $1 *//" | tr -d '\r'
+}
+
+run_boot() { # run_boot TRIGGER PER_PULSE
+	local trig=$1 per=$2 tag="[$1]" i n want t_boot dtb=$WORK/test-$1.dtb
+	CONSOLE=$WORK/console-$trig.log
+	MON=$WORK/mon-$trig.sock
+	make_dt "$trig" "$dtb"
+	check "$tag DT = QEMU's own + event-capture on PL061 line 3, gpio-keys removed" dt_ok "$dtb" "$trig"
+	rm -f "$CONSOLE" "$MON"
+	t_boot=$(date +%s.%N)
+	qemu-system-aarch64 "${QEMU_MACHINE[@]}" -display none -no-reboot \
+		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
+		-dtb "$dtb" -kernel "$KIMG" -initrd "$INITRD" \
+		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=$per" \
+		>"$WORK/qemu-$trig.log" 2>&1 &
+	QPID=$!
+	if ! wait_for '@@ INIT' "$BOOT_TIMEOUT"; then
+		fail "$tag guest booted to /init"
+		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
+		return
+	fi
+	pass "$tag guest booted to /init in $(awk -v a="$t_boot" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
+	wait_for '@@ READER rc=\|READER READY' 60
+	check "$tag DT node seen by the kernel ($(field DT))" \
+		test "$(field DT)" = "compatible=irqcap,event-capture trigger=$trig"
+	check "$tag insmod irqcap.ko" test "$(field INSMOD)" = "rc=0"
+	check "$tag driver bound to the DT node (event-capture -> $(basename "$(field DRIVER)"))" \
+		test "$(basename "$(field DRIVER)")" = irqcap
+	check "$tag /dev/irqcap0 is a 0600 char device" \
+		grep -aq '^@@ DEVNODE crw-------.*/dev/irqcap0' "$CONSOLE"
+	check "$tag IRQ comes from PL061 line 3 ($(field PROCINT | tr -s ' '))" \
+		grep -aEq '^@@ PROCINT .*pl061 +3 +Edge.*' "$CONSOLE"
+	if ! grep -aq 'READER READY' "$CONSOLE"; then
+		fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"
+	else
+		pass "$tag reader opened /dev/irqcap0 ($(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | cut -d' ' -f3-))"
+		for i in $(seq 1 "$PULSES"); do
+			want=$((i * per))
+			monitor system_powerdown
+			n=$(events)
+			local end=$(($(date +%s) + EVENT_TIMEOUT))
+			while [ "$n" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
+				sleep 0.1; n=$(events)
+			done
+			# the line falls 100 ms (guest time) after it rose: wait
+			# long enough for any extra edge to show up before judging
+			sleep 0.8
+			n=$(events)
+			check "$tag pulse $i -> $per event(s), seq $((want - per + 1))..$want (have $n)" \
+				test "$n" -eq "$want"
+		done
+	fi
+	wait_for '@@ POWEROFF' 120
+	local done_line
+	done_line=$(grep -a 'READER DONE' "$CONSOLE" | tr -d '\r')
+	check "$tag reader: $((PULSES * per)) IRQ records, consecutive seqnos, monotonic timestamps ($done_line)" \
+		test "$done_line" = "READER DONE irq=$((PULSES * per)) other=0 bad=0"
+	# timestamps: pulses are >= 0.8 s apart on the host; for "both" the
+	# falling edge follows the rising one by QEMU's 100 ms hold time
+	local gaps
+	gaps=$(grep -ao 'EVENT type=1 seq=[0-9]* ts=[0-9]*' "$CONSOLE" | sed 's/.*ts=//' |
+	       awk -v per="$per" 'NR > 1 { d = ($1 - p) / 1e6; printf "%s%.0f", (NR > 2 ? "," : ""), d }
+	                          { p = $1 }')
+	check "$tag event spacing in ms ($gaps) fits the pulses" \
+		$PY - "$gaps" "$per" <<-'EOF'
+	import sys
+	g = [float(x) for x in sys.argv[1].split(",") if x]
+	per = int(sys.argv[2])
+	ok = len(g) > 0
+	for i, d in enumerate(g):
+	    within = per == 2 and i % 2 == 0       # rising -> falling of one pulse
+	    ok &= (40 <= d <= 1000) if within else (d >= 150)
+	sys.exit(0 if ok else 1)
+	EOF
+	check "$tag sysfs counters ($(field COUNTERS))" \
+		test "$(field COUNTERS)" = "irqs_seen=$((PULSES * per)) events_committed=$((PULSES * per)) debounced=0"
+	check "$tag rmmod clean (rc=0, /dev/irqcap0 and the IRQ gone, GPIO freed)" \
+		test "$(field RMMOD)" = "rc=0" -a "$(field AFTER_RMMOD)" = "dev=0 procint=0 gpio=0"
+	check "$tag reload probes again and unloads" \
+		test "$(field REINSMOD)" = "rc=0" -a "$(field REPROBE)" = "dev=1 driver=../../../bus/platform/drivers/irqcap" -a "$(field RERMMOD)" = "rc=0"
+	local probe
+	probe=$(sed -n '/^@@ DMESG BEGIN/,/^@@ DMESG END/p' "$CONSOLE" | tr -d '\r' |
+		grep -a 'irqcap event-capture: /dev/irqcap0' | head -1 | sed 's/^\[[ 0-9.]*\] //')
+	check "$tag probe from DT logged in dmesg ($probe)" test -n "$probe"
+	local bad
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed' |
+	      grep -aE 'WARNING:|BUG:|Oops|Call trace|Unable to handle|refcount_t|list_del corruption|Kernel panic|irqcap.*(error|failed|-[0-9]+$)' | head -3)
+	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
+	local t=$(($(date +%s) + 30))
+	while kill -0 "$QPID" 2>/dev/null && [ "$(date +%s)" -lt "$t" ]; do sleep 0.2; done
+	check "$tag guest powered off" eval "! kill -0 $QPID 2>/dev/null && grep -aq '^@@ POWEROFF' '$CONSOLE'"
+	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
+}
+
+run_boot rising 1
+[ "$DO_BOTH" = 1 ] && run_boot both 2
+echo "# total $(($(date +%s) - T0)) s"
+finish

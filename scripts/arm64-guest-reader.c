@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64-guest-reader: runs inside the arm64 test guest (static binary).
+ *
+ *   arm64-guest-reader DEVICE COUNT TIMEOUT_S SETTLE_MS
+ *
+ * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
+ * line per record as it arrives:
+ *   EVENT type=1 seq=N ts=NS age_ms=MS
+ * until COUNT interrupt records have arrived (or TIMEOUT_S passes), waits
+ * SETTLE_MS more for stray records, prints IRQCAP_IOC_STATS and finally
+ *   READER DONE irq=N other=N bad=N
+ * "bad" counts records that break the contract: a non-consecutive seqno, a
+ * timestamp that goes backwards or lies in the future, a non-zero reserved
+ * field, or a short read.  Exit status 0 only when irq == COUNT and bad == 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/uapi/irqcap.h"
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct irqcap_event ev[64];
+	struct irqcap_info info;
+	struct irqcap_stats st;
+	unsigned long long deadline, settle_end = 0, last_ts = 0, last_seq = 0;
+	unsigned long irqs = 0, other = 0, bad = 0, want;
+	int fd, settle_ms;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s DEVICE COUNT TIMEOUT_S SETTLE_MS\n", argv[0]);
+		return 2;
+	}
+	want = strtoul(argv[2], NULL, 0);
+	deadline = now_ns() + strtoull(argv[3], NULL, 0) * 1000000000ULL;
+	settle_ms = atoi(argv[4]);
+
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0) {
+		printf("READER ERROR open %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	memset(&info, 0xff, sizeof(info));
+	if (ioctl(fd, IRQCAP_IOC_INFO, &info) < 0) {
+		printf("READER ERROR IRQCAP_IOC_INFO: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u\n",
+	       info.abi_version, info.event_size, info.ring_size, info.irq);
+	if (info.abi_version != IRQCAP_ABI_VERSION ||
+	    info.event_size != sizeof(struct irqcap_event))
+		bad++;
+	printf("READER READY\n");
+	fflush(stdout);
+
+	for (;;) {
+		unsigned long long t = now_ns(), end;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int i, r;
+
+		end = settle_end ? settle_end : deadline;
+		if (t >= end)
+			break;
+		r = poll(&pfd, 1, (int)((end - t) / 1000000ULL) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			printf("READER ERROR poll: %s\n", strerror(errno));
+			return 1;
+		}
+		if (r == 0)
+			continue;
+		n = read(fd, ev, sizeof(ev));
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			printf("READER ERROR read: %s\n", strerror(errno));
+			return 1;
+		}
+		if (n % sizeof(ev[0])) {
+			printf("READER BAD short read of %zd bytes\n", n);
+			bad++;
+		}
+		t = now_ns();
+		for (i = 0; i < (int)(n / sizeof(ev[0])); i++) {
+			struct irqcap_event *e = &ev[i];
+
+			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu\n",
+			       e->type, (unsigned long long)e->seqno,
+			       (unsigned long long)e->timestamp_ns,
+			       e->timestamp_ns <= t ?
+			       (t - e->timestamp_ns) / 1000000ULL : 0ULL,
+			       (unsigned long long)e->data);
+			if (e->type != IRQCAP_EVENT_IRQ) {
+				other++;
+				continue;
+			}
+			irqs++;
+			if (e->seqno != last_seq + 1 || e->timestamp_ns < last_ts ||
+			    e->timestamp_ns > t || e->timestamp_ns == 0 || e->reserved) {
+				printf("READER BAD record seq=%llu after seq=%llu ts=%llu after %llu\n",
+				       (unsigned long long)e->seqno, last_seq,
+				       (unsigned long long)e->timestamp_ns, last_ts);
+				bad++;
+			}
+			last_seq = e->seqno;
+			last_ts = e->timestamp_ns;
+		}
+		fflush(stdout);
+		if (irqs >= want && !settle_end)
+			settle_end = now_ns() + (unsigned long long)settle_ms * 1000000ULL;
+	}
+
+	if (ioctl(fd, IRQCAP_IOC_STATS, &st) == 0)
+		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu\n",
+		       (unsigned long long)st.irqs_seen,
+		       (unsigned long long)st.events_committed,
+		       (unsigned long long)st.debounced,
+		       (unsigned long long)st.dropped,
+		       (unsigned long long)st.reader_read,
+		       (unsigned long long)st.reader_lost);
+	else
+		printf("READER ERROR IRQCAP_IOC_STATS: %s\n", strerror(errno));
+	printf("READER DONE irq=%lu other=%lu bad=%lu\n", irqs, other, bad);
+	fflush(stdout);
+	close(fd);
+	return (irqs == want && !bad) ? 0 : 1;
+}
