@@ -353,7 +353,10 @@ static void print_event(FILE *f, enum fmt fmt, const char *dev,
 			fprintf(f, "%llu", v->interval_ns);
 		fprintf(f, ",%llu,%llu,%llu\n", v->lost, v->seq_gap, v->data);
 		break;
-	case FMT_TEXT:
+	case FMT_TEXT: {
+		char line[320];
+		size_t o;
+
 		fmt_ts(ts, sizeof(ts), v->ts);
 		if (v->have_interval) {
 			iv[0] = '+';
@@ -361,25 +364,36 @@ static void print_event(FILE *f, enum fmt fmt, const char *dev,
 		} else {
 			strcpy(iv, "-");
 		}
-		fprintf(f, "%-8s %-20s %6llu  %-8s  %-14s ", dev, ts, v->seqno,
-			v->type, iv);
-		if (v->seq_gap)
-			fprintf(f, " LOST %llu interrupt%s (seqno jumped %llu -> %llu)",
-				v->seq_gap, v->seq_gap == 1 ? "" : "s",
-				v->gap_from, v->seqno);
+		o = (size_t)snprintf(line, sizeof(line), "%-8s %-20s %6llu  %-8s  %-14s ",
+				     dev, ts, v->seqno, v->type, iv);
+		if (v->seq_gap && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o,
+					      " LOST %llu interrupt%s (seqno jumped %llu -> %llu)",
+					      v->seq_gap, v->seq_gap == 1 ? "" : "s",
+					      v->gap_from, v->seqno);
+		if (o >= sizeof(line))
+			o = sizeof(line) - 1;
 		if (!strcmp(v->type, "overflow")) {
-			fprintf(f, " LOST %llu record%s (this reader fell behind, ring overwrote them)",
-				v->lost, v->lost == 1 ? "" : "s");
+			snprintf(line + o, sizeof(line) - o,
+				 " LOST %llu record%s (this reader fell behind; the ring overwrote them)",
+				 v->lost, v->lost == 1 ? "" : "s");
 		} else if (!strcmp(v->type, "timeout")) {
 			fmt_ts(d, sizeof(d), v->data);
-			fprintf(f, " idle timeout: no interrupt for %ss", d);
+			snprintf(line + o, sizeof(line) - o,
+				 " idle timeout: no interrupt for %ss", d);
 		} else if (!strcmp(v->type, "marker")) {
-			fprintf(f, " marker value %llu (0x%llx)", v->data, v->data);
+			snprintf(line + o, sizeof(line) - o, " marker value %llu (0x%llx)",
+				 v->data, v->data);
 		} else if (!strcmp(v->type, "unknown")) {
-			fprintf(f, " unknown record type, data %llu", v->data);
+			snprintf(line + o, sizeof(line) - o,
+				 " unknown record type, data %llu", v->data);
 		}
-		fputc('\n', f);
+		o = strlen(line);
+		while (o && line[o - 1] == ' ')
+			line[--o] = 0;
+		fprintf(f, "%s\n", line);
 		break;
+	}
 	}
 }
 
@@ -1386,7 +1400,7 @@ static int validate_setting(const char *key, const char *value,
 			    const struct setting **set, char *canon, size_t clen,
 			    char *msg, size_t mlen)
 {
-	unsigned long long v;
+	unsigned long long v = 0;
 	unsigned int i;
 	int rc;
 
@@ -1448,7 +1462,8 @@ static int cmd_set(int argc, char **argv)
 	if (read_attr(&d, set->key, old, sizeof(old)))
 		strcpy(old, "?");
 	snprintf(path, sizeof(path), "%s/%s", d.sysdir, set->key);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC like "echo VALUE > attr": sysfs ignores it, plain files need it */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		if (e == EACCES || e == EPERM) {

@@ -1,0 +1,290 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# Host-side tests of the irqcap CLI: the unit tests (tests/unit) and the
+# real binary run against a fake sysfs/debugfs/dev tree through
+# IRQCAP_SYSFS_ROOT and IRQCAP_DEV_ROOT.  Device nodes in the fake tree are
+# recordings of raw struct irqcap_event records (little-endian, 32 bytes).
+# Prints "N passed, N failed" last; exits non-zero on failure.
+#
+#   tools/tests/run.sh [path/to/irqcap]    (make -C tools test builds first)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-$here/../irqcap}
+unit=$here/unit
+pass=0
+fail=0
+T=$(mktemp -d /tmp/irqcap-cli-test.XXXXXX)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "not ok - $*"; }
+# check NAME CONDITION-COMMAND...
+check() { local n=$1; shift; if "$@"; then ok; else bad "$n"; fi; }
+
+# run ARGS...: sets $out, $errout, $rc
+run() {
+	out=$("$bin" "$@" 2>"$T/stderr"); rc=$?
+	errout=$(cat "$T/stderr")
+}
+
+# 8-byte little-endian value as printf escapes
+le64() {
+	local v=$1 i s=
+	for i in 0 1 2 3 4 5 6 7; do
+		s+=$(printf '\\x%02x' $(( (v >> (8 * i)) & 255 )))
+	done
+	printf '%s' "$s"
+}
+# rec TYPE TS SEQNO DATA: one struct irqcap_event
+rec() {
+	printf "$(le64 "$2")$(le64 "$3")$(le64 "$4")$(printf '\\x%02x' "$1")\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+}
+
+# ---- unit tests --------------------------------------------------------
+if [ -x "$unit" ]; then
+	uout=$("$unit"); urc=$?
+	last=$(printf '%s\n' "$uout" | tail -n1)
+	printf '%s\n' "$uout" | grep '^not ok' || true
+	up=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	uf=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -n "$up" ] && [ -n "$uf" ]; then
+		pass=$((pass + up)); fail=$((fail + uf))
+		[ "$urc" -eq 0 ] || [ "$uf" -gt 0 ] || bad "unit exited $urc"
+	else
+		bad "unit test output unparseable: $last"
+	fi
+else
+	bad "unit test binary $unit missing (make -C tools tests/unit)"
+fi
+
+# ---- the fake tree --------------------------------------------------------
+S=$T/sys D=$T/dev
+mkdir -p "$S/class/misc" "$D" "$S/devices/platform/PRP0001:00/firmware_node" \
+	"$S/devices/platform/irqcap.1" "$S/firmware/devicetree/base/soc/irqcap@1" \
+	"$S/kernel/debug/irqcap/irqcap0"
+mk_misc() { # N PLATFORM-DIR
+	mkdir -p "$S/class/misc/irqcap$1"
+	ln -s "$2" "$S/class/misc/irqcap$1/device"
+}
+attrs() { # DIR irq bh ring rate avg events dropped
+	local d=$1
+	echo "$2" >"$d/irq"; echo "$3" >"$d/bottom_half"; echo "$4" >"$d/ring_size"
+	echo "$5" >"$d/rate"; echo "$6" >"$d/rate_avg"; echo "$7" >"$d/events_committed"
+	echo "$8" >"$d/dropped"
+	echo 120 >"$d/irqs_seen"; echo 3 >"$d/debounced"; echo 2 >"$d/timeouts"
+	echo 0 >"$d/overruns"; echo 40 >"$d/commits"; echo 1 >"$d/readers"
+	echo 0 >"$d/debounce_us"; echo 0 >"$d/idle_timeout_ms"
+}
+P0=$S/devices/platform/PRP0001:00 P1=$S/devices/platform/irqcap.1
+attrs "$P0" 5 threaded 256 20 18 117 0
+attrs "$P1" 7 workqueue 1024 0 0 9 4
+printf '\\_SB_.IQC0\n' >"$P0/firmware_node/path"
+ln -s "$S/firmware/devicetree/base/soc/irqcap@1" "$P1/of_node"
+mk_misc 0 "$P0"
+mk_misc 1 "$P1"
+mkdir -p "$S/class/misc/cpu_dma_latency"
+cat >"$S/kernel/debug/irqcap/irqcap0/latency" <<'LAT'
+irq_to_commit max_ns 5000
+irq_to_commit lt_ns 4096 10
+irq_to_commit lt_ns 8192 5
+irq_to_read max_ns 9000
+irq_to_read lt_ns 16384 15
+commit_to_read max_ns 0
+LAT
+# irqcap0: irq 1, irq 2 (+10 ms), irq 5 (3, 4 missing), overflow of 7,
+# irq 13, marker 42, idle timeout after 1 s
+{
+	rec 1 1000000000 1 0
+	rec 1 1010000000 2 0
+	rec 1 1020000000 5 0
+	rec 3 1030000000 5 7
+	rec 1 1040000000 13 0
+	rec 4 1050000000 13 42
+	rec 2 2040000000 13 1000000000
+} >"$D/irqcap0"
+# irqcap1: three irqs 20 ms apart, interleaved in time with irqcap0
+{
+	rec 1 1005000000 8 0
+	rec 1 1025000000 9 0
+	rec 1 1045000000 10 0
+} >"$D/irqcap1"
+chmod 644 "$D/irqcap0" "$D/irqcap1"
+export IRQCAP_SYSFS_ROOT=$S IRQCAP_DEV_ROOT=$D
+unset IRQCAP_DEBUGFS_ROOT
+
+# ---- general -------------------------------------------------------------
+run --help
+check "--help exits 0" test $rc -eq 0
+check "--help lists every command" bash -c '[[ "$1" == *"list"*"monitor"*"stats"*"set DEV KEY VALUE"* ]]' _ "$out"
+check "--help documents exit codes" bash -c '[[ "$1" == *"3 no such"* ]]' _ "$out"
+run monitor --help
+check "monitor --help exits 0" test $rc -eq 0
+run
+check "no command: exit 2" test $rc -eq 2
+run frobnicate
+check "unknown command: exit 2" test $rc -eq 2
+check "unknown command named" bash -c '[[ "$1" == *"unknown command '"'"'frobnicate'"'"'"* ]]' _ "$errout"
+run --version
+check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 1\)$ ]]' _ "$out"
+
+# ---- list ----------------------------------------------------------------
+run list
+check "list exits 0" test $rc -eq 0
+check "list: header + 2 devices" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
+check "list header" bash -c '[[ "$1" =~ ^DEVICE\ +IRQ\ +BOTTOM_HALF\ +RING\ +RATE/s\ +AVG/s\ +EVENTS\ +DROPPED\ +FIRMWARE_NODE$ ]]' _ "$(printf '%s\n' "$out" | head -n1)"
+check "list row irqcap0 (ACPI node)" bash -c '[[ "$1" =~ ^irqcap0\ +5\ +threaded\ +256\ +20\ +18\ +117\ +0\ +\\_SB_\.IQC0\ \(PRP0001:00\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 2p)"
+check "list row irqcap1 (DT node)" bash -c '[[ "$1" =~ ^irqcap1\ +7\ +workqueue\ +1024\ +0\ +0\ +9\ +4\ +/soc/irqcap@1\ \(irqcap\.1\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 3p)"
+run list --format json
+check "list json: 2 lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 2
+check "list json irqcap0" test "$(printf '%s\n' "$out" | head -n1)" = '{"device":"irqcap0","node":"'"$D"'/irqcap0","irq":5,"bottom_half":"threaded","ring_size":256,"rate":20,"rate_avg":18,"events_committed":117,"dropped":0,"firmware_node":"\\_SB_.IQC0 (PRP0001:00)"}'
+run list --format xml
+check "list bad format: exit 2" test $rc -eq 2
+IRQCAP_SYSFS_ROOT=$T/empty run list
+check "list without devices: exit 3" test $rc -eq 3
+check "list without devices: says module" bash -c '[[ "$1" == *"module loaded"* ]]' _ "$errout"
+
+# ---- monitor ---------------------------------------------------------------
+run monitor 0 --format json
+check "monitor json exits 0 at end of recording" test $rc -eq 0
+check "monitor json: 7 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 7
+check "monitor json first" test "$(printf '%s\n' "$out" | sed -n 1p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1000000000,"seqno":1,"interval_ns":null,"lost":0,"seq_gap":0,"data":0}'
+check "monitor json interval" test "$(printf '%s\n' "$out" | sed -n 2p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1010000000,"seqno":2,"interval_ns":10000000,"lost":0,"seq_gap":0,"data":0}'
+check "monitor json seqno gap" test "$(printf '%s\n' "$out" | sed -n 3p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1020000000,"seqno":5,"interval_ns":null,"lost":0,"seq_gap":2,"data":0}'
+check "monitor json overflow" test "$(printf '%s\n' "$out" | sed -n 4p)" = '{"device":"irqcap0","type":"overflow","timestamp_ns":1030000000,"seqno":5,"interval_ns":null,"lost":7,"seq_gap":0,"data":7}'
+check "monitor json gap after overflow" bash -c '[[ "$1" == *"\"seqno\":13,"*"\"seq_gap\":7,"* ]]' _ "$(printf '%s\n' "$out" | sed -n 5p)"
+check "monitor json marker" bash -c '[[ "$1" == *"\"type\":\"marker\""*"\"data\":42}" ]]' _ "$(printf '%s\n' "$out" | sed -n 6p)"
+check "monitor json timeout" bash -c '[[ "$1" == *"\"type\":\"timeout\""*"\"data\":1000000000}" ]]' _ "$(printf '%s\n' "$out" | sed -n 7p)"
+if command -v python3 >/dev/null; then
+	check "monitor json: every line parses" python3 -c '
+import json, sys
+for l in sys.stdin: json.loads(l)' <<<"$out"
+fi
+
+run monitor irqcap0 --format csv --count 3
+check "monitor csv --count 3: header + 3" test "$(printf '%s\n' "$out" | wc -l)" -eq 4
+check "monitor csv header" test "$(printf '%s\n' "$out" | head -n1)" = "device,type,timestamp_ns,seqno,interval_ns,lost,seq_gap,data"
+check "monitor csv rows" test "$(printf '%s\n' "$out" | sed -n '2,4p' | tr '\n' '|')" = "irqcap0,irq,1000000000,1,,0,0,0|irqcap0,irq,1010000000,2,10000000,0,0,0|irqcap0,irq,1020000000,5,,0,2,0|"
+
+run monitor "$D/irqcap0"
+check "monitor text exit 0" test $rc -eq 0
+check "monitor text header" test "$(printf '%s\n' "$out" | head -n1)" = "DEVICE   TIMESTAMP_S           SEQNO  TYPE      INTERVAL_S      NOTE"
+check "monitor text row" test "$(printf '%s\n' "$out" | sed -n 3p)" = "irqcap0  1.010000000               2  irq       +0.010000000"
+check "monitor text gap note" bash -c '[[ "$1" == *"LOST 2 interrupts (seqno jumped 2 -> 5)" ]]' _ "$(printf '%s\n' "$out" | sed -n 4p)"
+check "monitor text overflow note" bash -c '[[ "$1" == *"overflow"*"LOST 7 records"* ]]' _ "$(printf '%s\n' "$out" | sed -n 5p)"
+check "monitor text timeout note" bash -c '[[ "$1" == *"no interrupt for 1.000000000s" ]]' _ "$(printf '%s\n' "$out" | sed -n 8p)"
+check "monitor summary on stderr" bash -c '[[ "$1" == *"irqcap0: 7 records (4 irq, 1 timeout, 1 marker, 1 overflow); lost 7 records (overflow), 9 interrupts (seqno gaps)"* ]]' _ "$errout"
+run monitor 0 --no-header --count 1
+check "monitor --no-header" test "$out" = "irqcap0  1.000000000               1  irq       -"
+
+run monitor 0 1 --format csv --no-header
+check "two devices: 10 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 10
+check "two devices merged by timestamp" test "$(printf '%s\n' "$out" | cut -d, -f3 | sort -n | tr '\n' ' ')" = "$(printf '%s\n' "$out" | cut -d, -f3 | tr '\n' ' ')"
+check "two devices: per-device intervals" bash -c '[[ "$1" == *"irqcap1,irq,1025000000,9,20000000,"* ]]' _ "$out"
+run monitor
+check "no DEV monitors all: 10 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 11
+
+mkfifo "$D/irqcap2"; mkdir -p "$S/class/misc/irqcap2"; ln -s "$P0" "$S/class/misc/irqcap2/device"
+exec 9<>"$D/irqcap2"	# hold the FIFO open: no EOF, nothing to read
+start=$(date +%s%N)
+run monitor 2 --count 5 --timeout 0.3
+end=$(date +%s%N)
+check "monitor --timeout before --count: exit 5" test $rc -eq 5
+check "monitor --timeout took ~0.3 s" test $(( (end - start) / 1000000 )) -ge 290 -a $(( (end - start) / 1000000 )) -lt 3000
+run monitor 2 --timeout 0.2
+check "monitor --timeout without --count: exit 0" test $rc -eq 0
+exec 9>&-
+rm -f "$D/irqcap2"; rm -rf "$S/class/misc/irqcap2"
+
+run monitor 9
+check "monitor missing device: exit 3" test $rc -eq 3
+check "monitor missing device named, others listed" bash -c '[[ "$1" == *"irqcap9: no such device (irqcap devices present: irqcap0 irqcap1)"* ]]' _ "$errout"
+run monitor sda
+check "monitor bad DEV: exit 2" test $rc -eq 2
+run monitor 0 --format yaml
+check "monitor bad format: exit 2" test $rc -eq 2
+run monitor 0 --count 0
+check "monitor --count 0: exit 2" test $rc -eq 2
+run monitor 0 --timeout soon
+check "monitor --timeout soon: exit 2" test $rc -eq 2
+run monitor 0 --bogus
+check "monitor unknown option: exit 2" test $rc -eq 2
+mkdir -p "$S/class/misc/irqcap3"; ln -s "$P0" "$S/class/misc/irqcap3/device"
+run monitor 3
+check "monitor node missing: exit 3" test $rc -eq 3
+check "monitor node missing: names device and node" bash -c '[[ "$1" == *"irqcap3: cannot open $2/irqcap3"* ]]' _ "$errout" "$D"
+rm -rf "$S/class/misc/irqcap3"
+
+# permission denied, as an unprivileged user
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 600 "$D/irqcap0"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" monitor 0 --count 1 2>&1); rc=$?
+	check "monitor EACCES: exit 4" test $rc -eq 4
+	check "monitor EACCES: names device, cause, irqcap group" bash -c '[[ "$1" == *"irqcap0: cannot open"*"Permission denied"*"group '"'"'irqcap'"'"'"* ]]' _ "$out"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" set 0 debounce_us 5 2>&1); rc=$?
+	check "set as non-root: exit 4" test $rc -eq 4
+	check "set as non-root: says root" bash -c '[[ "$1" == *"irqcap0: cannot set debounce_us"*"root"* ]]' _ "$out"
+	chmod 644 "$D/irqcap0"
+else
+	echo "# skipped permission tests (need root and setpriv)"
+fi
+
+# ---- stats -----------------------------------------------------------------
+run stats 0
+check "stats exit 0" test $rc -eq 0
+check "stats title" test "$(printf '%s\n' "$out" | head -n1)" = "irqcap0: irq 5, bottom_half threaded, ring 256 records, debounce_us 0, idle_timeout_ms 0"
+check "stats counter irqs_seen" bash -c 'grep -Eq "^  irqs_seen +120   " <<<"$1"' _ "$out"
+check "stats counter dropped" bash -c 'grep -Eq "^  dropped +0   " <<<"$1"' _ "$out"
+check "stats rate" bash -c 'grep -Eq "^  rate +20   " <<<"$1"' _ "$out"
+check "stats notes sysfs-only counters (no ioctl on a file)" bash -c '[[ "$1" == *"counters from sysfs only"* ]]' _ "$out"
+check "stats histogram title" bash -c '[[ "$1" == *"latency irq_to_commit (interrupt -> event committed by the bottom half): 15 samples, max 5.0us"* ]]' _ "$out"
+check "stats histogram bar" bash -c 'grep -Eq "^ +2\.0us\.\.4\.1us \|#{40} 10$" <<<"$1"' _ "$out"
+check "stats empty histogram" bash -c '[[ "$1" == *"commit_to_read"*"(no samples yet)"* ]]' _ "$out"
+run stats /dev/irqcap1
+check "stats DEV as /dev path" test $rc -eq 0
+check "stats without debugfs says why" bash -c '[[ "$1" == *"latency histograms: not available ("*"irqcap1/latency: No such file or directory"* ]]' _ "$out"
+run stats irqcap0 --format json
+check "stats json one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
+check "stats json fields" bash -c '[[ "$1" == "{\"device\":\"irqcap0\",\"irq\":5,\"bottom_half\":\"threaded\",\"ring_size\":256,\"debounce_us\":0,\"idle_timeout_ms\":0,\"irqs_seen\":120,\"events_committed\":117,\"debounced\":3,\"dropped\":0,\"timeouts\":2,\"overruns\":0,\"commits\":40,\"readers\":1,\"rate\":20,\"rate_avg\":18,\"rate_measured\":null,\"source\":\"sysfs\",\"latency\":{\"irq_to_commit\":{\"max_ns\":5000,"* ]]' _ "$out"
+if command -v python3 >/dev/null; then
+	check "stats json parses" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["latency"]["irq_to_read"]["buckets"][0]["count"] == 15' <<<"$out"
+fi
+run stats 0 --watch --interval 0.05 --count 3 --format json --no-latency
+check "stats --watch --count 3: 3 lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
+check "stats --watch: measured rate from 2nd sample" bash -c '[[ "$(sed -n 2p <<<"$1")" == *"\"rate_measured\":0.000,"*"\"latency\":null}" ]]' _ "$out"
+run stats
+check "stats without DEV: exit 2" test $rc -eq 2
+run stats 0 1
+check "stats two DEVs: exit 2" test $rc -eq 2
+run stats 4
+check "stats missing device: exit 3" test $rc -eq 3
+
+# ---- set -------------------------------------------------------------------
+run set 0 debounce_us 250
+check "set exit 0" test $rc -eq 0
+check "set prints old -> new" test "$out" = "irqcap0: debounce_us: 0 -> 250"
+check "set wrote the attribute" test "$(cat "$P0/debounce_us")" = "250"
+run set irqcap0 debounce-us 010
+check "set canonical decimal (no octal)" test "$(cat "$P0/debounce_us")" = "10"
+run set 0 bottom_half tasklet
+check "set bottom_half" test "$(cat "$P0/bottom_half")" = "tasklet"
+run set 0 bottom_half fast
+check "set bad mode: exit 2" test $rc -eq 2
+check "set bad mode: lists modes" bash -c '[[ "$1" == *"hardirq, threaded, tasklet, workqueue"* ]]' _ "$errout"
+check "set bad mode: attribute unchanged" test "$(cat "$P0/bottom_half")" = "tasklet"
+run set 0 idle_timeout_ms 3600001
+check "set out of range: exit 2" test $rc -eq 2
+check "set out of range: says range" bash -c '[[ "$1" == *"out of range (0..3600000"* ]]' _ "$errout"
+check "set out of range: unchanged" test "$(cat "$P0/idle_timeout_ms")" = "0"
+run set 0 debounce_us 5ms
+check "set non-number: exit 2" test $rc -eq 2
+run set 0 ring_size 64
+check "set read-only key: exit 2" test $rc -eq 2
+run set 7 debounce_us 1
+check "set missing device: exit 3" test $rc -eq 3
+run set 0 debounce_us
+check "set missing value: exit 2" test $rc -eq 2
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Unit tests of the CLI's pure parts: number/device parsing, time
+ * formatting, loss accounting, record formatting, histogram parsing and
+ * drawing, setting validation.  Built by `make -C tools test`.
+ */
+#define IRQCAP_MAIN irqcap_main
+#include "../irqcap.c"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		printf("not ok - %s:%d: ", __func__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) \
+	CHECK(!strcmp((got), (want)), "got '%s', want '%s'", (got), (want))
+
+static char *capture_event(enum fmt fmt, const char *dev, const struct event_view *v)
+{
+	static char out[512];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	print_event(f, fmt, dev, v);
+	fclose(f);
+	return out;
+}
+
+static void test_parse_u64(void)
+{
+	unsigned long long v = 99;
+
+	CHECK(parse_u64("0", &v) == 0 && v == 0, "0");
+	CHECK(parse_u64("123", &v) == 0 && v == 123, "123");
+	CHECK(parse_u64("18446744073709551615", &v) == 0 && v == ULLONG_MAX, "max");
+	CHECK(parse_u64("18446744073709551616", &v) == -ERANGE, "max+1 is ERANGE");
+	CHECK(parse_u64("", &v) == -EINVAL, "empty");
+	CHECK(parse_u64("-1", &v) == -EINVAL, "negative");
+	CHECK(parse_u64("1a", &v) == -EINVAL, "trailing garbage");
+	CHECK(parse_u64(" 1", &v) == -EINVAL, "leading space");
+	CHECK(parse_u64("0x10", &v) == -EINVAL, "hex refused");
+}
+
+static void test_parse_seconds(void)
+{
+	unsigned long long ns = 0;
+
+	CHECK(parse_seconds("2", &ns) == 0 && ns == 2000000000ULL, "2 -> %llu", ns);
+	CHECK(parse_seconds("0.5", &ns) == 0 && ns == 500000000ULL, "0.5 -> %llu", ns);
+	CHECK(parse_seconds("1.25", &ns) == 0 && ns == 1250000000ULL, "1.25 -> %llu", ns);
+	CHECK(parse_seconds(".001", &ns) == 0 && ns == 1000000ULL, ".001 -> %llu", ns);
+	CHECK(parse_seconds("0.000000001", &ns) == 0 && ns == 1ULL, "1ns -> %llu", ns);
+	CHECK(parse_seconds("", &ns) == -EINVAL, "empty");
+	CHECK(parse_seconds(".", &ns) == -EINVAL, "dot only");
+	CHECK(parse_seconds("-1", &ns) == -EINVAL, "negative");
+	CHECK(parse_seconds("1s", &ns) == -EINVAL, "unit suffix");
+	CHECK(parse_seconds("1e3", &ns) == -EINVAL, "exponent");
+}
+
+static void test_parse_dev_spec(void)
+{
+	bool p;
+
+	CHECK(parse_dev_spec("0", &p) == 0 && !p, "0");
+	CHECK(parse_dev_spec("12", &p) == 12 && !p, "12");
+	CHECK(parse_dev_spec("irqcap3", &p) == 3 && !p, "irqcap3");
+	CHECK(parse_dev_spec("/dev/irqcap4", &p) == 4 && p, "/dev/irqcap4");
+	CHECK(parse_dev_spec("./irqcap10", &p) == 10 && p, "./irqcap10");
+	CHECK(parse_dev_spec("irqcap", &p) == -1, "irqcap without number");
+	CHECK(parse_dev_spec("irqcapX", &p) == -1, "irqcapX");
+	CHECK(parse_dev_spec("irqcap007", &p) == -1, "leading zeros");
+	CHECK(parse_dev_spec("/dev/sda", &p) == -1, "/dev/sda");
+	CHECK(parse_dev_spec("-1", &p) == -1, "-1");
+	CHECK(parse_dev_spec("/dev/7", &p) == -1, "path to a bare number");
+	CHECK(parse_dev_spec("gpio0", &p) == -1, "gpio0");
+}
+
+static void test_format_time(void)
+{
+	char b[32];
+
+	fmt_ts(b, sizeof(b), 0);
+	CHECK_STR(b, "0.000000000");
+	fmt_ts(b, sizeof(b), 1234000000567ULL);
+	CHECK_STR(b, "1234.000000567");
+	fmt_dur(b, sizeof(b), 512);
+	CHECK_STR(b, "512ns");
+	fmt_dur(b, sizeof(b), 16384);
+	CHECK_STR(b, "16.4us");
+	fmt_dur(b, sizeof(b), 2097152);
+	CHECK_STR(b, "2.1ms");
+	fmt_dur(b, sizeof(b), 1073741824ULL);
+	CHECK_STR(b, "1.07s");
+}
+
+static struct irqcap_event ev(unsigned int type, unsigned long long ts,
+			      unsigned long long seq, unsigned long long data)
+{
+	struct irqcap_event e = { .timestamp_ns = ts, .seqno = seq, .data = data, .type = type };
+
+	return e;
+}
+
+static void test_stream_account(void)
+{
+	struct stream_state st;
+	struct event_view v;
+	struct irqcap_event e;
+
+	memset(&st, 0, sizeof(st));
+	e = ev(IRQCAP_EVENT_IRQ, 1000, 1, 0);
+	stream_account(&st, &e, &v);
+	CHECK(!v.have_interval && !v.seq_gap && !strcmp(v.type, "irq"), "first irq");
+
+	e = ev(IRQCAP_EVENT_IRQ, 1500, 2, 0);
+	stream_account(&st, &e, &v);
+	CHECK(v.have_interval && v.interval_ns == 500 && !v.seq_gap, "interval %llu", v.interval_ns);
+
+	e = ev(IRQCAP_EVENT_IRQ, 4000, 5, 0);	/* 3 and 4 missing */
+	stream_account(&st, &e, &v);
+	CHECK(v.seq_gap == 2 && v.gap_from == 2 && !v.have_interval,
+	      "gap %llu from %llu interval %d", v.seq_gap, v.gap_from, v.have_interval);
+
+	e = ev(IRQCAP_EVENT_OVERFLOW, 9000, 5, 7);
+	stream_account(&st, &e, &v);
+	CHECK(v.lost == 7 && !v.seq_gap && !strcmp(v.type, "overflow"), "overflow lost %llu", v.lost);
+
+	e = ev(IRQCAP_EVENT_IRQ, 9100, 13, 0);	/* 6..12 lost in the overflow */
+	stream_account(&st, &e, &v);
+	CHECK(v.seq_gap == 7 && !v.have_interval, "gap after overflow %llu", v.seq_gap);
+
+	e = ev(IRQCAP_EVENT_MARKER, 9200, 13, 42);
+	stream_account(&st, &e, &v);
+	CHECK(!v.seq_gap && v.data == 42 && !strcmp(v.type, "marker"), "marker");
+
+	e = ev(IRQCAP_EVENT_IRQ, 9300, 14, 0);	/* marker does not break intervals */
+	stream_account(&st, &e, &v);
+	CHECK(v.have_interval && v.interval_ns == 200, "interval across marker %llu", v.interval_ns);
+
+	e = ev(IRQCAP_EVENT_TIMEOUT, 50000, 15, 40000);	/* seqno 15 never seen */
+	stream_account(&st, &e, &v);
+	CHECK(v.seq_gap == 1 && !strcmp(v.type, "timeout"), "timeout reveals gap %llu", v.seq_gap);
+
+	e = ev(IRQCAP_EVENT_IRQ, 60000, 16, 0);
+	stream_account(&st, &e, &v);
+	CHECK(!v.have_interval && !v.seq_gap, "no interval across a gap");
+
+	CHECK(st.n_irq == 6 && st.n_overflow == 1 && st.n_marker == 1 && st.n_timeout == 1,
+	      "totals irq %llu", st.n_irq);
+	CHECK(st.lost_records == 7 && st.seq_gap_total == 10, "lost %llu gaps %llu",
+	      st.lost_records, st.seq_gap_total);
+
+	e = ev(99, 70000, 16, 5);
+	stream_account(&st, &e, &v);
+	CHECK(!strcmp(v.type, "unknown") && st.n_other == 1, "unknown type");
+}
+
+static void test_print_event(void)
+{
+	struct stream_state st;
+	struct event_view v;
+	struct irqcap_event e;
+	char *o;
+
+	memset(&st, 0, sizeof(st));
+	e = ev(IRQCAP_EVENT_IRQ, 1000000000ULL, 1, 0);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_JSON, "irqcap0", &v);
+	CHECK_STR(o, "{\"device\":\"irqcap0\",\"type\":\"irq\",\"timestamp_ns\":1000000000,\"seqno\":1,\"interval_ns\":null,\"lost\":0,\"seq_gap\":0,\"data\":0}\n");
+	o = capture_event(FMT_CSV, "irqcap0", &v);
+	CHECK_STR(o, "irqcap0,irq,1000000000,1,,0,0,0\n");
+	o = capture_event(FMT_TEXT, "irqcap0", &v);
+	CHECK_STR(o, "irqcap0  1.000000000               1  irq       -\n");
+
+	e = ev(IRQCAP_EVENT_IRQ, 1010000000ULL, 2, 0);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_CSV, "irqcap0", &v);
+	CHECK_STR(o, "irqcap0,irq,1010000000,2,10000000,0,0,0\n");
+	o = capture_event(FMT_TEXT, "irqcap0", &v);
+	CHECK_STR(o, "irqcap0  1.010000000               2  irq       +0.010000000\n");
+
+	e = ev(IRQCAP_EVENT_OVERFLOW, 2000000000ULL, 2, 300);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_JSON, "irqcap1", &v);
+	CHECK_STR(o, "{\"device\":\"irqcap1\",\"type\":\"overflow\",\"timestamp_ns\":2000000000,\"seqno\":2,\"interval_ns\":null,\"lost\":300,\"seq_gap\":0,\"data\":300}\n");
+	o = capture_event(FMT_TEXT, "irqcap1", &v);
+	CHECK(strstr(o, "overflow") && strstr(o, "LOST 300 records"), "text overflow: %s", o);
+
+	e = ev(IRQCAP_EVENT_IRQ, 2100000000ULL, 303, 0);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_TEXT, "irqcap1", &v);
+	CHECK(strstr(o, "LOST 300 interrupts (seqno jumped 2 -> 303)"), "text gap: %s", o);
+	o = capture_event(FMT_JSON, "irqcap1", &v);
+	CHECK(strstr(o, "\"seq_gap\":300,"), "json gap: %s", o);
+
+	e = ev(IRQCAP_EVENT_TIMEOUT, 3100000000ULL, 303, 1000000000ULL);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_TEXT, "irqcap1", &v);
+	CHECK(strstr(o, "timeout") && strstr(o, "no interrupt for 1.000000000s"), "text timeout: %s", o);
+
+	e = ev(IRQCAP_EVENT_MARKER, 3200000000ULL, 303, 42);
+	stream_account(&st, &e, &v);
+	o = capture_event(FMT_TEXT, "irqcap1", &v);
+	CHECK(strstr(o, "marker value 42 (0x2a)"), "text marker: %s", o);
+
+	{
+		FILE *f;
+		char buf[64];
+
+		f = fmemopen(buf, sizeof(buf), "w");
+		json_str(f, "a\"b\\c\n\x01");
+		fclose(f);
+		CHECK_STR(buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+	}
+}
+
+static const char latency_text[] =
+	"irq_to_commit max_ns 5000\n"
+	"irq_to_commit lt_ns 1 2\n"
+	"irq_to_commit lt_ns 4096 10\n"
+	"irq_to_commit lt_ns 8192 5\n"
+	"irq_to_read max_ns 0\n"
+	"commit_to_read max_ns 300\n"
+	"commit_to_read lt_ns 512 4\n";
+
+static void test_hist(void)
+{
+	struct hist h[HIST_MAX];
+	char out[4096];
+	FILE *f;
+	int nh;
+
+	nh = hist_parse(latency_text, h, HIST_MAX);
+	CHECK(nh == 3, "3 histograms, got %d", nh);
+	if (nh != 3)
+		return;
+	CHECK(!strcmp(h[0].name, "irq_to_commit") && h[0].max_ns == 5000 && h[0].n == 3,
+	      "h0 %s %llu %d", h[0].name, h[0].max_ns, h[0].n);
+	CHECK(h[0].lt_ns[1] == 4096 && h[0].count[1] == 10, "bucket");
+	CHECK(h[1].n == 0, "empty histogram");
+	CHECK(hist_parse("irq_to_commit bogus 1\n", h, HIST_MAX) == -EINVAL, "bad key");
+	CHECK(hist_parse("garbage\n", h, HIST_MAX) == -EINVAL, "garbage");
+	CHECK(hist_parse("", h, HIST_MAX) == 0, "empty file");
+
+	nh = hist_parse(latency_text, h, HIST_MAX);
+	f = fmemopen(out, sizeof(out), "w");
+	hist_draw(f, &h[0], 10);
+	fclose(f);
+	CHECK(strstr(out, "latency irq_to_commit (interrupt -> event committed by the bottom half): 17 samples, max 5.0us\n") != NULL,
+	      "title: %s", out);
+	/* peak bucket gets the full width, the others scale, gaps are drawn */
+	CHECK(strstr(out, "  2.0us..4.1us |########## 10\n") != NULL, "peak bar: %s", out);
+	CHECK(strstr(out, "  4.1us..8.2us |#####      5\n") != NULL, "half bar: %s", out);
+	CHECK(strstr(out, "    0ns |##         2\n") != NULL, "zero bucket: %s", out);
+	CHECK(strstr(out, "  1.0us..2.0us |           0\n") != NULL, "empty middle bucket: %s", out);
+
+	f = fmemopen(out, sizeof(out), "w");
+	hist_draw(f, &h[1], 10);
+	fclose(f);
+	CHECK(strstr(out, "(no samples yet)") != NULL, "empty: %s", out);
+
+	f = fmemopen(out, sizeof(out), "w");
+	hist_json(f, h, 1);
+	fclose(f);
+	CHECK_STR(out, "{\"irq_to_commit\":{\"max_ns\":5000,\"buckets\":[{\"lt_ns\":1,\"count\":2},{\"lt_ns\":4096,\"count\":10},{\"lt_ns\":8192,\"count\":5}]}}");
+}
+
+static void test_validate_setting(void)
+{
+	const struct setting *s;
+	char canon[32], msg[256];
+
+	CHECK(validate_setting("bottom_half", "tasklet", &s, canon, 32, msg, 256) == 0 &&
+	      !strcmp(canon, "tasklet"), "tasklet");
+	CHECK(validate_setting("bottom-half", "hardirq", &s, canon, 32, msg, 256) == 0 &&
+	      !strcmp(s->key, "bottom_half"), "alias");
+	CHECK(validate_setting("bottom_half", "fast", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "hardirq, threaded, tasklet, workqueue"), "fast: %s", msg);
+	CHECK(validate_setting("debounce_us", "010", &s, canon, 32, msg, 256) == 0 &&
+	      !strcmp(canon, "10"), "010 canon '%s' (kernel would parse octal)", canon);
+	CHECK(validate_setting("debounce_us", "1000000", &s, canon, 32, msg, 256) == 0, "max");
+	CHECK(validate_setting("debounce_us", "1000001", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "out of range"), "over max: %s", msg);
+	CHECK(validate_setting("debounce_us", "10ms", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "not a plain decimal integer"), "10ms: %s", msg);
+	CHECK(validate_setting("debounce_us", "-5", &s, canon, 32, msg, 256) == EXIT_USAGE, "-5");
+	CHECK(validate_setting("idle_timeout_ms", "3600000", &s, canon, 32, msg, 256) == 0, "idle max");
+	CHECK(validate_setting("idle_timeout_ms", "99999999999999999999999", &s, canon, 32,
+			       msg, 256) == EXIT_USAGE && strstr(msg, "out of range"), "huge: %s", msg);
+	CHECK(validate_setting("ring_size", "64", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "unknown setting 'ring_size'"), "read-only key: %s", msg);
+}
+
+int main(void)
+{
+	test_parse_u64();
+	test_parse_seconds();
+	test_parse_dev_spec();
+	test_format_time();
+	test_stream_account();
+	test_print_event();
+	test_hist();
+	test_validate_setting();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
