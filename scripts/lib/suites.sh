@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Shared helpers: get Debian suites (chroots), kernel headers and kernel images
+# without touching the host's apt sources.  Source it from bash:
+#
+#   . scripts/lib/suites.sh
+#   root=$(suite_chroot sid)             # debootstrap chroot, cached
+#   suite_chroot_run "$root" 'make ...'   # run inside it with /proc mounted
+#   kernel_setup 7.2                      # sets KSET_* (headers, image, chroot)
+#
+# Everything is cached under ${IRQCAP_CACHE:-/var/cache/irqcap}/matrix/ and
+# reused; a cache entry is only trusted once its ".done" stamp exists, so an
+# interrupted set-up is redone rather than half-used.  Messages go to stderr.
+
+IRQCAP_CACHE=${IRQCAP_CACHE:-/var/cache/irqcap}
+SUITES_CACHE=${SUITES_CACHE:-$IRQCAP_CACHE/matrix}
+
+suites_log() { printf '%s\n' "suites: $*" >&2; }
+
+# The Debian archive the host already uses (the served snapshot), from its
+# deb822 or one-line sources; override with DEBIAN_MIRROR.
+suites_mirror() {
+	if [ -n "${DEBIAN_MIRROR:-}" ]; then
+		echo "$DEBIAN_MIRROR"; return
+	fi
+	local m
+	m=$(grep -hsE '^URIs:.*debian/?$' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '{print $2}' | head -n 1)
+	[ -n "$m" ] || m=$(grep -hsE '^deb .*debian/? ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '{print $2}' | head -n 1)
+	echo "${m:-http://deb.debian.org/debian}"
+}
+
+# A simple lock so two runs (or two engineers) do not build the same cache
+# entry at once: flock on a file next to it.
+suites_locked() { # LOCKNAME CMD...
+	local lock=$SUITES_CACHE/.lock.$1; shift
+	mkdir -p "$SUITES_CACHE"
+	(
+		flock 9
+		"$@"
+	) 9>"$lock"
+}
+
+# suite_chroot SUITE   (SUITE: trixie | sid | experimental)
+# Prints the chroot directory.  "experimental" is sid plus experimental's
+# sources (apt pins experimental at 1, so install with -t experimental).
+# Installs the toolchain the notes found necessary: gcc make kmod perl
+# (full perl: W=1 runs kernel-doc, which needs Pod::Usage).
+suite_chroot() {
+	local suite=$1 dir=$SUITES_CACHE/chroots/$1
+	if [ ! -e "$dir/.done" ]; then
+		suites_locked "chroot-$suite" _suite_chroot_make "$suite" "$dir" >&2 || return 1
+	fi
+	echo "$dir"
+}
+
+_suite_chroot_make() {
+	local suite=$1 dir=$2 base=$1 mirror
+	[ -e "$dir/.done" ] && return 0
+	[ "$suite" = experimental ] && base=sid
+	mirror=$(suites_mirror)
+	suites_log "debootstrap $base into $dir (from $mirror)"
+	rm -rf "$dir"; mkdir -p "$dir"
+	if ! debootstrap --variant=minbase "$base" "$dir" "$mirror" >"$dir.debootstrap.log" 2>&1; then
+		suites_log "debootstrap $base failed, see $dir.debootstrap.log"; return 1
+	fi
+	# sid and experimental Release files are past their Valid-Until
+	echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99irqcap-valid-until"
+	echo 'APT::Install-Recommends "false";' >"$dir/etc/apt/apt.conf.d/99irqcap-norecommends"
+	if [ "$suite" = experimental ]; then
+		echo "deb $mirror experimental main" >"$dir/etc/apt/sources.list.d/experimental.list"
+	fi
+	suite_chroot_run "$dir" 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y install gcc make kmod perl' \
+		>"$dir.apt.log" 2>&1 || { suites_log "apt in $suite failed, see $dir.apt.log"; return 1; }
+	touch "$dir/.done"
+}
+
+# suite_chroot_run DIR 'shell command'   - with /proc (7.x objtool needs it)
+# and /dev mounted for the duration, in a private mount namespace so that a
+# killed run leaves no mount behind.
+suite_chroot_run() {
+	local dir=$1; shift
+	unshare --mount --propagation private sh -c '
+		dir=$1; shift
+		mount -t proc proc "$dir/proc" && mount --rbind /dev "$dir/dev" &&
+		exec chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 sh -c "$1"' sh "$dir" "$*"
+}
+
+# suite_pkg_version DIR PKG  -> candidate version of PKG inside chroot DIR
+suite_pkg_version() {
+	suite_chroot_run "$1" "apt-cache policy $2" 2>/dev/null | awk '/Candidate:/ {print $2; exit}'
+}
+
+# ---------------------------------------------------------------------------
+# Kernels.  kernel_setup NAME fills:
+#   KSET_NAME     row name (6.1, 6.1-rt, 6.12, 7.2, 7.3-rc)
+#   KSET_ABI      ABI name (6.1.0-56-amd64, 7.3-amd64, ...)
+#   KSET_VERSION  Debian package version of the kernel (6.1.192-2, ...)
+#   KSET_KDIR     headers dir as seen from where the build runs
+#   KSET_CHROOT   chroot to build in ("" = host)
+#   KSET_IMAGE    vmlinuz on the host, for QEMU
+#   KSET_SRCPKG   linux-source package of that suite (for KUnit), may be ""
+# Headers come from the suite's linux-headers-amd64 meta package, so a newer
+# snapshot moves the rows forward without editing this file.
+KERNELS_ALL="6.1 6.1-rt 6.12 7.2 7.3-rc"
+
+kernel_setup() {
+	KSET_NAME=$1 KSET_ABI= KSET_VERSION= KSET_KDIR= KSET_CHROOT= KSET_IMAGE= KSET_SRCPKG=
+	case $1 in
+	6.1)     _kernel_host ;;
+	6.1-rt)  _kernel_host_rt ;;
+	6.12)    _kernel_chroot trixie "" ;;
+	7.2)     _kernel_chroot sid "" ;;
+	7.3-rc)  _kernel_chroot experimental "-t experimental" ;;
+	*) suites_log "unknown kernel '$1' (known: $KERNELS_ALL)"; return 1 ;;
+	esac
+}
+
+# 6.1 generic: the host's own headers and image (bookworm).
+_kernel_host() {
+	local hdr
+	hdr=$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null | grep -o 'linux-headers-[^ ,]*' | head -n 1)
+	KSET_ABI=${hdr#linux-headers-}
+	[ -n "$KSET_ABI" ] || { suites_log "linux-headers-amd64 is not installed on the host"; return 1; }
+	KSET_VERSION=$(dpkg-query -W -f='${Version}' "linux-headers-$KSET_ABI")
+	KSET_KDIR=/usr/src/linux-headers-$KSET_ABI
+	KSET_IMAGE=/boot/vmlinuz-$KSET_ABI
+	KSET_SRCPKG=linux-source-$(echo "$KSET_VERSION" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+	[ -d "$KSET_KDIR" ] || { suites_log "$KSET_KDIR missing"; return 1; }
+	[ -r "$KSET_IMAGE" ] || _kernel_host_image "$KSET_ABI" || return 1
+}
+
+# A bookworm image not installed on the host: apt-get download + dpkg -x.
+_kernel_host_image() {
+	local abi=$1 dir=$SUITES_CACHE/images/$1
+	KSET_IMAGE=$dir/boot/vmlinuz-$abi
+	[ -e "$dir/.done" ] && return 0
+	suites_locked "image-$abi" sh -c '
+		set -e; [ -e "$1/.done" ] && exit 0
+		rm -rf "$1"; mkdir -p "$1/debs"; cd "$1/debs"
+		apt-get -q download "linux-image-$2-unsigned" >&2 2>/dev/null || apt-get -q download "linux-image-$2" >&2
+		for d in *.deb; do dpkg -x "$d" "$1"; done
+		rm -rf "$1/debs" "$1/lib/modules"; touch "$1/.done"' sh "$dir" "$abi" >&2
+}
+
+# 6.1 PREEMPT_RT: the -rt-amd64 flavour of the host's ABI.  Its headers are
+# unpacked (not installed) and their absolute include of the -common-rt tree
+# is pointed at the unpacked copy; kbuild comes from the host (same 6.1).
+_kernel_host_rt() {
+	_kernel_host || return 1
+	local abi=${KSET_ABI%-amd64}-rt-amd64 dir
+	dir=$SUITES_CACHE/headers/$abi
+	KSET_ABI=$abi
+	KSET_KDIR=$dir/usr/src/linux-headers-$abi
+	if [ ! -e "$dir/.done" ]; then
+		suites_locked "headers-$abi" sh -c '
+			set -e; [ -e "$1/.done" ] && exit 0
+			abi=$2; common=linux-headers-${abi%-rt-amd64}-common-rt
+			rm -rf "$1"; mkdir -p "$1/debs"; cd "$1/debs"
+			apt-get -q download "linux-headers-$abi" "$common" >&2
+			for d in *.deb; do dpkg -x "$d" "$1"; done
+			rm -rf "$1/debs"
+			sed -i "s|/usr/src/$common|$1/usr/src/$common|g" "$1/usr/src/linux-headers-$abi/Makefile"
+			mkdir -p "$1/usr/lib"
+			for k in /usr/lib/linux-kbuild-*; do ln -sfn "$k" "$1/usr/lib/${k##*/}"; done
+			touch "$1/.done"' sh "$dir" "$abi" >&2 || return 1
+	fi
+	_kernel_host_image "$abi" || return 1
+}
+
+# 6.12 / 7.x: headers installed in a chroot of that suite (the toolchain must
+# match: 7.2 is built with gcc-16), image downloaded there and unpacked here.
+_kernel_chroot() {
+	local suite=$1 tflag=$2 root meta hdr abi idir
+	root=$(suite_chroot "$suite") || return 1
+	KSET_CHROOT=$root
+	if [ ! -e "$root/.kernel.done" ]; then
+		suites_locked "chroot-$suite" sh -c '
+			. "$1"; root=$2; tflag=$3
+			[ -e "$root/.kernel.done" ] && exit 0
+			suite_chroot_run "$root" "apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y $tflag install linux-headers-amd64" \
+				>"$root.kernel.log" 2>&1 || { suites_log "headers install failed, see $root.kernel.log"; exit 1; }
+			touch "$root/.kernel.done"' sh "${BASH_SOURCE[0]}" "$root" "$tflag" >&2 || return 1
+	fi
+	hdr=$(suite_chroot_run "$root" "dpkg-query -W -f='\${Depends}' linux-headers-amd64" | grep -o 'linux-headers-[^ ,]*' | head -n 1)
+	abi=${hdr#linux-headers-}
+	[ -n "$abi" ] || { suites_log "no linux-headers-amd64 in $suite chroot"; return 1; }
+	KSET_ABI=$abi
+	KSET_VERSION=$(suite_chroot_run "$root" "dpkg-query -W -f='\${Version}' $hdr")
+	KSET_KDIR=/usr/src/$hdr
+	KSET_SRCPKG=linux-source-$(echo "$KSET_VERSION" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+	idir=$SUITES_CACHE/images/$abi
+	KSET_IMAGE=
+	if [ ! -e "$idir/.done" ]; then
+		suites_locked "image-$abi" sh -c '
+			. "$1"; root=$2; abi=$3; idir=$4; tflag=$5
+			[ -e "$idir/.done" ] && exit 0
+			# 7.x: linux-binary-<abi> holds usr/lib/modules/<abi>/vmlinuz;
+			# 6.12 and older: boot/vmlinuz-<abi> in linux-image-<abi>-unsigned.
+			rm -rf "$root/tmp/img"; mkdir -p "$root/tmp/img"; chmod 777 "$root/tmp/img"
+			suite_chroot_run "$root" "cd /tmp/img && { apt-get -q download $tflag linux-binary-$abi || apt-get -q download $tflag linux-image-$abi-unsigned || apt-get -q download $tflag linux-image-$abi; }" >&2 ||
+				{ suites_log "no image package for $abi"; exit 1; }
+			rm -rf "$idir"; mkdir -p "$idir"
+			for d in "$root"/tmp/img/*.deb; do dpkg -x "$d" "$idir/x"; done
+			rm -rf "$root/tmp/img"
+			img=$(find "$idir/x" -name "vmlinuz*" -type f | head -n 1)
+			[ -n "$img" ] || { suites_log "no vmlinuz in the image package for $abi"; exit 1; }
+			mv "$img" "$idir/vmlinuz-$abi"; rm -rf "$idir/x"
+			touch "$idir/.done"' sh "${BASH_SOURCE[0]}" "$root" "$abi" "$idir" "$tflag" >&2 || return 1
+	fi
+	KSET_IMAGE=$idir/vmlinuz-$abi
+}
