@@ -232,6 +232,8 @@ struct stream_state {
 	unsigned long long n_irq, n_timeout, n_overflow, n_marker, n_other;
 	unsigned long long lost_records;	/* sum of OVERFLOW data */
 	unsigned long long seq_gap_total;	/* interrupts missing by seqno */
+	unsigned long long seq_gap_unreported;	/* ... not right after an overflow */
+	bool after_overflow;		/* the previous record was an OVERFLOW */
 };
 
 /* What one record means once put in context. */
@@ -243,6 +245,7 @@ struct event_view {
 	unsigned long long lost;	/* OVERFLOW records: records lost */
 	unsigned long long seq_gap;	/* interrupts missing before this record */
 	unsigned long long gap_from;	/* seqno seen before the gap */
+	bool gap_reported;		/* the gap follows an OVERFLOW record */
 };
 
 static void stream_account(struct stream_state *st, const struct irqcap_event *ev,
@@ -257,17 +260,25 @@ static void stream_account(struct stream_state *st, const struct irqcap_event *e
 	v->data = ev->data;
 
 	/*
-	 * IRQ records carry the next seqno; every other record carries the
-	 * seqno of the most recent interrupt.  Anything beyond that was lost.
+	 * IRQ records carry the next seqno; timeout and marker records carry
+	 * the seqno of the most recent interrupt.  Anything beyond that was
+	 * lost.  OVERFLOW records carry the seqno of the last record this
+	 * reader got (0 if none), so they are no baseline.
 	 */
+	if (ev->type == IRQCAP_EVENT_OVERFLOW)
+		goto seqno_done;
 	if (st->have_seqno) {
 		expect = st->last_seqno + (ev->type == IRQCAP_EVENT_IRQ ? 1 : 0);
 		if (ev->seqno > expect) {
 			v->seq_gap = ev->seqno - expect;
 			v->gap_from = st->last_seqno;
+			v->gap_reported = st->after_overflow;
 			st->seq_gap_total += v->seq_gap;
+			if (!v->gap_reported)
+				st->seq_gap_unreported += v->seq_gap;
 		}
 	}
+	st->after_overflow = ev->type == IRQCAP_EVENT_OVERFLOW;
 	if (!st->have_seqno || ev->seqno >= st->last_seqno) {
 		st->last_seqno = ev->seqno;
 		st->have_seqno = true;
@@ -276,6 +287,7 @@ static void stream_account(struct stream_state *st, const struct irqcap_event *e
 		st->last_seqno = ev->seqno;
 		st->have_irq = false;
 	}
+seqno_done:
 
 	switch (ev->type) {
 	case IRQCAP_EVENT_IRQ:
@@ -366,7 +378,12 @@ static void print_event(FILE *f, enum fmt fmt, const char *dev,
 		}
 		o = (size_t)snprintf(line, sizeof(line), "%-8s %-20s %6llu  %-8s  %-14s ",
 				     dev, ts, v->seqno, v->type, iv);
-		if (v->seq_gap && o < sizeof(line))
+		if (v->seq_gap && v->gap_reported)
+			o += (size_t)snprintf(line + o, sizeof(line) - o,
+					      " seqno jumped %llu -> %llu: %llu interrupt%s lost in the overflow",
+					      v->gap_from, v->seqno, v->seq_gap,
+					      v->seq_gap == 1 ? "" : "s");
+		else if (v->seq_gap)
 			o += (size_t)snprintf(line + o, sizeof(line) - o,
 					      " LOST %llu interrupt%s (seqno jumped %llu -> %llu)",
 					      v->seq_gap, v->seq_gap == 1 ? "" : "s",
@@ -483,11 +500,36 @@ static int hist_parse(const char *text, struct hist *h, int max)
 	return nh;
 }
 
+static unsigned long long hist_count_at(const struct hist *h, unsigned long long bound)
+{
+	unsigned long long c = 0;
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->lt_ns[i] == bound)
+			c += h->count[i];
+	return c;
+}
+
+/* "0ns" for bucket 0, else "[2^(from-1), 2^to)" as "lo..hi" */
+static void hist_label(char *label, size_t len, int from, int to)
+{
+	char lo[32], hi[32];
+
+	if (from == 0 && to == 0) {
+		snprintf(label, len, "0ns");
+		return;
+	}
+	fmt_dur(lo, sizeof(lo), from ? 1ULL << (from - 1) : 0);
+	fmt_dur(hi, sizeof(hi), 1ULL << to);
+	snprintf(label, len, "%s..%s", lo, hi);
+}
+
 /* Draw one histogram as text bars; bucket "lt_ns X" covers [X/2, X). */
 static void hist_draw(FILE *f, const struct hist *h, int width)
 {
-	unsigned long long total = 0, peak = 0, lo_b, hi_b;
-	char m[32], lo[32], hi[32], label[80];
+	unsigned long long total = 0, peak = 0;
+	char m[32], label[80];
 	int i, lo_i = -1, hi_i = -1, bit;
 
 	for (i = 0; i < h->n; i++) {
@@ -514,21 +556,19 @@ static void hist_draw(FILE *f, const struct hist *h, int width)
 			hi_i = bit;
 	}
 	for (bit = lo_i; bit <= hi_i; bit++) {
-		unsigned long long c = 0, bound = 1ULL << bit;
-		int len;
+		unsigned long long c = hist_count_at(h, 1ULL << bit);
+		int len, run = 0;
 
-		for (i = 0; i < h->n; i++)
-			if (h->lt_ns[i] == bound)
-				c += h->count[i];
-		if (bit == 0) {
-			snprintf(label, sizeof(label), "0ns");
-		} else {
-			lo_b = bound / 2;
-			hi_b = bound;
-			fmt_dur(lo, sizeof(lo), lo_b);
-			fmt_dur(hi, sizeof(hi), hi_b);
-			snprintf(label, sizeof(label), "%s..%s", lo, hi);
+		/* a run of 3+ empty buckets becomes one line covering all of it */
+		while (!c && bit + run <= hi_i && !hist_count_at(h, 1ULL << (bit + run)))
+			run++;
+		if (run >= 3) {
+			hist_label(label, sizeof(label), bit, bit + run - 1);
+			fprintf(f, "  %17s |%*s 0\n", label, width, "");
+			bit += run - 1;
+			continue;
 		}
+		hist_label(label, sizeof(label), bit, bit);
 		len = (int)((c * (unsigned long long)width + peak - 1) / peak);
 		fprintf(f, "  %17s |", label);
 		for (i = 0; i < len; i++)
@@ -1085,11 +1125,11 @@ static int cmd_monitor(int argc, char **argv)
 		for (i = 0; i < nm; i++) {
 			struct stream_state *s = &mons[i].st;
 
-			fprintf(stderr, "%s: %llu records (%llu irq, %llu timeout, %llu marker, %llu overflow); lost %llu records (overflow), %llu interrupts (seqno gaps)\n",
+			fprintf(stderr, "%s: %llu records (%llu irq, %llu timeout, %llu marker, %llu overflow); lost %llu records in overflows; %llu interrupts missing by seqno (%llu not reported by an overflow)\n",
 				mons[i].d.name,
 				s->n_irq + s->n_timeout + s->n_marker + s->n_overflow + s->n_other,
 				s->n_irq, s->n_timeout, s->n_marker, s->n_overflow,
-				s->lost_records, s->seq_gap_total);
+				s->lost_records, s->seq_gap_total, s->seq_gap_unreported);
 		}
 	}
 	if (ret == EXIT_OK && have_count && printed < count && !stop_requested) {

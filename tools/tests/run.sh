@@ -173,8 +173,9 @@ check "monitor text header" test "$(printf '%s\n' "$out" | head -n1)" = "DEVICE 
 check "monitor text row" test "$(printf '%s\n' "$out" | sed -n 3p)" = "irqcap0  1.010000000               2  irq       +0.010000000"
 check "monitor text gap note" bash -c '[[ "$1" == *"LOST 2 interrupts (seqno jumped 2 -> 5)" ]]' _ "$(printf '%s\n' "$out" | sed -n 4p)"
 check "monitor text overflow note" bash -c '[[ "$1" == *"overflow"*"LOST 7 records"* ]]' _ "$(printf '%s\n' "$out" | sed -n 5p)"
+check "monitor text gap after overflow" bash -c '[[ "$1" == *"seqno jumped 5 -> 13: 7 interrupts lost in the overflow" ]]' _ "$(printf '%s\n' "$out" | sed -n 6p)"
 check "monitor text timeout note" bash -c '[[ "$1" == *"no interrupt for 1.000000000s" ]]' _ "$(printf '%s\n' "$out" | sed -n 8p)"
-check "monitor summary on stderr" bash -c '[[ "$1" == *"irqcap0: 7 records (4 irq, 1 timeout, 1 marker, 1 overflow); lost 7 records (overflow), 9 interrupts (seqno gaps)"* ]]' _ "$errout"
+check "monitor summary on stderr" bash -c '[[ "$1" == *"irqcap0: 7 records (4 irq, 1 timeout, 1 marker, 1 overflow); lost 7 records in overflows; 9 interrupts missing by seqno (2 not reported by an overflow)"* ]]' _ "$errout"
 run monitor 0 --no-header --count 1
 check "monitor --no-header" test "$out" = "irqcap0  1.000000000               1  irq       -"
 

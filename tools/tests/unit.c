@@ -125,7 +125,7 @@ static void test_stream_account(void)
 
 	e = ev(IRQCAP_EVENT_IRQ, 4000, 5, 0);	/* 3 and 4 missing */
 	stream_account(&st, &e, &v);
-	CHECK(v.seq_gap == 2 && v.gap_from == 2 && !v.have_interval,
+	CHECK(v.seq_gap == 2 && v.gap_from == 2 && !v.have_interval && !v.gap_reported,
 	      "gap %llu from %llu interval %d", v.seq_gap, v.gap_from, v.have_interval);
 
 	e = ev(IRQCAP_EVENT_OVERFLOW, 9000, 5, 7);
@@ -134,7 +134,7 @@ static void test_stream_account(void)
 
 	e = ev(IRQCAP_EVENT_IRQ, 9100, 13, 0);	/* 6..12 lost in the overflow */
 	stream_account(&st, &e, &v);
-	CHECK(v.seq_gap == 7 && !v.have_interval, "gap after overflow %llu", v.seq_gap);
+	CHECK(v.seq_gap == 7 && !v.have_interval && v.gap_reported, "gap after overflow %llu", v.seq_gap);
 
 	e = ev(IRQCAP_EVENT_MARKER, 9200, 13, 42);
 	stream_account(&st, &e, &v);
@@ -146,7 +146,8 @@ static void test_stream_account(void)
 
 	e = ev(IRQCAP_EVENT_TIMEOUT, 50000, 15, 40000);	/* seqno 15 never seen */
 	stream_account(&st, &e, &v);
-	CHECK(v.seq_gap == 1 && !strcmp(v.type, "timeout"), "timeout reveals gap %llu", v.seq_gap);
+	CHECK(v.seq_gap == 1 && !strcmp(v.type, "timeout") && !v.gap_reported,
+	      "timeout reveals gap %llu", v.seq_gap);
 
 	e = ev(IRQCAP_EVENT_IRQ, 60000, 16, 0);
 	stream_account(&st, &e, &v);
@@ -154,12 +155,25 @@ static void test_stream_account(void)
 
 	CHECK(st.n_irq == 6 && st.n_overflow == 1 && st.n_marker == 1 && st.n_timeout == 1,
 	      "totals irq %llu", st.n_irq);
-	CHECK(st.lost_records == 7 && st.seq_gap_total == 10, "lost %llu gaps %llu",
-	      st.lost_records, st.seq_gap_total);
+	CHECK(st.lost_records == 7 && st.seq_gap_total == 10 && st.seq_gap_unreported == 3,
+	      "lost %llu gaps %llu unreported %llu", st.lost_records, st.seq_gap_total,
+	      st.seq_gap_unreported);
 
 	e = ev(99, 70000, 16, 5);
 	stream_account(&st, &e, &v);
 	CHECK(!strcmp(v.type, "unknown") && st.n_other == 1, "unknown type");
+
+	/* a fresh reader's overflow record has seqno 0: no baseline from it */
+	memset(&st, 0, sizeof(st));
+	e = ev(IRQCAP_EVENT_OVERFLOW, 1000, 0, 84);
+	stream_account(&st, &e, &v);
+	CHECK(v.lost == 84 && !v.seq_gap, "first overflow");
+	e = ev(IRQCAP_EVENT_IRQ, 900, 105, 0);
+	stream_account(&st, &e, &v);
+	CHECK(!v.seq_gap && st.seq_gap_total == 0, "no invented gap from seqno 0: %llu", v.seq_gap);
+	e = ev(IRQCAP_EVENT_IRQ, 950, 106, 0);
+	stream_account(&st, &e, &v);
+	CHECK(v.have_interval && v.interval_ns == 50, "interval resumes");
 }
 
 static void test_print_event(void)
@@ -196,7 +210,8 @@ static void test_print_event(void)
 	e = ev(IRQCAP_EVENT_IRQ, 2100000000ULL, 303, 0);
 	stream_account(&st, &e, &v);
 	o = capture_event(FMT_TEXT, "irqcap1", &v);
-	CHECK(strstr(o, "LOST 300 interrupts (seqno jumped 2 -> 303)"), "text gap: %s", o);
+	CHECK(strstr(o, "seqno jumped 2 -> 303: 300 interrupts lost in the overflow") &&
+	      !strstr(o, "LOST"), "text gap after overflow: %s", o);
 	o = capture_event(FMT_JSON, "irqcap1", &v);
 	CHECK(strstr(o, "\"seq_gap\":300,"), "json gap: %s", o);
 
@@ -259,7 +274,9 @@ static void test_hist(void)
 	CHECK(strstr(out, "  2.0us..4.1us |########## 10\n") != NULL, "peak bar: %s", out);
 	CHECK(strstr(out, "  4.1us..8.2us |#####      5\n") != NULL, "half bar: %s", out);
 	CHECK(strstr(out, "    0ns |##         2\n") != NULL, "zero bucket: %s", out);
-	CHECK(strstr(out, "  1.0us..2.0us |           0\n") != NULL, "empty middle bucket: %s", out);
+	CHECK(strstr(out, "  1ns..2.0us |           0\n") != NULL, "run of empty buckets collapsed: %s", out);
+	CHECK(strstr(out, "1.0us..2.0us") == NULL, "no line per empty bucket: %s", out);
+
 
 	f = fmemopen(out, sizeof(out), "w");
 	hist_draw(f, &h[1], 10);
@@ -270,6 +287,15 @@ static void test_hist(void)
 	hist_json(f, h, 1);
 	fclose(f);
 	CHECK_STR(out, "{\"irq_to_commit\":{\"max_ns\":5000,\"buckets\":[{\"lt_ns\":1,\"count\":2},{\"lt_ns\":4096,\"count\":10},{\"lt_ns\":8192,\"count\":5}]}}");
+
+	/* short gaps (1-2 empty buckets) stay one line per bucket */
+	CHECK(hist_parse("h max_ns 100\nh lt_ns 16 1\nh lt_ns 128 2\n", h, HIST_MAX) == 1, "parse h");
+	f = fmemopen(out, sizeof(out), "w");
+	hist_draw(f, &h[0], 4);
+	fclose(f);
+	CHECK(strstr(out, " 8ns..16ns |##   1\n") && strstr(out, " 16ns..32ns |     0\n") &&
+	      strstr(out, " 32ns..64ns |     0\n") && strstr(out, " 64ns..128ns |#### 2\n"),
+	      "short gap: %s", out);
 }
 
 static void test_validate_setting(void)
