@@ -278,7 +278,6 @@ static void stream_account(struct stream_state *st, const struct irqcap_event *e
 				st->seq_gap_unreported += v->seq_gap;
 		}
 	}
-	st->after_overflow = ev->type == IRQCAP_EVENT_OVERFLOW;
 	if (!st->have_seqno || ev->seqno >= st->last_seqno) {
 		st->last_seqno = ev->seqno;
 		st->have_seqno = true;
@@ -288,6 +287,7 @@ static void stream_account(struct stream_state *st, const struct irqcap_event *e
 		st->have_irq = false;
 	}
 seqno_done:
+	st->after_overflow = ev->type == IRQCAP_EVENT_OVERFLOW;
 
 	switch (ev->type) {
 	case IRQCAP_EVENT_IRQ:
