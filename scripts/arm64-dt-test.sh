@@ -18,7 +18,10 @@
 #   --pulses N   power-button pulses per boot (default 5)
 #   --module KO  use this arm64 irqcap.ko instead of cross-building src/
 #   --smp N      guest CPUs (default 1: the machine's 2 cores are shared)
-#   --no-both    skip the second boot with irqcap,trigger = "both"
+#   --no-both    boot only once (gpios, rising); by default two more boots
+#                follow: gpios with irqcap,trigger = "both" (two edges per
+#                pulse), and "interrupts" on the PL061 made an interrupt
+#                controller (the driver's first choice of source)
 #   --keep       keep the work directory (console logs, DTs, initramfs)
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
 # and busybox are cached under $IRQCAP_CACHE/arm64/ and reused.
@@ -192,7 +195,20 @@ PL061=/$(fdtget -l "$WORK/virt.dtb" / 2>/dev/null | grep -m1 '^pl061@')
 check "QEMU virt DT dumped, PL061 controller at $PL061" \
 	test "$PL061" != / -a -s "$WORK/virt.dts"
 
-make_dt() { # make_dt TRIGGER OUT.dtb
+make_dt() { # make_dt VARIANT OUT.dtb
+	# VARIANT rising|both: gpios = <pl061 3 0> with that irqcap,trigger;
+	# VARIANT interrupts: the PL061 made an interrupt controller and the
+	# node given interrupts = <3 IRQ_TYPE_EDGE_RISING> instead of a GPIO
+	local node ctl=
+	case "$1" in
+	interrupts)
+		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
+		node="interrupt-parent = <&{$PL061}>;
+				interrupts = <3 1>;	/* line 3, IRQ_TYPE_EDGE_RISING */" ;;
+	*)
+		node="gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
+				irqcap,trigger = \"$1\";" ;;
+	esac
 	{
 		cat "$WORK/virt.dts"
 		cat <<-EOF
@@ -200,25 +216,30 @@ make_dt() { # make_dt TRIGGER OUT.dtb
 		/* added by arm64-dt-test.sh */
 		/delete-node/ &{/gpio-keys};
 
+		$ctl
+
 		/ {
 			event-capture {
 				compatible = "irqcap,event-capture";
-				gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
-				irqcap,trigger = "$1";
+				$node
 			};
 		};
 		EOF
 	} >"${2%.dtb}.dts"
 	dtc -q -I dts -O dtb -o "$2" "${2%.dtb}.dts"
 }
-dt_ok() { # dt_ok DTB TRIGGER: node present, on PL061 line 3, gpio-keys gone
-	local ph gp
+dt_ok() { # dt_ok DTB VARIANT: node present, on PL061 line 3, gpio-keys gone
+	local ph
 	ph=$(fdtget -t u "$1" "$PL061" phandle) || return 1
-	gp=$(fdtget -t u "$1" /event-capture gpios) || return 1
-	[ "$gp" = "$ph 3 0" ] &&
-	[ "$(fdtget -t s "$1" /event-capture compatible)" = irqcap,event-capture ] &&
-	[ "$(fdtget -t s "$1" /event-capture irqcap,trigger)" = "$2" ] &&
-	! fdtget -l "$1" / | grep -qx gpio-keys
+	[ "$(fdtget -t s "$1" /event-capture compatible)" = irqcap,event-capture ] || return 1
+	fdtget -l "$1" / | grep -qx gpio-keys && return 1
+	if [ "$2" = interrupts ]; then
+		[ "$(fdtget -t u "$1" /event-capture interrupt-parent)" = "$ph" ] &&
+		[ "$(fdtget -t u "$1" /event-capture interrupts)" = "3 1" ]
+	else
+		[ "$(fdtget -t u "$1" /event-capture gpios)" = "$ph 3 0" ] &&
+		[ "$(fdtget -t s "$1" /event-capture irqcap,trigger)" = "$2" ]
+	fi
 }
 
 # ------------------------------------------------------------- initramfs
@@ -237,20 +258,20 @@ mount -t debugfs debugfs /sys/kernel/debug
 N=${irqcap_n:-5}
 PER=${irqcap_per:-1}
 echo "@@ INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
-echo "@@ DT compatible=$(cat /sys/firmware/devicetree/base/event-capture/compatible 2>/dev/null) trigger=$(cat /sys/firmware/devicetree/base/event-capture/irqcap,trigger 2>/dev/null)"
+echo "@@ DT compatible=$(cat /sys/firmware/devicetree/base/event-capture/compatible 2>/dev/null) trigger=$(cat /sys/firmware/devicetree/base/event-capture/irqcap,trigger 2>/dev/null || echo none)"
 insmod /irqcap.ko; echo "@@ INSMOD rc=$?"
 sleep 1
 echo "@@ DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
 echo "@@ DEVNODE $(ls -l /dev/irqcap0 2>&1)"
 echo "@@ SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
 echo "@@ PROCINT $(grep irqcap /proc/interrupts)"
-echo "@@ GPIO $(grep -i 'gpio-3 ' /sys/kernel/debug/gpio)"
+echo "@@ GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
 reader /dev/irqcap0 $((N * PER)) 120 1500
 echo "@@ READER rc=$?"
 echo "@@ COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"
 echo "@@ PROCINT_AFTER $(grep irqcap /proc/interrupts)"
 rmmod irqcap; echo "@@ RMMOD rc=$?"
-echo "@@ AFTER_RMMOD dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) procint=$(grep -c irqcap /proc/interrupts) gpio=$(grep -ci 'gpio-3 .*event-capture' /sys/kernel/debug/gpio)"
+echo "@@ AFTER_RMMOD dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) procint=$(grep -c irqcap /proc/interrupts) gpio=$(grep -cE '[|](event-capture|irqcap)' /sys/kernel/debug/gpio)"
 insmod /irqcap.ko; echo "@@ REINSMOD rc=$?"
 sleep 1
 echo "@@ REPROBE dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) driver=$(readlink /sys/bus/platform/devices/event-capture/driver)"
@@ -322,8 +343,10 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	fi
 	pass "$tag guest booted to /init in $(awk -v a="$t_boot" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
 	wait_for '@@ READER rc=\|READER READY' 60
+	local dt_trig=$trig
+	[ "$trig" = interrupts ] && dt_trig=none
 	check "$tag DT node seen by the kernel ($(field DT))" \
-		test "$(field DT)" = "compatible=irqcap,event-capture trigger=$trig"
+		test "$(field DT)" = "compatible=irqcap,event-capture trigger=$dt_trig"
 	check "$tag insmod irqcap.ko" test "$(field INSMOD)" = "rc=0"
 	check "$tag driver bound to the DT node (event-capture -> $(basename "$(field DRIVER)"))" \
 		test "$(basename "$(field DRIVER)")" = irqcap
@@ -331,6 +354,13 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		grep -aq '^@@ DEVNODE crw-------.*/dev/irqcap0' "$CONSOLE"
 	check "$tag IRQ comes from PL061 line 3 ($(field PROCINT | tr -s ' '))" \
 		grep -aEq '^@@ PROCINT .*pl061 +3 +Edge.*' "$CONSOLE"
+	if [ "$trig" = interrupts ]; then
+		check "$tag no GPIO requested: the interrupt came from 'interrupts'" \
+			test -z "$(field GPIO)"
+	else
+		check "$tag GPIO line requested as an input with an IRQ ($(field GPIO))" \
+			eval "field GPIO | grep -q ' in .*IRQ'"
+	fi
 	if ! grep -aq 'READER READY' "$CONSOLE"; then
 		fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"
 	else
@@ -394,6 +424,9 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 }
 
 run_boot rising 1
-[ "$DO_BOTH" = 1 ] && run_boot both 2
+if [ "$DO_BOTH" = 1 ]; then
+	run_boot both 2
+	run_boot interrupts 1
+fi
 echo "# total $(($(date +%s) - T0)) s"
 finish
