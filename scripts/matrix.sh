@@ -1,0 +1,253 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Kernel matrix: build irqcap with W=1 against every target kernel (in a chroot
+# of that kernel's suite, so the compiler matches), boot that kernel in QEMU
+# with the integration suite, run KUnit where possible, and print
+#
+#   kernel  version  build  warnings  integration  kunit  time
+#
+# ending with "N passed, N failed" (rows); exits non-zero when any row fails.
+#
+# Usage: scripts/matrix.sh [--kernels 6.1,6.1-rt,6.12,7.2,7.3-rc]
+#                          [--tree DIR | --worktree] [--build-only] [--no-kunit]
+#                          [--logs DIR] [--list]
+#   --kernels     rows to run (default: all)
+#   (default)     build what is committed: git archive HEAD of this checkout
+#   --worktree    build this checkout's work tree instead (rsync, no outputs)
+#   --tree DIR    build another source tree (e.g. a scratch copy with a change)
+#   --build-only  build rows only; the integration column reads "skipped" and
+#                 does not fail the row
+#   --no-kunit    do not try KUnit rows
+#   --logs DIR    where per-row logs go (default $IRQCAP_CACHE/matrix/runs/<time>)
+#   --list        print the rows with the exact kernel versions and exit
+#
+# Caches (chroots, unpacked headers and images) live under
+# ${IRQCAP_CACHE:-/var/cache/irqcap}/matrix/ and are reused; see docs/matrix.md.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/suites.sh
+. "$top/scripts/lib/suites.sh"
+
+kernels=$KERNELS_ALL source_mode=head tree= build_only=0 kunit=1 logs= list=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$(echo "$2" | tr ',' ' '); shift ;;
+	--kernels=*) kernels=$(echo "${1#*=}" | tr ',' ' ') ;;
+	--tree) source_mode=tree; tree=$(cd "$2" && pwd) || exit 2; shift ;;
+	--worktree) source_mode=tree; tree=$top ;;
+	--build-only) build_only=1 ;;
+	--no-kunit) kunit=0 ;;
+	--logs) logs=$2; shift ;;
+	--list) list=1 ;;
+	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "matrix: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+for k in $kernels; do
+	case " $KERNELS_ALL " in *" $k "*) ;; *) echo "matrix: unknown kernel '$k' (known: $KERNELS_ALL)" >&2; exit 2 ;; esac
+done
+[ "$(id -u)" = 0 ] || { echo "matrix: needs root (debootstrap, chroot)" >&2; exit 2; }
+
+if [ "$list" = 1 ]; then
+	for k in $kernels; do
+		if kernel_setup "$k" 2>/dev/null; then
+			printf '%-8s %-18s %-28s %s\n' "$k" "$KSET_VERSION" "$KSET_ABI" "$KSET_IMAGE"
+		else
+			printf '%-8s %s\n' "$k" "(set-up failed)"
+		fi
+	done
+	exit 0
+fi
+
+logs=${logs:-$SUITES_CACHE/runs/$(date -u +%Y%m%dT%H%M%SZ)-$$}
+mkdir -p "$logs"
+ln -sfn "$logs" "$SUITES_CACHE/runs/latest" 2>/dev/null || true
+work=$(mktemp -d /tmp/irqcap-matrix.XXXXXX)
+scratch_dirs=()
+cleanup() {
+	rm -rf "$work"
+	local d
+	for d in "${scratch_dirs[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Put a clean copy of the sources in $1 (never build in the shared tree).
+copy_tree() {
+	mkdir -p "$1"
+	if [ "$source_mode" = head ]; then
+		git -C "$top" archive HEAD | tar -x -C "$1"
+	else
+		rsync -a --exclude .git --exclude '*.o' --exclude '*.ko' --exclude '*.mod' \
+			--exclude '*.mod.c' --exclude '.*.cmd' --exclude Module.symvers \
+			--exclude modules.order --exclude '.tmp_versions' "$tree/" "$1/"
+	fi
+}
+
+# KUnit: scripts/kunit.sh runs its own kernel tree; use it for a row only if
+# it says (in --help) that it can take another tree or version.
+kunit_mode() {
+	local ks=$1/scripts/kunit.sh
+	[ "$kunit" = 1 ] || { echo "off"; return; }
+	[ -x "$ks" ] || { echo "none"; return; }
+	if "$ks" --help 2>&1 | grep -q -- '--kernel-version\|--source\|--kdir\|--linux'; then
+		echo "yes"
+	else
+		echo "6.1-only"
+	fi
+}
+
+declare -A R_VER R_BUILD R_WARN R_INT R_KUNIT R_TIME R_OK R_WHY
+passed=0 failed=0
+src_desc=$([ "$source_mode" = head ] && echo "HEAD $(git -C "$top" rev-parse --short HEAD)" || echo "tree $tree")
+echo "irqcap kernel matrix: $src_desc; rows: $kernels; logs: $logs"
+
+for k in $kernels; do
+	t0=$(date +%s)
+	R_VER[$k]=? R_BUILD[$k]=- R_WARN[$k]=- R_INT[$k]=- R_KUNIT[$k]=- R_OK[$k]=1 R_WHY[$k]=
+	log=$logs/$k
+	echo "== $k: set-up" >&2
+	if ! kernel_setup "$k" >"$log.setup.log" 2>&1; then
+		R_BUILD[$k]=SETUP-FAIL R_OK[$k]=0 R_WHY[$k]="set-up failed: $(tail -n 3 "$log.setup.log" | tr '\n' ' ')"
+		R_TIME[$k]=$(( $(date +%s) - t0 ))s; failed=$((failed + 1)); continue
+	fi
+	R_VER[$k]="$KSET_VERSION"
+
+	# --- build, W=1, in the suite's chroot (host for bookworm rows)
+	echo "== $k: build against $KSET_ABI" >&2
+	if [ -n "$KSET_CHROOT" ]; then
+		rel=/tmp/irqcap-build.$$.$k
+		dir=$KSET_CHROOT$rel
+		scratch_dirs+=("$dir")
+	else
+		rel=$work/$k/irqcap dir=$rel
+	fi
+	rm -rf "$dir"; copy_tree "$dir"
+	cmd="cd $rel && make KDIR=$KSET_KDIR W=1 -j2 modules"
+	if [ -n "$KSET_CHROOT" ]; then
+		suite_chroot_run "$KSET_CHROOT" "$cmd" >"$log.build.log" 2>&1
+	else
+		sh -c "$cmd" >"$log.build.log" 2>&1
+	fi
+	brc=$?
+	nwarn=$(grep -cE '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log")
+	R_WARN[$k]=$nwarn
+	if [ $brc -ne 0 ] || [ ! -f "$dir/src/irqcap.ko" ]; then
+		R_BUILD[$k]=FAIL R_OK[$k]=0
+		R_WHY[$k]="build failed (make exit $brc):
+$(grep -E 'error:|Error [0-9]|undefined!|ERROR:' "$log.build.log" | head -n 12)"
+	else
+		vm=$(modinfo -F vermagic "$dir/src/irqcap.ko" 2>/dev/null | awk '{print $1}')
+		if [ "$vm" != "$KSET_ABI" ]; then
+			R_BUILD[$k]=VERMAGIC R_OK[$k]=0 R_WHY[$k]="vermagic '$vm' is not '$KSET_ABI'"
+		else
+			R_BUILD[$k]=ok
+		fi
+		mkdir -p "$work/$k"; cp "$dir/src/irqcap.ko" "$work/$k/irqcap.ko"
+		cp "$dir/src/irqcap.ko" "$log.irqcap.ko"
+	fi
+	if [ "$nwarn" -gt 0 ]; then
+		R_OK[$k]=0
+		R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}W=1 warnings (fail the row):
+$(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
+	fi
+
+	# --- integration: boot this kernel in QEMU with the module just built.
+	# The harness runs from the scratch copy (its tests/ match the sources).
+	if [ "$build_only" = 1 ]; then
+		R_INT[$k]=skipped
+	elif [ "${R_BUILD[$k]}" != ok ]; then
+		R_INT[$k]="no module"
+	elif [ ! -x "$dir/tests/run-integration.sh" ]; then
+		R_INT[$k]="no harness" R_OK[$k]=0
+		R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}tests/run-integration.sh is missing from the tree (use --build-only to skip the boot)"
+	else
+		echo "== $k: boot $KSET_IMAGE in QEMU (integration suite)" >&2
+		hdir=$work/$k/harness
+		rm -rf "$hdir"; copy_tree "$hdir"
+		(cd "$hdir" && timeout 900 tests/run-integration.sh --kernel "$KSET_IMAGE" \
+			--module "$work/$k/irqcap.ko") >"$log.integration.log" 2>&1
+		irc=$?
+		last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.integration.log" | tail -n 1)
+		if [ -n "$last" ]; then
+			p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+			R_INT[$k]="$p/$((p + f))"
+		else
+			R_INT[$k]="no result"
+		fi
+		if [ $irc -ne 0 ] || [ -z "$last" ] || [ "${f:-1}" != 0 ]; then
+			R_OK[$k]=0
+			[ $irc = 124 ] && R_INT[$k]="timeout"
+			R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}integration failed (exit $irc): $(grep -E '^(not ok|FAIL)' "$log.integration.log" | head -n 8)
+  last lines: $(tail -n 4 "$log.integration.log" | tr '\n' '|')"
+		fi
+	fi
+
+	# --- KUnit
+	km=$(kunit_mode "$dir")
+	case $km in
+	off) R_KUNIT[$k]=off ;;
+	none) R_KUNIT[$k]="n/a" ;;
+	6.1-only)
+		# kunit.sh builds its own (6.1) tree: run it once, on the 6.1 row.
+		if [ "$k" = 6.1 ]; then
+			echo "== $k: KUnit (scripts/kunit.sh)" >&2
+			(cd "$dir" && timeout 1800 scripts/kunit.sh) >"$log.kunit.log" 2>&1
+			krc=$?
+			last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.kunit.log" | tail -n 1)
+			if [ -n "$last" ]; then
+				p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+				R_KUNIT[$k]="$p/$((p + f))"
+			else
+				R_KUNIT[$k]="no result"
+			fi
+			if [ $krc -ne 0 ] || [ -z "$last" ]; then
+				R_OK[$k]=0
+				R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}KUnit failed (exit $krc): $(tail -n 4 "$log.kunit.log" | tr '\n' '|')"
+			fi
+		else
+			R_KUNIT[$k]="n/a"
+		fi ;;
+	yes)
+		echo "== $k: KUnit (scripts/kunit.sh --kernel-version)" >&2
+		(cd "$dir" && timeout 1800 scripts/kunit.sh --kernel-version "$k") >"$log.kunit.log" 2>&1
+		krc=$?
+		last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.kunit.log" | tail -n 1)
+		if [ -n "$last" ]; then
+			p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+			R_KUNIT[$k]="$p/$((p + f))"
+		else
+			R_KUNIT[$k]="no result"
+		fi
+		[ $krc -eq 0 ] && [ -n "$last" ] || { R_OK[$k]=0; R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}KUnit failed (exit $krc)"; } ;;
+	esac
+
+	rm -rf "$dir" "$work/$k/harness"
+	R_TIME[$k]=$(( $(date +%s) - t0 ))s
+	if [ "${R_OK[$k]}" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+
+echo
+printf '%-8s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' kernel version build warnings integration kunit time result
+for k in $kernels; do
+	printf '%-8s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' "$k" "${R_VER[$k]}" "${R_BUILD[$k]}" \
+		"${R_WARN[$k]}" "${R_INT[$k]}" "${R_KUNIT[$k]}" "${R_TIME[$k]}" \
+		"$([ "${R_OK[$k]}" = 1 ] && echo PASS || echo FAIL)"
+done
+for k in $kernels; do
+	[ "${R_OK[$k]}" = 1 ] && continue
+	echo
+	echo "--- $k (${R_VER[$k]}) FAILED; logs: $logs/$k.*.log"
+	echo "${R_WHY[$k]}" | sed 's/^/  /'
+done
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
