@@ -1,0 +1,202 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# irqcap CLI against the real driver, inside the QEMU test board (busybox sh):
+# two devices, irqcap0 on ISA IRQ 5 and irqcap1 on IRQ 7, raised through
+# pc-testdev.  Every subcommand and output format is exercised.
+# Prints "ok - cli: ..." / "not ok - cli: ..." lines and "N passed, N failed"
+# last; exits non-zero on failure.
+#
+# Needs: irqcap (or $IRQCAP) on PATH, root, debugfs mounted, and
+# pc-testdev-raise on PATH (tools/tests/pc-testdev-raise.c); without it edges
+# are raised by writing to /dev/port with dd (slower, no fixed rate).
+IRQCAP=${IRQCAP:-irqcap}
+T=${TMPDIR:-/tmp}/irqcap-cli.$$
+mkdir -p "$T"
+pass=0
+fail=0
+ok() { echo "ok - cli: $1"; pass=$((pass + 1)); }
+nok() { echo "not ok - cli: $1"; fail=$((fail + 1)); }
+check() { # NAME COMMAND...
+	n=$1; shift
+	if "$@"; then ok "$n"; else nok "$n"; fi
+}
+attr() { cat "/sys/class/misc/irqcap$1/device/$2"; }
+
+# raise LINE COUNT [PERIOD_US]
+raise() {
+	if command -v pc-testdev-raise >/dev/null 2>&1; then
+		pc-testdev-raise "$@"
+	else
+		i=0
+		while [ $i -lt "$2" ]; do
+			printf '\001' | dd of=/dev/port bs=1 seek=$((0x2000 + $1)) count=1 conv=notrunc 2>/dev/null
+			printf '\000' | dd of=/dev/port bs=1 seek=$((0x2000 + $1)) count=1 conv=notrunc 2>/dev/null
+			i=$((i + 1))
+		done
+	fi
+}
+
+# wait_readers DEV N: until the device has N open readers (monitor is ready)
+wait_readers() {
+	i=0
+	while [ "$(attr "$1" readers)" -lt "$2" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+lines() { wc -l <"$1" | tr -d ' '; }
+
+# ---- list ------------------------------------------------------------------
+$IRQCAP list >"$T/list" 2>"$T/err"; rc=$?
+check "list exits 0" [ $rc -eq 0 ]
+check "list: header and two devices" [ "$(lines "$T/list")" -eq 3 ]
+check "list header" grep -Eq '^DEVICE +IRQ +BOTTOM_HALF +RING +RATE/s +AVG/s +EVENTS +DROPPED +FIRMWARE_NODE$' "$T/list"
+check "list irqcap0 row" grep -Eq '^irqcap0 +5 +[a-z]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +\\_SB_\.[A-Z0-9]+ \(PRP0001:[0-9]+\)$' "$T/list"
+check "list irqcap1 row" grep -Eq '^irqcap1 +7 ' "$T/list"
+$IRQCAP list --format json >"$T/listj"; rc=$?
+check "list json exits 0" [ $rc -eq 0 ]
+check "list json: two objects" [ "$(grep -c '^{"device":"irqcap[01]","node":"/dev/irqcap[01]","irq":[57],"bottom_half":"[a-z]*","ring_size":[0-9]*,"rate":[0-9]*,"rate_avg":[0-9]*,"events_committed":[0-9]*,"dropped":[0-9]*,"firmware_node":".*"}$' "$T/listj")" -eq 2 ]
+
+# ---- monitor, text ------------------------------------------------------------
+$IRQCAP set 0 idle_timeout_ms 0 >/dev/null
+$IRQCAP set 0 debounce_us 0 >/dev/null
+base=$(attr 0 events_committed)
+$IRQCAP monitor 0 --count 5 --timeout 30 >"$T/mon" 2>"$T/monerr" &
+pid=$!
+wait_readers 0 1
+raise 5 5 10000
+wait $pid; rc=$?
+check "monitor text --count 5 exits 0" [ $rc -eq 0 ]
+check "monitor text: header + 5 rows" [ "$(lines "$T/mon")" -eq 6 ]
+check "monitor text header" [ "$(head -n1 "$T/mon")" = "DEVICE   TIMESTAMP_S           SEQNO  TYPE      INTERVAL_S      NOTE" ]
+check "monitor text: first row, no interval" grep -Eq "^irqcap0 +[0-9]+\.[0-9]{9} +$((base + 1)) +irq +-$" "$T/mon"
+check "monitor text: consecutive seqnos with intervals" [ "$(grep -Ec '^irqcap0 +[0-9]+\.[0-9]{9} +[0-9]+ +irq +\+0\.[0-9]{9}$' "$T/mon")" -eq 4 ]
+check "monitor text: last seqno" grep -Eq " $((base + 5)) +irq " "$T/mon"
+check "monitor text: summary on stderr" grep -q "^irqcap0: 5 records (5 irq, 0 timeout, 0 marker, 0 overflow); lost 0 records in overflows; 0 interrupts missing by seqno (0 not reported by an overflow)$" "$T/monerr"
+
+# ---- monitor, json, two devices --------------------------------------------------
+sleep 0.4	# let irqcap1's idle timeout from earlier activity pass
+$IRQCAP monitor irqcap0 /dev/irqcap1 --format json --count 6 --timeout 30 >"$T/monj" 2>/dev/null &
+pid=$!
+wait_readers 0 1
+wait_readers 1 1
+raise 5 3 10000
+raise 7 3 10000
+wait $pid; rc=$?
+check "monitor json two devices exits 0" [ $rc -eq 0 ]
+check "monitor json: 6 objects" [ "$(lines "$T/monj")" -eq 6 ]
+check "monitor json: 3 irq from irqcap0" [ "$(grep -c '^{"device":"irqcap0","type":"irq","timestamp_ns":[0-9]*,"seqno":[0-9]*,"interval_ns":\(null\|[0-9]*\),"lost":0,"seq_gap":0,"data":0}$' "$T/monj")" -eq 3 ]
+check "monitor json: 3 irq from irqcap1" [ "$(grep -c '^{"device":"irqcap1","type":"irq",' "$T/monj")" -eq 3 ]
+check "monitor json: first of each device has null interval" [ "$(grep -c '"interval_ns":null' "$T/monj")" -eq 2 ]
+
+# ---- monitor, csv --------------------------------------------------------------
+sleep 0.4	# irqcap1's idle timeout (if set) from the burst above
+$IRQCAP monitor 1 --format csv --count 2 --timeout 30 >"$T/monc" 2>/dev/null &
+pid=$!
+wait_readers 1 1
+raise 7 2 10000
+wait $pid; rc=$?
+check "monitor csv exits 0" [ $rc -eq 0 ]
+check "monitor csv header" [ "$(head -n1 "$T/monc")" = "device,type,timestamp_ns,seqno,interval_ns,lost,seq_gap,data" ]
+check "monitor csv rows" [ "$(grep -Ec '^irqcap1,irq,[0-9]+,[0-9]+,[0-9]*,0,0,0$' "$T/monc")" -eq 2 ]
+
+# ---- timeouts and exit codes ------------------------------------------------------
+sleep 0.4
+$IRQCAP monitor 0 --count 3 --timeout 1 >/dev/null 2>"$T/err"; rc=$?
+check "monitor --timeout before --count: exit 5" [ $rc -eq 5 ]
+$IRQCAP monitor 0 --timeout 0.5 >/dev/null 2>&1; rc=$?
+check "monitor --timeout alone: exit 0" [ $rc -eq 0 ]
+$IRQCAP monitor 9 >/dev/null 2>"$T/err"; rc=$?
+check "monitor missing device: exit 3" [ $rc -eq 3 ]
+check "monitor missing device: message" grep -q "irqcap9: no such device (irqcap devices present: irqcap0 irqcap1)" "$T/err"
+
+# ---- idle timeout record (irqcap1) ---------------------------------------------------
+$IRQCAP set 1 idle_timeout_ms 200 >/dev/null
+$IRQCAP monitor 1 --format json --count 2 --timeout 30 >"$T/tmo" 2>/dev/null &
+pid=$!
+wait_readers 1 1
+raise 7 1
+wait $pid
+s=$(sed -n 1p "$T/tmo" | sed -n 's/.*"seqno":\([0-9]*\),.*/\1/p')
+check "timeout record after the idle period" grep -Eq "^\{\"device\":\"irqcap1\",\"type\":\"timeout\",\"timestamp_ns\":[0-9]+,\"seqno\":$s,\"interval_ns\":null,\"lost\":0,\"seq_gap\":0,\"data\":(19[0-9]|[2-9][0-9][0-9])[0-9]{6}\}$" "$T/tmo"
+
+# ---- marker --------------------------------------------------------------------------
+$IRQCAP monitor 0 --format json --count 1 --timeout 30 >"$T/mark" 2>/dev/null &
+pid=$!
+wait_readers 0 1
+printf '\052\000\000\000\000\000\000\000' >/dev/irqcap0
+wait $pid
+check "marker record" grep -Eq '^\{"device":"irqcap0","type":"marker",.*"data":42\}$' "$T/mark"
+
+# ---- overflow: a stopped reader loses records, told exactly how many ------------------------
+ring=$(attr 0 ring_size)
+last=$(attr 0 events_committed)
+dropped0=$(attr 0 dropped)
+$IRQCAP monitor 0 --format json --count 2 --timeout 60 >"$T/ovf" 2>/dev/null &
+pid=$!
+wait_readers 0 1
+kill -STOP $pid
+raise 5 $((ring + 100)) 500
+kill -CONT $pid
+wait $pid; rc=$?
+check "overflow: exit 0" [ $rc -eq 0 ]
+lost=$(sed -n 1p "$T/ovf" | sed -n 's/^{"device":"irqcap0","type":"overflow",.*"lost":\([0-9]*\),.*/\1/p')
+check "overflow: first record is an overflow with a loss" [ "${lost:-0}" -gt 0 ]
+next=$(sed -n 2p "$T/ovf" | sed -n 's/^{"device":"irqcap0","type":"irq",.*"seqno":\([0-9]*\),.*/\1/p')
+check "overflow: next irq seqno = previous + 1 + lost" [ "${next:-x}" = "$((last + 1 + ${lost:-0}))" ]
+check "overflow: sysfs dropped grew by lost" [ "$(attr 0 dropped)" -eq $((dropped0 + ${lost:-0})) ]
+
+# ---- stats ---------------------------------------------------------------------------
+$IRQCAP stats 0 >"$T/st" 2>&1; rc=$?
+check "stats exits 0" [ $rc -eq 0 ]
+check "stats title" grep -Eq '^irqcap0: irq 5, bottom_half [a-z]+, ring [0-9]+ records, debounce_us 0, idle_timeout_ms 0$' "$T/st"
+for c in irqs_seen events_committed debounced dropped timeouts overruns commits readers rate rate_avg; do
+	check "stats counter $c" grep -Eq "^  $c +[0-9]+   " "$T/st"
+done
+check "stats events_committed matches sysfs" grep -Eq "^  events_committed +$(attr 0 events_committed)   " "$T/st"
+check "stats draws irq_to_commit" grep -Eq '^latency irq_to_commit \(.*\): [1-9][0-9]* samples, max ' "$T/st"
+check "stats draws bars" grep -Eq '^ +[0-9.]+[nmu]?s(\.\.[0-9.]+[nmu]?s)? \|#+ +[1-9][0-9]*$' "$T/st"
+check "stats via ioctl (no sysfs-only note)" sh -c "! grep -q 'counters from sysfs only' '$T/st'"
+$IRQCAP stats /dev/irqcap1 --format json >"$T/stj"; rc=$?
+check "stats json exits 0" [ $rc -eq 0 ]
+check "stats json shape" grep -Eq '^\{"device":"irqcap1","irq":7,"bottom_half":"[a-z]+","ring_size":[0-9]+,"debounce_us":[0-9]+,"idle_timeout_ms":200,"irqs_seen":[0-9]+,"events_committed":[0-9]+,"debounced":[0-9]+,"dropped":[0-9]+,"timeouts":[1-9][0-9]*,"overruns":[0-9]+,"commits":[0-9]+,"readers":0,"rate":[0-9]+,"rate_avg":[0-9]+,"rate_measured":null,"source":"ioctl","latency":\{"irq_to_commit":\{"max_ns":[0-9]+,"buckets":\[.*\]\},"irq_to_read":.*,"commit_to_read":.*\}\}$' "$T/stj"
+$IRQCAP stats irqcap0 --watch --interval 0.5 --count 2 --format json --no-latency >"$T/stw"; rc=$?
+check "stats --watch --count 2: exit 0, two objects" [ $rc -eq 0 -a "$(lines "$T/stw")" -eq 2 ]
+check "stats --watch: second has rate_measured" sh -c "sed -n 2p '$T/stw' | grep -Eq '\"rate_measured\":[0-9]+\.[0-9]{3},.*\"latency\":null\}$'"
+$IRQCAP stats 7 >/dev/null 2>&1; rc=$?
+check "stats missing device: exit 3" [ $rc -eq 3 ]
+
+# ---- set -----------------------------------------------------------------------------
+out=$($IRQCAP set 0 debounce_us 100); rc=$?
+check "set debounce_us: exit 0 and old -> new" [ $rc -eq 0 -a "$out" = "irqcap0: debounce_us: 0 -> 100" ]
+check "set debounce_us: sysfs" [ "$(attr 0 debounce_us)" = 100 ]
+$IRQCAP set 0 debounce_us 0 >/dev/null
+bh=$(attr 0 bottom_half)
+for m in hardirq tasklet workqueue threaded; do
+	out=$($IRQCAP set irqcap0 bottom_half $m); rc=$?
+	check "set bottom_half $m" [ $rc -eq 0 -a "$(attr 0 bottom_half)" = $m ]
+	$IRQCAP monitor 0 --format csv --no-header --count 3 --timeout 30 >"$T/bh" 2>/dev/null &
+	pid=$!
+	wait_readers 0 1
+	raise 5 3 10000
+	wait $pid; rc=$?
+	check "monitor under $m: 3 events" [ $rc -eq 0 -a "$(grep -c '^irqcap0,irq,' "$T/bh")" -eq 3 ]
+done
+$IRQCAP set 0 bottom_half "$bh" >/dev/null
+$IRQCAP set 0 bottom_half fast >/dev/null 2>"$T/err"; rc=$?
+check "set bad mode: exit 2, unchanged" [ $rc -eq 2 -a "$(attr 0 bottom_half)" = "$bh" ]
+check "set bad mode: lists modes" grep -q "hardirq, threaded, tasklet, workqueue" "$T/err"
+$IRQCAP set 0 idle_timeout_ms 3600001 >/dev/null 2>&1; rc=$?
+check "set out of range: exit 2, unchanged" [ $rc -eq 2 -a "$(attr 0 idle_timeout_ms)" = 0 ]
+$IRQCAP set 0 debounce_us 1000001 >/dev/null 2>&1; rc=$?
+check "set debounce over max: exit 2" [ $rc -eq 2 ]
+$IRQCAP set 5 debounce_us 1 >/dev/null 2>&1; rc=$?
+check "set missing device: exit 3" [ $rc -eq 3 ]
+$IRQCAP --help >/dev/null; rc=$?
+check "--help: exit 0" [ $rc -eq 0 ]
+
+rm -rf "$T"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
