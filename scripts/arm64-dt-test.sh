@@ -199,7 +199,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 	# VARIANT rising|both: gpios = <pl061 3 0> with that irqcap,trigger;
 	# VARIANT interrupts: the PL061 made an interrupt controller and the
 	# node given interrupts = <3 IRQ_TYPE_EDGE_RISING> instead of a GPIO
-	local node ctl=
+	local node ctl= extra=
 	case "$1" in
 	interrupts)
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
@@ -209,6 +209,13 @@ make_dt() { # make_dt VARIANT OUT.dtb
 		node="gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
 				irqcap,trigger = \"$1\";" ;;
 	esac
+	# the "both" boot also carries a node with a broken property: it must
+	# fail to probe with a clear message and leave everything else alone
+	[ "$1" = both ] && extra="event-capture-bad {
+				compatible = \"irqcap,event-capture\";
+				gpios = <&{$PL061} 4 0>;
+				irqcap,ring-size = <1000>;
+			};"
 	{
 		cat "$WORK/virt.dts"
 		cat <<-EOF
@@ -223,6 +230,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 				compatible = "irqcap,event-capture";
 				$node
 			};
+			$extra
 		};
 		EOF
 	} >"${2%.dtb}.dts"
@@ -263,6 +271,7 @@ insmod /irqcap.ko; echo "@@ INSMOD rc=$?"
 sleep 1
 echo "@@ DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
 echo "@@ DEVNODE $(ls -l /dev/irqcap0 2>&1)"
+echo "@@ BAD driver=$(readlink /sys/bus/platform/devices/event-capture-bad/driver) gpio4=$(grep -c '[|]event-capture-bad' /sys/kernel/debug/gpio)"
 echo "@@ SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
 echo "@@ PROCINT $(grep irqcap /proc/interrupts)"
 echo "@@ GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
@@ -413,8 +422,16 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	probe=$(sed -n '/^@@ DMESG BEGIN/,/^@@ DMESG END/p' "$CONSOLE" | tr -d '\r' |
 		grep -a 'irqcap event-capture: /dev/irqcap0' | head -1 | sed 's/^\[[ 0-9.]*\] //')
 	check "$tag probe from DT logged in dmesg ($probe)" test -n "$probe"
+	if [ "$trig" = both ]; then
+		local msg
+		msg=$(sed -n '/^@@ DMESG BEGIN/,/^@@ DMESG END/p' "$CONSOLE" | tr -d '\r' |
+		      grep -a 'irqcap event-capture-bad:' | head -1 | sed 's/^\[[ 0-9.]*\] //')
+		check "$tag node with irqcap,ring-size = <1000> refused at probe ($msg)" \
+			eval "echo '$msg' | grep -q 'error -EINVAL: irqcap,ring-size: 1000 is not a power of two' &&
+			      test '$(field BAD)' = 'driver= gpio4=0'"
+	fi
 	local bad
-	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed' |
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed\|event-capture-bad' |
 	      grep -aE 'WARNING:|BUG:|Oops|Call trace|Unable to handle|refcount_t|list_del corruption|Kernel panic|irqcap.*(error|failed|-[0-9]+$)' | head -3)
 	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
 	local t=$(($(date +%s) + 30))
