@@ -9,7 +9,7 @@
 #
 # usage: scripts/demo.sh [--kernel VMLINUZ] [--no-install] [--keep DIR]
 #
-# Caches (initramfs pieces) live in ${IRQCAP_CACHE:-/var/cache/irqcap}/demo.
+# Nothing is cached: the initramfs takes about a second to build.
 # Reuses tests/lib/qemu.sh and tests/ssdt.asl (the integration board) when
 # they exist, with a built-in equivalent otherwise.
 set -eu
@@ -92,6 +92,7 @@ fi
 [ -r "$kernel" ] || die "cannot read kernel image $kernel (Ubuntu keeps /boot/vmlinuz-* root-only: run as root, or pass --kernel)"
 kver=${kernel##*/vmlinuz-}
 kdir=/lib/modules/$kver/build
+[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$kver
 [ -d "$kdir" ] || die "no headers for $kver in $kdir (install linux-headers-$kver)"
 
 ko=$top/src/irqcap.ko
@@ -109,9 +110,6 @@ fi
 say "building the irqcap CLI (static, for the guest) and the pc-testdev helper"
 make -s -C "$top/tools" static raise
 
-cache=${IRQCAP_CACHE:-/var/cache/irqcap}/demo
-mkdir -p "$cache" 2>/dev/null || cache=${XDG_CACHE_HOME:-$HOME/.cache}/irqcap/demo
-mkdir -p "$cache"
 work=${keep:-$(mktemp -d)}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/bin"
@@ -267,8 +265,8 @@ log=$work/console.log
 irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$log" 300 &
 qpid=$!
 # live view of the console, without firmware/boot noise
-tail -n +1 -f --pid=$qpid "$log" | sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\] /d' \
-	-e '/^SeaBIOS/d' -e '/^iPXE/d' -e '/^Booting/d' -e '/Probing EDD/d' -e '/^$/N;/^\n$/D'
+tail -n +1 -f --pid=$qpid "$log" | sed -u -e 's/\r$//' -e '/### The board is up/,$!d' \
+	-e '/^\[ *[0-9.]*\] /d'
 
 wait $qpid || true
 grep -q "Powering the board off" "$log" || die "the board did not finish the demo (console log: $log)"
