@@ -1051,6 +1051,8 @@ static int cmd_monitor(int argc, char **argv)
 			if (now >= deadline)
 				break;
 			wait_ms = (int)((deadline - now + 999999) / 1000000);
+			if (wait_ms > 1000)
+				wait_ms = 1000;	/* no int overflow for long timeouts */
 		}
 		for (i = 0; i < nm; i++) {
 			if (!mons[i].open)
@@ -1572,9 +1574,37 @@ static void usage(FILE *f)
 #define IRQCAP_MAIN main
 #endif
 
+/* "--format=json" -> "--format" "json"; returns the new argc */
+static int split_long_opts(int argc, char **argv, char **out)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		char *eq = argv[i][0] == '-' && argv[i][1] == '-' ? strchr(argv[i], '=') : NULL;
+
+		if (eq && eq != argv[i] + 2) {
+			*eq = 0;
+			out[n++] = argv[i];
+			out[n++] = eq + 1;
+		} else {
+			out[n++] = argv[i];
+		}
+	}
+	out[n] = NULL;
+	return n;
+}
+
 int IRQCAP_MAIN(int argc, char **argv)
 {
 	const char *cmd;
+	char **args = calloc((size_t)argc * 2 + 1, sizeof(char *));
+
+	if (!args) {
+		err("out of memory");
+		return EXIT_ERR;
+	}
+	argc = split_long_opts(argc, argv, args);
+	argv = args;
 
 	if (argc < 2) {
 		usage(stderr);

@@ -139,6 +139,8 @@ check "list row irqcap1 (DT node)" bash -c '[[ "$1" =~ ^irqcap1\ +7\ +workqueue\
 run list --format json
 check "list json: 2 lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 2
 check "list json irqcap0" test "$(printf '%s\n' "$out" | head -n1)" = '{"device":"irqcap0","node":"'"$D"'/irqcap0","irq":5,"bottom_half":"threaded","ring_size":256,"rate":20,"rate_avg":18,"events_committed":117,"dropped":0,"firmware_node":"\\_SB_.IQC0 (PRP0001:00)"}'
+run list --format=json
+check "list --format=json works like --format json" test "$(printf '%s\n' "$out" | wc -l)" -eq 2 -a "$(printf '%s\n' "$out" | head -c 20)" = '{"device":"irqcap0",'
 run list --format xml
 check "list bad format: exit 2" test $rc -eq 2
 IRQCAP_SYSFS_ROOT=$T/empty run list

@@ -324,8 +324,29 @@ static void test_validate_setting(void)
 	      strstr(msg, "unknown setting 'ring_size'"), "read-only key: %s", msg);
 }
 
+static void test_split_long_opts(void)
+{
+	char a0[] = "irqcap", a1[] = "monitor", a2[] = "--format=json", a3[] = "-n", a4[] = "3",
+	     a5[] = "--=x", a6[] = "--timeout=", a7[] = "x=y";
+	char *in[] = { a0, a1, a2, a3, a4, a5, a6, a7 }, *out[17];
+	int n = split_long_opts(8, in, out);
+
+	CHECK(n == 10, "argc %d", n);
+	if (n != 10)
+		return;
+	CHECK_STR(out[2], "--format");
+	CHECK_STR(out[3], "json");
+	CHECK_STR(out[4], "-n");
+	CHECK_STR(out[6], "--=x");
+	CHECK_STR(out[7], "--timeout");
+	CHECK_STR(out[8], "");
+	CHECK_STR(out[9], "x=y");
+	CHECK(out[10] == NULL, "NULL-terminated");
+}
+
 int main(void)
 {
+	test_split_long_opts();
 	test_parse_u64();
 	test_parse_seconds();
 	test_parse_dev_spec();
