@@ -121,6 +121,61 @@ build_dts() {
 		-o "$2" "${2%.dtb}.pp.dts" 2>"$W/dtc.err"
 }
 
+# ------------------------------------------- schema agrees with the driver
+# The schema restates the driver's names, ranges and defaults: catch drift.
+if out=$(/usr/bin/python3 - "$SCHEMA" "$TOP/src" 2>&1 <<'PYEOF'
+import glob, re, sys, yaml
+schema = yaml.safe_load(open(sys.argv[1]))
+src = {f: open(f).read() for f in glob.glob(sys.argv[2] + "/*.[ch]")}
+allsrc = "\n".join(src.values())
+props = schema["properties"]
+errs = []
+
+def define(name):
+    m = re.search(r"#define\s+%s\s+\(?([0-9]+)U?(?:\s*<<\s*([0-9]+))?" % name, allsrc)
+    if not m:
+        errs.append("no #define %s in src/" % name)
+        return None
+    v = int(m.group(1))
+    return v << int(m.group(2)) if m.group(2) else v
+
+def strings(array):
+    m = re.search(r"%s\[[^]]*\]\s*=\s*\{(.*?)\};" % array, allsrc, re.S)
+    if not m:
+        errs.append("no array %s in src/" % array)
+        return []
+    return re.findall(r'"([a-z]+)"', m.group(1))
+
+def same(what, schema_val, driver_val):
+    if schema_val != driver_val:
+        errs.append("%s: schema %r, driver %r" % (what, schema_val, driver_val))
+
+lo, hi, dflt = define("IRQCAP_RING_MIN"), define("IRQCAP_RING_MAX"), define("IRQCAP_RING_DEFAULT")
+if None not in (lo, hi):
+    same("irqcap,ring-size values", props["irqcap,ring-size"]["enum"],
+         [1 << i for i in range(lo.bit_length() - 1, hi.bit_length()) if lo <= 1 << i <= hi])
+same("irqcap,ring-size default", props["irqcap,ring-size"]["default"], dflt)
+same("irqcap,debounce-us maximum", props["irqcap,debounce-us"]["maximum"], define("IRQCAP_DEBOUNCE_MAX_US"))
+same("irqcap,idle-timeout-ms maximum", props["irqcap,idle-timeout-ms"]["maximum"],
+     define("IRQCAP_IDLE_TIMEOUT_MAX_MS"))
+same("irqcap,bottom-half values", props["irqcap,bottom-half"]["enum"], strings("irqcap_bh_names"))
+m = re.search(r"int\s+mode\s*=\s*IRQCAP_BH_([A-Z]+)\s*;", allsrc)
+same("irqcap,bottom-half default", props["irqcap,bottom-half"]["default"], m and m.group(1).lower())
+same("irqcap,trigger values", props["irqcap,trigger"]["enum"], strings("irqcap_trigger_names"))
+same("compatible", [props["compatible"]["const"]],
+     re.findall(r'\.compatible\s*=\s*"([^"]+)"', allsrc))
+same("vendor properties", sorted(p for p in props if p.startswith("irqcap,")),
+     sorted(set(re.findall(r'"(irqcap,[a-z-]+)"', allsrc)) - {props["compatible"]["const"]}))
+for e in errs:
+    print(e)
+sys.exit(1 if errs else 0)
+PYEOF
+); then
+	pass "schema agrees with src/: compatible, property names, enums, ranges, defaults"
+else
+	fail "schema agrees with src/: compatible, property names, enums, ranges, defaults"; echo "$out" | indent
+fi
+
 # ---------------------------------------------------------------- example
 dt-extract-example "$SCHEMA" >"$W/example.dts" 2>"$W/extract.err"
 if [ -z "$DTBINC" ]; then
