@@ -18,6 +18,8 @@ PKG_OUT ?= $(PKG_TOP)/build/pkg
 IRQCAP_PKG_VERSION := $(shell sh $(PKG_TOP)/scripts/check-version.sh --print)
 PKG_TREE := $(PKG_OUT)/irqcap-$(IRQCAP_PKG_VERSION)
 PKG_JOBS ?= 2
+# On a Debian host the RPM database is empty, so BuildRequires cannot be checked.
+RPMBUILD_FLAGS ?= $(if $(wildcard /etc/debian_version),--nodeps)
 
 .PHONY: deb rpm dkms-install dkms-remove package-check check-version pkg-tree
 
@@ -39,7 +41,7 @@ rpm: pkg-tree
 	mkdir -p $(PKG_OUT)/rpm/SOURCES
 	tar -C $(PKG_OUT) -czf $(PKG_OUT)/rpm/SOURCES/irqcap-$(IRQCAP_PKG_VERSION).tar.gz \
 		irqcap-$(IRQCAP_PKG_VERSION)
-	rpmbuild -ba --define '_topdir $(PKG_OUT)/rpm' \
+	rpmbuild -ba $(RPMBUILD_FLAGS) --define '_topdir $(PKG_OUT)/rpm' \
 		--define '_smp_mflags -j$(PKG_JOBS)' $(PKG_TREE)/rpm/irqcap.spec
 	@find $(PKG_OUT)/rpm/RPMS $(PKG_OUT)/rpm/SRPMS -name '*.rpm'
 
@@ -52,8 +54,9 @@ dkms-install: pkg-tree
 	rm -rf /usr/src/irqcap-$(IRQCAP_PKG_VERSION)
 	install -d /usr/src/irqcap-$(IRQCAP_PKG_VERSION)/src/uapi
 	install -m 0644 $(PKG_TREE)/dkms.conf /usr/src/irqcap-$(IRQCAP_PKG_VERSION)/
-	install -m 0644 $(PKG_TREE)/src/Kbuild $(PKG_TREE)/src/*.c $(PKG_TREE)/src/*.h \
-		/usr/src/irqcap-$(IRQCAP_PKG_VERSION)/src/
+	install -m 0644 $(PKG_TREE)/debian/dkms.Kbuild /usr/src/irqcap-$(IRQCAP_PKG_VERSION)/Kbuild
+	install -m 0644 $(PKG_TREE)/src/Kbuild $(filter-out %.mod.c,$(wildcard $(PKG_TREE)/src/*.c)) \
+		$(PKG_TREE)/src/*.h /usr/src/irqcap-$(IRQCAP_PKG_VERSION)/src/
 	install -m 0644 $(PKG_TREE)/src/uapi/irqcap.h /usr/src/irqcap-$(IRQCAP_PKG_VERSION)/src/uapi/
 	dkms install -m irqcap -v $(IRQCAP_PKG_VERSION) -k $(KVER)
 

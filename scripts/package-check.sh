@@ -1,0 +1,452 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# package-check.sh: prove the irqcap packaging by installing it for real.
+#
+#  1. every version copy agrees with CHANGELOG (scripts/check-version.sh);
+#  2. the .debs build with dpkg-buildpackage from a clean copy of the tree and
+#     lintian reports no errors or warnings;
+#  3. the RPMs build with rpmbuild, rpmlint has no errors, and the scriptlets
+#     (rpm -qp --scripts) do what they must;
+#  4. in a throwaway Debian bookworm root (debootstrap, cached under
+#     ${IRQCAP_CACHE:-/var/cache/irqcap}/pkg/, never the host system):
+#     headers of kernel ABI 1, apt install ./irqcap-dkms_*.deb, dkms status and
+#     modinfo vermagic; then headers of ABI 2 and DKMS must build irqcap for it
+#     without being asked; a kernel whose build fails leaves apt usable and is
+#     named; irqcap-tools creates its group and udev rule; apt purge leaves
+#     nothing under /usr/src, /var/lib/dkms or /lib/modules/*/updates;
+#  5. the DKMS-built module for ABI 2 is loaded into that kernel (its
+#     linux-image from the archive) in QEMU by tests/run-integration.sh, which
+#     captures interrupts.
+#
+# Prints one line per check and "N passed, N failed" last; exits non-zero when
+# anything failed.  Logs of every step go to $IRQCAP_CACHE/pkg/logs/.
+#
+# Usage: scripts/package-check.sh [--abi1 6.1.0-N-amd64] [--abi2 6.1.0-M-amd64]
+#                                 [--no-qemu] [--no-rpm] [--keep-root]
+# Environment: IRQCAP_CACHE (default /var/cache/irqcap), PKG_JOBS (default 2).
+set -u
+set -o pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${IRQCAP_CACHE:-/var/cache/irqcap}
+PKG=$CACHE/pkg
+BASE=$PKG/base-bookworm          # debootstrap root + dkms, reused between runs
+ARCHIVES=$PKG/apt-archives       # downloaded .debs, bind-mounted into the root
+KERNELS=$PKG/kernels             # extracted linux-image vmlinuz files
+LOGS=$PKG/logs
+RUN=$PKG/run.$$                  # this run's overlay (removed at the end)
+ROOT=$RUN/root
+MIRROR=${IRQCAP_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${IRQCAP_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+BASE_STAMP="irqcap-pkg-base v1"  # bump to rebuild cached roots
+ABI1=""
+ABI2=""
+DO_QEMU=1
+DO_RPM=1
+KEEP_ROOT=0
+export PKG_JOBS=${PKG_JOBS:-2}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--abi1) ABI1=$2; shift 2 ;;
+	--abi2) ABI2=$2; shift 2 ;;
+	--no-qemu) DO_QEMU=0; shift ;;
+	--no-rpm) DO_RPM=0; shift ;;
+	--keep-root) KEEP_ROOT=1; shift ;;
+	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
+	*) echo "unknown option: $1" >&2; exit 2 ;;
+	esac
+done
+
+pass=0
+fail=0
+ok()   { echo "ok: $*"; pass=$((pass + 1)); }
+bad()  { echo "FAIL: $*"; fail=$((fail + 1)); }
+info() { echo "# $*"; }
+# check "description" command...: one line, pass or fail by exit status
+check() {
+	local what=$1; shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit $?
+}
+# Last lines of a log after a failure, indented so they are not check lines.
+show_log() { [ -f "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/    | /'; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	bad "package-check needs root (debootstrap, chroot, mounts)"
+	finish
+fi
+mkdir -p "$PKG" "$ARCHIVES" "$KERNELS" "$LOGS"
+T0=$(date +%s)
+
+# ---------------------------------------------------------------------------
+# Host tools.  Installed from Debian's archive when missing (CI machines start
+# without them); the host's apt sources are never changed.
+need=""
+for pair in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian \
+	    debootstrap:debootstrap cpio:cpio fakeroot:fakeroot; do
+	command -v "${pair%%:*}" >/dev/null 2>&1 || need="$need ${pair#*:}"
+done
+if [ "$DO_RPM" = 1 ]; then
+	command -v rpmbuild >/dev/null 2>&1 || need="$need rpm"
+	command -v rpmlint >/dev/null 2>&1 || need="$need rpmlint"
+fi
+if [ -n "$need" ]; then
+	info "installing host tools:$need"
+	for _ in 1 2 3 4 5; do
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need \
+			>"$LOGS/host-tools.log" 2>&1 && break
+		apt-get update >>"$LOGS/host-tools.log" 2>&1   # stale lists, or dpkg locked by someone else
+		sleep 10
+	done
+fi
+for pair in dpkg-buildpackage dh_dkms lintian debootstrap; do
+	command -v "$pair" >/dev/null 2>&1 || { bad "host tool $pair is missing (see $LOGS/host-tools.log)"; finish; }
+done
+
+# ---------------------------------------------------------------------------
+# 1. Version copies
+if sh "$TOP/scripts/check-version.sh" >"$LOGS/check-version.log" 2>&1; then
+	ok "version copies agree with CHANGELOG ($(sh "$TOP/scripts/check-version.sh" --print))"
+else
+	bad "version copies disagree with CHANGELOG:"
+	grep FAIL "$LOGS/check-version.log" | sed 's/^/    | /'
+fi
+VERSION=$(sh "$TOP/scripts/check-version.sh" --print)
+
+# ---------------------------------------------------------------------------
+# 2. Debian packages from a clean copy of the tree, then lintian
+OUT=$PKG/out
+rm -rf "$OUT"
+t=$(date +%s)
+if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" deb PKG_OUT="$OUT" >"$LOGS/deb-build.log" 2>&1 &&
+   [ -f "$OUT/irqcap-dkms_${VERSION}_all.deb" ]; then
+	ok "dpkg-buildpackage -us -uc -b builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
+else
+	bad "dpkg-buildpackage failed (log: $LOGS/deb-build.log)"
+	show_log "$LOGS/deb-build.log"
+	finish
+fi
+DKMS_DEB=$(ls "$OUT"/irqcap-dkms_"${VERSION}"_all.deb)
+TOOLS_DEB=$(ls "$OUT"/irqcap-tools_"${VERSION}"_*.deb 2>/dev/null | head -n 1)
+check "irqcap-dkms is Architecture: all" [ "$(dpkg-deb -f "$DKMS_DEB" Architecture)" = all ]
+check "irqcap-dkms ships /usr/src/irqcap-$VERSION/dkms.conf" \
+	sh -c "dpkg-deb -c '$DKMS_DEB' | grep -q ' ./usr/src/irqcap-$VERSION/dkms.conf$'"
+check "irqcap-dkms ships no build products (.o/.ko/.mod.c)" \
+	sh -c "! dpkg-deb -c '$DKMS_DEB' | grep -Eq '\\.(o|ko|mod\\.c|cmd)\$'"
+
+lintian --fail-on error,warning -I "$OUT"/irqcap_"${VERSION}"_*.changes >"$LOGS/lintian.log" 2>&1
+lrc=$?
+if [ $lrc -eq 0 ] && ! grep -Eq '^[EW]: ' "$LOGS/lintian.log"; then
+	ok "lintian: no errors or warnings ($(grep -Ec '^[IP]: ' "$LOGS/lintian.log") info/pedantic tags)"
+else
+	bad "lintian reports errors or warnings (log: $LOGS/lintian.log)"
+	grep -E '^[EW]: ' "$LOGS/lintian.log" | sed 's/^/    | /'
+fi
+
+# ---------------------------------------------------------------------------
+# 3. RPMs: build, lint, read the scriptlets (no RPM distribution runs here)
+if [ "$DO_RPM" = 1 ]; then
+	t=$(date +%s)
+	if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" rpm PKG_OUT="$OUT" >"$LOGS/rpm-build.log" 2>&1; then
+		ok "rpmbuild builds the RPMs ($(( $(date +%s) - t ))s)"
+		RPM_DKMS=$(find "$OUT/rpm/RPMS" -name "irqcap-dkms-${VERSION}-*.noarch.rpm" | head -n 1)
+		check "irqcap-dkms RPM is noarch" [ -n "$RPM_DKMS" ]
+		if [ -n "$RPM_DKMS" ]; then
+			rpm -qp --scripts "$RPM_DKMS" >"$LOGS/rpm-scripts.txt" 2>/dev/null
+			rpm -qp --requires "$RPM_DKMS" >"$LOGS/rpm-requires.txt" 2>/dev/null
+			check "RPM requires dkms and kernel-devel" \
+				sh -c "grep -q '^dkms' '$LOGS/rpm-requires.txt' && grep -q '^kernel-devel' '$LOGS/rpm-requires.txt'"
+			check "RPM %post runs dkms add --rpm_safe_upgrade, build and install" \
+				sh -c "sed -n '/^postinstall/,/^preuninstall/p' '$LOGS/rpm-scripts.txt' | grep -q 'dkms add .*--rpm_safe_upgrade' &&
+				       sed -n '/^postinstall/,/^preuninstall/p' '$LOGS/rpm-scripts.txt' | grep -q 'dkms build' &&
+				       sed -n '/^postinstall/,/^preuninstall/p' '$LOGS/rpm-scripts.txt' | grep -q 'dkms install'"
+			check "RPM %preun removes from DKMS only on erase (\$1 = 0)" \
+				sh -c "sed -n '/^preuninstall/,\$p' '$LOGS/rpm-scripts.txt' | grep -q 'if \\[ \"\$1\" -eq 0 \\]' &&
+				       sed -n '/^preuninstall/,\$p' '$LOGS/rpm-scripts.txt' | grep -q 'dkms remove .*--rpm_safe_upgrade'"
+			check "RPM scriptlets never enrol a MOK key (no mokutil --import command)" \
+				sh -c "! grep -E '^[[:space:]]*mokutil[[:space:]]+--import' '$LOGS/rpm-scripts.txt'"
+			# Scriptlets are sh: syntax-check each one.
+			check "RPM scriptlets pass sh -n" sh -c "
+				awk '/^[a-z]+ scriptlet \\(using/{f=\"$LOGS/rpm-scriptlet-\" ++n \".sh\"; next} f{print > f}' '$LOGS/rpm-scripts.txt'
+				for s in '$LOGS'/rpm-scriptlet-*.sh; do sh -n \"\$s\" || exit 1; done; rm -f '$LOGS'/rpm-scriptlet-*.sh"
+		fi
+		if command -v rpmlint >/dev/null 2>&1; then
+			find "$OUT/rpm/RPMS" "$OUT/rpm/SRPMS" -name '*.rpm' -print0 |
+				xargs -0 rpmlint -r "$TOP/rpm/irqcap.rpmlintrc" "$TOP/rpm/irqcap.spec" >"$LOGS/rpmlint.log" 2>&1
+			summary=$(grep -E '[0-9]+ packages and [0-9]+ specfiles checked' "$LOGS/rpmlint.log")
+			if grep -Eq '^[^ ]+: E: ' "$LOGS/rpmlint.log" || ! grep -q ' 0 errors' "$LOGS/rpmlint.log"; then
+				bad "rpmlint reports errors (log: $LOGS/rpmlint.log): $summary"
+				grep -E ': E: ' "$LOGS/rpmlint.log" | sed 's/^/    | /'
+			elif grep -q ' 0 errors, 0 warnings' "$LOGS/rpmlint.log"; then
+				ok "rpmlint: $summary"
+			else
+				bad "rpmlint reports unfiltered warnings (log: $LOGS/rpmlint.log): $summary"
+				grep -E ': W: ' "$LOGS/rpmlint.log" | sed 's/^/    | /'
+			fi
+		else
+			bad "rpmlint is not installed"
+		fi
+	else
+		bad "rpmbuild failed (log: $LOGS/rpm-build.log)"
+		show_log "$LOGS/rpm-build.log"
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+# 4. The throwaway bookworm root
+mounted=""
+# rm -rf a directory only when nothing is mounted below it any more (the root
+# has /dev, /proc, /sys and the apt cache bind-mounted while it is in use).
+safe_rm() {
+	local d=${1:?}
+	if awk -v d="$d/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+		info "mounts remain below $d; not removing it"
+		return 1
+	fi
+	rm -rf --one-file-system "$d"
+}
+cleanup() {
+	local m
+	for m in $mounted; do umount -l "$m" 2>/dev/null; done
+	mounted=""
+	if [ "$KEEP_ROOT" = 1 ]; then
+		info "root kept at $RUN (remove with: umount $ROOT; rm -rf $RUN)"
+	else
+		umount -l "$ROOT" 2>/dev/null
+		safe_rm "$RUN"
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 HOME=/root "$@"; }
+apt_root() { in_root apt-get -y -o Dpkg::Use-Pty=0 -o APT::Keep-Downloaded-Packages=true "$@"; }
+
+# The base root: debootstrap (minbase) plus dkms and its build tool chain.
+# Cold runs create it once; it is never modified afterwards (every run works
+# on an overlay of it).
+if [ ! -f "$BASE/.irqcap-base" ] || [ "$(cat "$BASE/.irqcap-base")" != "$BASE_STAMP" ]; then
+	t=$(date +%s)
+	info "creating the cached bookworm root in $BASE (cold run)"
+	rm -rf "$BASE" "$BASE.tmp"
+	if ! debootstrap --variant=minbase --cache-dir="$ARCHIVES" bookworm "$BASE.tmp" "$MIRROR" \
+		>"$LOGS/debootstrap.log" 2>&1; then
+		bad "debootstrap bookworm failed (log: $LOGS/debootstrap.log)"
+		show_log "$LOGS/debootstrap.log"
+		finish
+	fi
+	cat >"$BASE.tmp/etc/apt/sources.list" <<EOF
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb $SECURITY_MIRROR bookworm-security main
+EOF
+	# Never start services inside the root.
+	printf '#!/bin/sh\nexit 101\n' >"$BASE.tmp/usr/sbin/policy-rc.d"
+	chmod 755 "$BASE.tmp/usr/sbin/policy-rc.d"
+	mv "$BASE.tmp" "$BASE.new"
+	ROOT_SAVE=$ROOT; ROOT=$BASE.new
+	mount -t proc proc "$ROOT/proc" && mounted="$ROOT/proc $mounted"
+	mount --bind "$ARCHIVES" "$ROOT/var/cache/apt/archives" && mounted="$ROOT/var/cache/apt/archives $mounted"
+	if apt_root update >"$LOGS/base-apt.log" 2>&1 &&
+	   apt_root install --no-install-recommends dkms kmod >>"$LOGS/base-apt.log" 2>&1; then
+		in_root apt-get clean
+		for m in $mounted; do umount -l "$m"; done; mounted=""
+		echo "$BASE_STAMP" >"$ROOT/.irqcap-base"
+		ROOT=$ROOT_SAVE
+		mv "$BASE.new" "$BASE"
+		ok "created the cached bookworm root with dkms ($(( $(date +%s) - t ))s)"
+	else
+		for m in $mounted; do umount -l "$m"; done; mounted=""
+		ROOT=$ROOT_SAVE
+		bad "installing dkms into the bookworm root failed (log: $LOGS/base-apt.log)"
+		show_log "$LOGS/base-apt.log"
+		safe_rm "$BASE.new"
+		finish
+	fi
+else
+	ok "reusing the cached bookworm root $BASE"
+fi
+
+# This run's root: an overlay on the cached base (a full copy where overlayfs
+# is not available).
+mkdir -p "$RUN/upper" "$RUN/work" "$ROOT"
+if ! mount -t overlay overlay -o "lowerdir=$BASE,upperdir=$RUN/upper,workdir=$RUN/work" "$ROOT" 2>/dev/null; then
+	info "overlayfs unavailable, copying the base root"
+	cp -a "$BASE/." "$ROOT/"
+fi
+mount -t proc proc "$ROOT/proc" && mounted="$ROOT/proc $mounted"
+mount -t sysfs sysfs "$ROOT/sys" && mounted="$ROOT/sys $mounted"
+mount --bind /dev "$ROOT/dev" && mounted="$ROOT/dev $mounted"
+mount --bind "$ARCHIVES" "$ROOT/var/cache/apt/archives" && mounted="$ROOT/var/cache/apt/archives $mounted"
+cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null
+if ! apt_root update >"$LOGS/apt-update.log" 2>&1; then
+	bad "apt-get update in the bookworm root failed (log: $LOGS/apt-update.log)"
+	show_log "$LOGS/apt-update.log"
+	finish
+fi
+
+# Kernel ABIs: the two newest 6.1.0-N-amd64 that have both headers and an image.
+abis=$(in_root apt-cache search --names-only '^linux-headers-6\.1\.0-[0-9]+-amd64$' |
+	sed -n 's/^linux-headers-\(6\.1\.0-[0-9]*-amd64\) .*/\1/p' | sort -V)
+images=$(in_root apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' |
+	sed -n 's/^linux-image-\(6\.1\.0-[0-9]*-amd64\) .*/\1/p')
+both=$(for a in $abis; do echo "$images" | grep -qx "$a" && echo "$a"; done)
+[ -n "$ABI2" ] || ABI2=$(echo "$both" | tail -n 1)
+[ -n "$ABI1" ] || ABI1=$(echo "$both" | grep -vx "$ABI2" | tail -n 1)
+if [ -z "$ABI1" ] || [ -z "$ABI2" ]; then
+	bad "bookworm carries fewer than two 6.1 ABIs with headers and images: $(echo $both)"
+	finish
+fi
+info "kernel ABIs in the archive: $(echo $abis); using $ABI1 then $ABI2"
+
+dkms_state() { in_root dkms status -m irqcap -v "$VERSION" -k "$1" 2>/dev/null; }
+installed_for() { dkms_state "$1" | grep -q ": installed"; }
+module_of() { in_root sh -c "ls /lib/modules/$1/updates/dkms/irqcap.ko* 2>/dev/null | head -n 1"; }
+vermagic_is() { # kernel: modinfo's vermagic of the DKMS module starts with it
+	local ko; ko=$(module_of "$1")
+	[ -n "$ko" ] && in_root modinfo -F vermagic "$ko" | grep -q "^$1 "
+}
+
+# 4a. headers of ABI 1, then the package
+t=$(date +%s)
+if apt_root install --no-install-recommends "linux-headers-$ABI1" >"$LOGS/headers-1.log" 2>&1; then
+	ok "installed linux-headers-$ABI1 in the root ($(( $(date +%s) - t ))s)"
+else
+	bad "installing linux-headers-$ABI1 failed (log: $LOGS/headers-1.log)"; show_log "$LOGS/headers-1.log"; finish
+fi
+cp "$DKMS_DEB" "$ROOT/tmp/"
+[ -n "$TOOLS_DEB" ] && cp "$TOOLS_DEB" "$ROOT/tmp/"
+t=$(date +%s)
+if apt_root install --no-install-recommends "/tmp/${DKMS_DEB##*/}" >"$LOGS/install-dkms.log" 2>&1; then
+	ok "apt install ./${DKMS_DEB##*/} ($(( $(date +%s) - t ))s, DKMS build included)"
+else
+	bad "apt install ./${DKMS_DEB##*/} failed (log: $LOGS/install-dkms.log)"; show_log "$LOGS/install-dkms.log"
+fi
+check "dkms status: irqcap/$VERSION installed for $ABI1 ($(dkms_state "$ABI1" | tr -s ' '))" installed_for "$ABI1"
+check "modinfo: vermagic of updates/dkms/irqcap.ko for $ABI1 starts with $ABI1" vermagic_is "$ABI1"
+check "modinfo: module version is $VERSION" \
+	sh -c "[ \"\$(chroot '$ROOT' modinfo -F version \"$(module_of "$ABI1")\")\" = '$VERSION' ]"
+
+# 4b. a second ABI: DKMS must build it on its own (kernel header hook)
+t=$(date +%s)
+if apt_root install --no-install-recommends "linux-headers-$ABI2" >"$LOGS/headers-2.log" 2>&1; then
+	ok "installed linux-headers-$ABI2 ($(( $(date +%s) - t ))s, DKMS autoinstall included)"
+else
+	bad "installing linux-headers-$ABI2 failed (log: $LOGS/headers-2.log)"; show_log "$LOGS/headers-2.log"
+fi
+check "DKMS built and installed irqcap for $ABI2 without being asked" installed_for "$ABI2"
+check "modinfo: vermagic of the $ABI2 module starts with $ABI2" vermagic_is "$ABI2"
+check "dpkg --audit reports nothing after the kernel upgrade" \
+	sh -c "[ -z \"\$(chroot '$ROOT' dpkg --audit)\" ]"
+
+# 4c. a kernel whose build fails: apt stays usable and the kernel is named.
+# Fake headers for "6.1.0-999-broken" whose kbuild always fails, then
+# reinstall the package (its postinst builds for every kernel with headers).
+# The same reinstall runs with a stand-in mokutil that reports Secure Boot on
+# and the DKMS key not enrolled: the postinst must print the enrolment steps
+# and must never call "mokutil --import" itself.
+BROKEN=6.1.0-999-broken
+mkdir -p "${ROOT:?}/lib/modules/$BROKEN/build/include"
+printf '%s\n' '# package-check: headers of a kernel irqcap cannot be built for' \
+	'modules clean:' \
+	'	@echo "package-check: simulated compile error" >&2; exit 2' \
+	>"$ROOT/lib/modules/$BROKEN/build/Makefile"
+printf 'CONFIG_MODULES=y\n' >"$ROOT/lib/modules/$BROKEN/build/.config"
+printf '%s\n' '#!/bin/sh' \
+	'# package-check stand-in: Secure Boot on, no key enrolled; logs every call.' \
+	'echo "mokutil $*" >>/tmp/mokutil-calls' \
+	'case "$1" in' \
+	'--sb-state) echo "SecureBoot enabled" ;;' \
+	'--test-key) echo "$2 is not enrolled" ;;' \
+	'esac' \
+	'exit 0' >"$ROOT/usr/local/bin/mokutil"
+chmod 755 "$ROOT/usr/local/bin/mokutil"
+apt_root install --reinstall --no-install-recommends "/tmp/${DKMS_DEB##*/}" >"$LOGS/install-broken.log" 2>&1
+rc=$?
+check "a failing build does not fail apt (apt exit $rc)" [ "$rc" -eq 0 ]
+check "the failing kernel is named: 'building irqcap ... for kernel $BROKEN failed'" \
+	grep -q "for kernel $BROKEN failed" "$LOGS/install-broken.log"
+check "apt stays usable: dpkg --audit empty and apt-get check passes" \
+	sh -c "[ -z \"\$(chroot '$ROOT' dpkg --audit)\" ] && chroot '$ROOT' apt-get check >/dev/null 2>&1"
+check "the good kernels keep irqcap after the failed build" sh -c "
+	chroot '$ROOT' dkms status -m irqcap -v '$VERSION' -k '$ABI1' | grep -q ': installed' &&
+	chroot '$ROOT' dkms status -m irqcap -v '$VERSION' -k '$ABI2' | grep -q ': installed'"
+check "Secure Boot on, key not enrolled: postinst prints 'mokutil --import /var/lib/dkms/mok.pub'" \
+	grep -q "mokutil --import /var/lib/dkms/mok.pub" "$LOGS/install-broken.log"
+check "the postinst never enrols the key itself (mokutil called, never with --import)" \
+	sh -c "[ -f '$ROOT/tmp/mokutil-calls' ] && ! grep -q -- '--import' '$ROOT/tmp/mokutil-calls'"
+check "DKMS signed the module with its MOK key (modinfo signer)" \
+	sh -c "chroot '$ROOT' modinfo -F signer \"$(module_of "$ABI2")\" | grep -q 'DKMS module signing key'"
+rm -rf "${ROOT:?}/lib/modules/$BROKEN" "${ROOT:?}/var/lib/dkms/irqcap/$VERSION/$BROKEN" \
+	"${ROOT:?}/usr/local/bin/mokutil" "${ROOT:?}/tmp/mokutil-calls"
+
+# 4d. irqcap-tools: group and udev rule
+if [ -n "$TOOLS_DEB" ]; then
+	if apt_root install --no-install-recommends "/tmp/${TOOLS_DEB##*/}" >"$LOGS/install-tools.log" 2>&1; then
+		ok "apt install ./${TOOLS_DEB##*/}"
+	else
+		bad "apt install ./${TOOLS_DEB##*/} failed (log: $LOGS/install-tools.log)"; show_log "$LOGS/install-tools.log"
+	fi
+	check "irqcap-tools created the irqcap system group" in_root getent group irqcap
+	check "irqcap-tools installed the udev rule for /dev/irqcapN (group irqcap, 0660)" \
+		sh -c "grep -h 'irqcap' '$ROOT'/lib/udev/rules.d/*irqcap*.rules '$ROOT'/usr/lib/udev/rules.d/*irqcap*.rules 2>/dev/null |
+		       grep -q 'GROUP=\"irqcap\".*MODE=\"0660\"'"
+	check "irqcap-tools installed the uAPI header" [ -f "$ROOT/usr/include/linux/irqcap.h" ]
+fi
+
+# ---------------------------------------------------------------------------
+# 5. Load the DKMS-built module into kernel ABI 2 in QEMU and capture interrupts
+if [ "$DO_QEMU" = 1 ]; then
+	KO=$(module_of "$ABI2")
+	VMLINUZ=$KERNELS/vmlinuz-$ABI2
+	if [ ! -s "$VMLINUZ" ]; then
+		rm -rf "${ROOT:?}/tmp/image" && mkdir -p "$ROOT/tmp/image"
+		if in_root sh -c "cd /tmp/image && apt-get download linux-image-$ABI2" >"$LOGS/image.log" 2>&1 &&
+		   dpkg-deb --fsys-tarfile "$ROOT"/tmp/image/linux-image-"$ABI2"_*.deb |
+			tar -xO "./boot/vmlinuz-$ABI2" >"$VMLINUZ.tmp" 2>>"$LOGS/image.log" && [ -s "$VMLINUZ.tmp" ]; then
+			mv "$VMLINUZ.tmp" "$VMLINUZ"
+		else
+			rm -f "$VMLINUZ.tmp"
+		fi
+	fi
+	if [ ! -s "$VMLINUZ" ]; then
+		bad "could not get vmlinuz-$ABI2 from linux-image-$ABI2 (log: $LOGS/image.log)"
+	elif [ -z "$KO" ]; then
+		bad "no DKMS-built irqcap.ko for $ABI2 to load"
+	elif [ ! -x "$TOP/tests/run-integration.sh" ]; then
+		bad "tests/run-integration.sh (the QEMU harness) is missing"
+	else
+		cp "$ROOT$KO" "$RUN/irqcap-$ABI2.ko"
+		t=$(date +%s)
+		if "$TOP/tests/run-integration.sh" --kernel "$VMLINUZ" --module "$RUN/irqcap-$ABI2.ko" \
+			>"$LOGS/qemu.log" 2>&1; then
+			ok "QEMU: DKMS-built irqcap.ko loads into $ABI2 and captures interrupts ($(tail -n 1 "$LOGS/qemu.log"); $(( $(date +%s) - t ))s)"
+		else
+			bad "QEMU integration run with the DKMS-built module for $ABI2 failed (log: $LOGS/qemu.log)"
+			show_log "$LOGS/qemu.log"
+		fi
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+# 4e. apt purge leaves nothing behind
+apt_root purge irqcap-dkms irqcap-tools >"$LOGS/purge.log" 2>&1
+check "apt purge irqcap-dkms irqcap-tools" [ $? -eq 0 ]
+check "nothing left under /usr/src (irqcap*)" \
+	sh -c "[ -z \"\$(ls -d '$ROOT'/usr/src/irqcap* 2>/dev/null)\" ]"
+check "nothing left under /var/lib/dkms (irqcap)" \
+	sh -c "[ -z \"\$(find '$ROOT/var/lib/dkms' -name '*irqcap*' 2>/dev/null)\" ]"
+check "nothing left under /lib/modules/*/updates" \
+	sh -c "[ -z \"\$(find '$ROOT'/lib/modules/*/updates -type f 2>/dev/null)\" ]"
+check "dpkg knows no irqcap package any more" \
+	sh -c "! chroot '$ROOT' dpkg -l 'irqcap*' 2>/dev/null | grep -q '^[a-z][a-z] '"
+
+info "total $(( $(date +%s) - T0 ))s; logs in $LOGS"
+finish
