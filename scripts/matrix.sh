@@ -87,16 +87,45 @@ copy_tree() {
 	fi
 }
 
-# KUnit: scripts/kunit.sh runs its own kernel tree; use it for a row only if
-# it says (in --help) that it can take another tree or version.
+# KUnit: scripts/kunit.sh (the KUnit engineer's) builds a kernel tree from a
+# linux-source tarball and runs the suites under UML.  If it takes --source,
+# give it each row's suite's linux-source; otherwise it can only do 6.1.
+# It runs from a copy of the tree at a fixed path with its own cache under
+# matrix/kunit, so it never invalidates the KUnit engineer's own cache (it
+# throws the build's irqcap objects away whenever the checkout path changes).
 kunit_mode() {
 	local ks=$1/scripts/kunit.sh
 	[ "$kunit" = 1 ] || { echo "off"; return; }
 	[ -x "$ks" ] || { echo "none"; return; }
-	if "$ks" --help 2>&1 | grep -q -- '--kernel-version\|--source\|--kdir\|--linux'; then
-		echo "yes"
+	if "$ks" --help 2>&1 | grep -q -- '--source'; then
+		echo "source"
 	else
 		echo "6.1-only"
+	fi
+}
+
+# run_kunit ROW TREE [TARBALL]: sets R_KUNIT/R_OK/R_WHY for the row.
+run_kunit() {
+	local k=$1 from=$2 tarball=${3:-} kt=$SUITES_CACHE/kunit/tree krc last p f
+	mkdir -p "$kt"
+	rsync -a --delete --exclude .git --exclude '*.o' --exclude '*.ko' "$from/" "$kt/"
+	echo "== $k: KUnit (scripts/kunit.sh${tarball:+ --source ${tarball##*/}})" >&2
+	(cd "$kt" && IRQCAP_CACHE=$SUITES_CACHE/kunit timeout 2400 scripts/kunit.sh \
+		${tarball:+--source "$tarball"}) >"$log.kunit.log" 2>&1
+	krc=$?
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.kunit.log" | tail -n 1)
+	if [ -n "$last" ]; then
+		p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+		R_KUNIT[$k]="$p/$((p + f))"
+	else
+		R_KUNIT[$k]="no result"
+	fi
+	if [ $krc -ne 0 ] || [ -z "$last" ]; then
+		R_OK[$k]=0
+		[ $krc = 124 ] && R_KUNIT[$k]=timeout
+		R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}KUnit failed (exit $krc): $(grep -E 'ERROR|error:|FAILED|not ok' "$log.kunit.log" | head -n 8)
+  last lines: $(tail -n 3 "$log.kunit.log" | tr '\n' '|')"
 	fi
 }
 
@@ -189,45 +218,25 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 		fi
 	fi
 
-	# --- KUnit
+	# --- KUnit (UML; not for 6.1-rt: same linux-source-6.1, and UML is not RT)
 	km=$(kunit_mode "$dir")
 	case $km in
 	off) R_KUNIT[$k]=off ;;
 	none) R_KUNIT[$k]="n/a" ;;
-	6.1-only)
-		# kunit.sh builds its own (6.1) tree: run it once, on the 6.1 row.
-		if [ "$k" = 6.1 ]; then
-			echo "== $k: KUnit (scripts/kunit.sh)" >&2
-			(cd "$dir" && timeout 1800 scripts/kunit.sh) >"$log.kunit.log" 2>&1
-			krc=$?
-			last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.kunit.log" | tail -n 1)
-			if [ -n "$last" ]; then
-				p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
-				R_KUNIT[$k]="$p/$((p + f))"
-			else
-				R_KUNIT[$k]="no result"
-			fi
-			if [ $krc -ne 0 ] || [ -z "$last" ]; then
-				R_OK[$k]=0
-				R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
-}KUnit failed (exit $krc): $(tail -n 4 "$log.kunit.log" | tr '\n' '|')"
-			fi
-		else
+	*)
+		if [ "$k" = 6.1-rt ]; then
+			R_KUNIT[$k]="= 6.1"
+		elif [ "$km" = 6.1-only ] && [ "$k" != 6.1 ]; then
 			R_KUNIT[$k]="n/a"
-		fi ;;
-	yes)
-		echo "== $k: KUnit (scripts/kunit.sh --kernel-version)" >&2
-		(cd "$dir" && timeout 1800 scripts/kunit.sh --kernel-version "$k") >"$log.kunit.log" 2>&1
-		krc=$?
-		last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.kunit.log" | tail -n 1)
-		if [ -n "$last" ]; then
-			p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
-			R_KUNIT[$k]="$p/$((p + f))"
+		elif [ "$km" = 6.1-only ]; then
+			run_kunit "$k" "$dir"
+		elif tarball=$(kernel_source_tarball 2>>"$log.setup.log"); then
+			run_kunit "$k" "$dir" "$tarball"
 		else
-			R_KUNIT[$k]="no result"
-		fi
-		[ $krc -eq 0 ] && [ -n "$last" ] || { R_OK[$k]=0; R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
-}KUnit failed (exit $krc)"; } ;;
+			R_KUNIT[$k]="no source" R_OK[$k]=0
+			R_WHY[$k]="${R_WHY[$k]:+${R_WHY[$k]}
+}KUnit: cannot get $KSET_SRCPKG (see $log.setup.log)"
+		fi ;;
 	esac
 
 	rm -rf "$dir" "$work/$k/harness"

@@ -213,3 +213,34 @@ _kernel_chroot() {
 	fi
 	KSET_IMAGE=$idir/vmlinuz-$abi
 }
+
+# kernel_source_tarball  (after kernel_setup) -> path of that suite's
+# linux-source-X.Y tarball on the host (for KUnit), installing the package in
+# the suite's chroot, or unpacking it for the host suite, on first use.
+kernel_source_tarball() {
+	local pkg=$KSET_SRCPKG tflag= dir
+	[ -n "$pkg" ] || return 1
+	if [ -z "$KSET_CHROOT" ]; then
+		if [ -r "/usr/src/$pkg.tar.xz" ]; then echo "/usr/src/$pkg.tar.xz"; return 0; fi
+		dir=$SUITES_CACHE/sources/$pkg
+		if [ ! -e "$dir/.done" ]; then
+			suites_locked "source-$pkg" sh -c '
+				set -e; [ -e "$1/.done" ] && exit 0
+				rm -rf "$1"; mkdir -p "$1/debs"; chmod 777 "$1/debs"; cd "$1/debs"
+				apt-get -q download "$2" >&2
+				for d in *.deb; do dpkg -x "$d" "$1"; done
+				rm -rf "$1/debs"; touch "$1/.done"' sh "$dir" "$pkg" >&2 || return 1
+		fi
+		echo "$dir/usr/src/$pkg.tar.xz"
+		return 0
+	fi
+	[ "${KSET_CHROOT##*/}" = experimental ] && tflag="-t experimental"
+	if [ ! -r "$KSET_CHROOT/usr/src/$pkg.tar.xz" ]; then
+		suites_locked "chroot-${KSET_CHROOT##*/}" sh -c '
+			. "$1"; [ -r "$2/usr/src/$3.tar.xz" ] && exit 0
+			suite_chroot_run "$2" "DEBIAN_FRONTEND=noninteractive apt-get -q -y $4 install $3" >&2' \
+			sh "${BASH_SOURCE[0]}" "$KSET_CHROOT" "$pkg" "$tflag" || return 1
+	fi
+	[ -r "$KSET_CHROOT/usr/src/$pkg.tar.xz" ] || { suites_log "no $pkg.tar.xz after installing $pkg"; return 1; }
+	echo "$KSET_CHROOT/usr/src/$pkg.tar.xz"
+}
