@@ -91,6 +91,7 @@ command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
 command -v dtc >/dev/null || need+=(device-tree-compiler)
 command -v fdtget >/dev/null || need+=(device-tree-compiler)
 command -v cpio >/dev/null || need+=(cpio)
+command -v depmod >/dev/null || need+=(kmod)
 [ -x $PY ] || need+=(python3)
 [ -d /usr/lib/linux-kbuild-6.1 ] || need+=(linux-kbuild-6.1)
 if [ ${#need[@]} -gt 0 ]; then
@@ -123,12 +124,15 @@ apt_setup() {
 	apt-get "${APT[@]}" update >"$WORK/apt-update.log" 2>&1
 }
 
+# one fetch at a time: another run (CI, a developer) may share the cache
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9
 ABI=${IRQCAP_ARM64_ABI:-}
 if [ -z "$ABI" ] && [ -f "$CACHE/abi" ]; then
 	ABI=$(cat "$CACHE/abi")
 fi
-ROOT=$CACHE/root
-if [ -z "$ABI" ] || [ ! -f "$ROOT/.complete-$ABI" ]; then
+if [ -z "$ABI" ] || [ ! -f "$CACHE/$ABI/.complete" ]; then
 	echo "# fetching Debian arm64 kernel, headers and busybox into $CACHE (cold cache)"
 	apt_setup || abort "arm64 package lists fetched (see $WORK/apt-update.log)"
 	if [ -z "$ABI" ]; then
@@ -136,6 +140,7 @@ if [ -z "$ABI" ] || [ ! -f "$ROOT/.complete-$ABI" ]; then
 		      sed -n 's/.*Depends: linux-headers-\(6\.1\.[0-9]*-[0-9]*-arm64\)$/\1/p' | head -1)
 		[ -n "$ABI" ] || abort "arm64 kernel ABI found in Debian's lists"
 	fi
+	ROOT=$CACHE/$ABI
 	rm -rf "$CACHE/debs" && mkdir -p "$CACHE/debs"
 	common=linux-headers-${ABI%-arm64}-common
 	(cd "$CACHE/debs" && apt-get "${APT[@]}" download \
@@ -151,9 +156,11 @@ if [ -z "$ABI" ] || [ ! -f "$ROOT/.complete-$ABI" ]; then
 	mkdir -p "$ROOT/usr/lib"
 	ln -sfn /usr/lib/linux-kbuild-6.1 "$ROOT/usr/lib/linux-kbuild-6.1"
 	echo "include $ROOT/usr/src/$common/Makefile" >"$ROOT/usr/src/linux-headers-$ABI/Makefile"
-	echo "$ABI" >"$CACHE/abi"
-	touch "$ROOT/.complete-$ABI"
+	[ -n "${IRQCAP_ARM64_ABI:-}" ] || echo "$ABI" >"$CACHE/abi"
+	touch "$ROOT/.complete"
 fi
+ROOT=$CACHE/$ABI
+exec 9>&-
 KIMG=$ROOT/boot/vmlinuz-$ABI
 KDIR=$ROOT/usr/src/linux-headers-$ABI
 BUSYBOX=$ROOT/bin/busybox
@@ -255,6 +262,12 @@ INITRD=$WORK/initrd.cpio.gz
 mkdir -p "$WORK/initramfs"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp}
 cp "$BUSYBOX" "$WORK/initramfs/bin/busybox"
 cp "$MODULE" "$WORK/initramfs/irqcap.ko"
+# also installed as the kernel would have it, so the guest can load it the way
+# udev does, from the device's DT modalias (host depmod writes modules.alias)
+mkdir -p "$WORK/initramfs/lib/modules/$ABI/extra"
+cp "$MODULE" "$WORK/initramfs/lib/modules/$ABI/extra/irqcap.ko"
+touch "$WORK/initramfs/lib/modules/$ABI/"{modules.order,modules.builtin,modules.builtin.modinfo}
+depmod -b "$WORK/initramfs" "$ABI" 2>>"$WORK/depmod.log"
 cp "$READER" "$WORK/initramfs/bin/reader"
 cat >"$WORK/initramfs/init" <<'EOF'
 #!/bin/busybox sh
@@ -267,7 +280,9 @@ N=${irqcap_n:-5}
 PER=${irqcap_per:-1}
 echo "@@ INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "@@ DT compatible=$(cat /sys/firmware/devicetree/base/event-capture/compatible 2>/dev/null) trigger=$(cat /sys/firmware/devicetree/base/event-capture/irqcap,trigger 2>/dev/null || echo none)"
-insmod /irqcap.ko; echo "@@ INSMOD rc=$?"
+ALIAS=$(cat /sys/bus/platform/devices/event-capture/modalias)
+echo "@@ MODALIAS $ALIAS"
+modprobe "$ALIAS"; echo "@@ INSMOD rc=$?"
 sleep 1
 echo "@@ DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
 echo "@@ DEVNODE $(ls -l /dev/irqcap0 2>&1)"
@@ -356,7 +371,8 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	[ "$trig" = interrupts ] && dt_trig=none
 	check "$tag DT node seen by the kernel ($(field DT))" \
 		test "$(field DT)" = "compatible=irqcap,event-capture trigger=$dt_trig"
-	check "$tag insmod irqcap.ko" test "$(field INSMOD)" = "rc=0"
+	check "$tag module loaded by modprobe of the node's modalias, as udev would ($(field MODALIAS))" \
+		eval "test '$(field INSMOD)' = rc=0 && field MODALIAS | grep -q '^of:Nevent-captureT.*Cirqcap,event-capture'"
 	check "$tag driver bound to the DT node (event-capture -> $(basename "$(field DRIVER)"))" \
 		test "$(basename "$(field DRIVER)")" = irqcap
 	check "$tag /dev/irqcap0 is a 0600 char device" \

@@ -56,7 +56,7 @@ fi
 # linux-headers-*-common has them (the arm64 test's cache does too).
 DTBINC=
 for d in /usr/src/linux-headers-*-common/include \
-	 "${IRQCAP_CACHE:-/var/cache/irqcap}"/arm64/root/usr/src/linux-headers-*-common/include; do
+	 "${IRQCAP_CACHE:-/var/cache/irqcap}"/arm64/*/usr/src/linux-headers-*-common/include; do
 	[ -f "$d/dt-bindings/gpio/gpio.h" ] && { DTBINC=$d; break; }
 done
 
