@@ -371,9 +371,14 @@ const struct file_operations irqcap_fops = {
 
 int irqcap_cdev_init(void)
 {
-	irqcap_reader_cache = kmem_cache_create("irqcap_reader",
-						sizeof(struct irqcap_reader),
-						0, SLAB_HWCACHE_ALIGN, NULL);
+	/* hardened usercopy: only the bounce buffer may reach user space */
+	irqcap_reader_cache =
+		kmem_cache_create_usercopy("irqcap_reader",
+					   sizeof(struct irqcap_reader), 0,
+					   SLAB_HWCACHE_ALIGN,
+					   offsetof(struct irqcap_reader, batch),
+					   sizeof_field(struct irqcap_reader, batch),
+					   NULL);
 	return irqcap_reader_cache ? 0 : -ENOMEM;
 }
 

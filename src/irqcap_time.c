@@ -44,11 +44,15 @@ bool irqcap_deadline_reached(unsigned long now, unsigned long deadline)
  * irqcap_idle_deadline() - when an idle period that began at @last_event ends
  * @last_event: jiffies of the last interrupt
  * @timeout: idle timeout in jiffies
+ *
+ * The interrupt came somewhere inside jiffy @last_event, so one more jiffy
+ * is added: the deadline is the first tick at which a full @timeout has
+ * surely passed.  A timeout record never comes early.
  */
 unsigned long irqcap_idle_deadline(unsigned long last_event,
 				   unsigned long timeout)
 {
-	return last_event + timeout;
+	return last_event + timeout + 1;
 }
 
 /**

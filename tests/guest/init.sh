@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# /init of the irqcap test guest: load the module, run the suites, print the
+# kernel log between markers for the host to check, power off.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /tmp && mount -t tmpfs tmpfs /tmp
+args=$(cat /proc/cmdline)
+filter=
+for a in $args; do
+	case $a in irqcap.filter=*) filter=$(echo "${a#irqcap.filter=}" | tr , ' ');; esac
+done
+echo "=== guest up: $(uname -r)"
+if insmod /irqcap.ko; then echo "ok - insmod"; else echo "not ok - insmod"; fi
+sleep 1
+echo "=== dmesg-probe begin"
+dmesg
+echo "=== dmesg-probe end"
+dmesg -c >/dev/null
+# shellcheck disable=SC2086
+NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
+if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
+	/cli-test.sh
+fi
+echo "=== dmesg-final begin"
+dmesg
+echo "=== dmesg-final end"
+echo "=== guest done"
+poweroff -f

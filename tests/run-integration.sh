@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a real kernel in QEMU with irqcap, two devices declared by an ACPI
+# SSDT and pc-testdev as the interrupt source, and run the integration
+# suite (tests/guest/irqcap-test.c, plus the CLI tests when tools/ is built).
+#
+# usage: tests/run-integration.sh [--kernel VMLINUZ] [--module KO] [--filter T1,T2]
+#        [--keep DIR]
+# Prints one line per check and "N passed, N failed" last.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/qemu.sh"
+
+kernel= module= filter= keep=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2;;
+	--module) module=$2; shift 2;;
+	--filter) filter=$2; shift 2;;
+	--keep) keep=$2; shift 2;;
+	*) echo "usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--keep DIR]" >&2; exit 2;;
+	esac
+done
+[ -n "$kernel" ] || kernel=$(irqcap_default_kernel)
+[ -n "$module" ] || module=$top/src/irqcap.ko
+for f in "$kernel" "$module"; do
+	[ -r "$f" ] || { echo "missing $f"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+work=${keep:-$(mktemp -d)}
+mkdir -p "$work/root"
+[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
+	"$top/tests/guest/irqcap-test.c" || { echo "0 passed, 1 failed"; exit 1; }
+cp "$module" "$work/root/irqcap.ko"
+install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
+if [ -f "$top/tools/Makefile" ] && [ -f "$top/tests/guest/cli-test.sh" ]; then
+	mkdir -p "$work/root/bin"
+	if make -s -C "$top/tools" static >/dev/null 2>&1 && [ -x "$top/tools/irqcap-static" ]; then
+		cp "$top/tools/irqcap-static" "$work/root/bin/irqcap"
+		install -m 755 "$top/tests/guest/cli-test.sh" "$work/root/cli-test.sh"
+	fi
+fi
+irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { echo "0 passed, 1 failed"; exit 1; }
+irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { echo "0 passed, 1 failed"; exit 1; }
+
+append=
+[ -n "$filter" ] && append="irqcap.filter=$filter"
+echo "# booting ${kernel##*/} with ${module}"
+start=$(date +%s)
+irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" 900 $append
+echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
+tr -d '\r' <"$work/console.log" >"$work/log"
+
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+nok() { echo "not ok - $1"; fail=$((fail + 1)); }
+
+grep -E '^(ok|not ok) - ' "$work/log"
+pass=$((pass + $(grep -c '^ok - ' "$work/log")))
+fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
+
+grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
+
+sed -n '/^=== dmesg-probe begin/,/^=== dmesg-probe end/p' "$work/log" >"$work/dmesg-probe"
+sed -n '/^=== dmesg-final begin/,/^=== dmesg-final end/p' "$work/log" >"$work/dmesg-final"
+if [ -z "$filter" ]; then
+	while IFS='|' read -r name pattern; do
+		grep -qE "$pattern" "$work/dmesg-probe" && ok "bad property refused: $name" ||
+			nok "bad property refused: $name (no message matching '$pattern')"
+	done <<'PATTERNS'
+ring-size not a power of two|irqcap,ring-size: 1000 is not a power of two in 16\.\.1048576
+bottom-half unknown|irqcap,bottom-half: "fast" is invalid, expected one of hardirq, threaded, tasklet, workqueue
+debounce-us out of range|irqcap,debounce-us: 5000000 is out of range 0\.\.1000000
+no interrupt|no interrupt: the firmware node needs "interrupts" or "gpios"
+level trigger|is level-triggered: irqcap captures edges
+ring-size wrong type|irqcap,ring-size: must be a u32
+PATTERNS
+fi
+bad='WARNING:|BUG:|Oops|sleeping function called from invalid context|possible circular locking|INFO: task .* blocked|general protection|KASAN|kmemleak|Call Trace'
+if grep -hE "$bad" "$work/dmesg-probe" "$work/dmesg-final" >"$work/splats"; then
+	nok "kernel log clean"
+	head -40 "$work/splats"
+else
+	ok "kernel log clean"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
