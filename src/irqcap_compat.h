@@ -28,8 +28,15 @@
 	from_timer(var, callback_timer, timer_fieldname)
 #endif
 
-/* 6.2: del_timer_sync() became timer_delete_sync(), removed in 6.15 */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/*
+ * 6.2: del_timer_sync() became timer_delete_sync(), removed in 6.15, and
+ * timer_shutdown_sync() appeared.  Both were backported to 6.1.y (Debian's
+ * 6.1.192 has them), where mapping timer_shutdown_sync() to del_timer_sync()
+ * would silently drop the "cannot be re-armed" guarantee, so src/Kbuild
+ * probes the target's timer.h; the version test is only the fallback.
+ */
+#if !defined(IRQCAP_HAVE_TIMER_SHUTDOWN) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 #define timer_delete_sync(t)	del_timer_sync(t)
 #define timer_shutdown_sync(t)	del_timer_sync(t)
 #endif
