@@ -352,6 +352,22 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	MON=$WORK/mon-$trig.sock
 	make_dt "$trig" "$dtb"
 	check "$tag DT = QEMU's own + event-capture on PL061 line 3, gpio-keys removed" dt_ok "$dtb" "$trig"
+	if command -v dt-validate >/dev/null && command -v dt-mk-schema >/dev/null; then
+		# the test's node must satisfy the binding; the deliberately broken
+		# one must not
+		[ -s "$WORK/schema.json" ] || {
+			mkdir -p "$WORK/schema" && cp "$TOP/dts/irqcap,event-capture.yaml" "$WORK/schema/" &&
+			dt-mk-schema -j "$WORK/schema" -o "$WORK/schema.json" 2>/dev/null; }
+		local v
+		v=$(dt-validate -l irqcap -s "$WORK/schema.json" "$dtb" 2>&1 | grep -v '^[[:space:]]')
+		if [ "$trig" = both ]; then
+			check "$tag dt-validate: event-capture valid, event-capture-bad rejected" \
+				eval "! echo \"\$v\" | grep -q ' event-capture: ' &&
+				      echo \"\$v\" | grep -q 'event-capture-bad: irqcap,ring-size'"
+		else
+			check "$tag dt-validate: the event-capture node satisfies the binding${v:+ ($v)}" test -z "$v"
+		fi
+	fi
 	rm -f "$CONSOLE" "$MON"
 	t_boot=$(date +%s.%N)
 	qemu-system-aarch64 "${QEMU_MACHINE[@]}" -display none -no-reboot \
