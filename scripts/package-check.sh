@@ -27,6 +27,9 @@
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap), PKG_JOBS (default 2).
 set -u
 set -o pipefail
+# The whole script is one compound command, so bash reads all of it before
+# running anything: editing the file during a run cannot derail that run.
+{
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${IRQCAP_CACHE:-/var/cache/irqcap}
@@ -135,10 +138,11 @@ fi
 DKMS_DEB=$(ls "$OUT"/irqcap-dkms_"${VERSION}"_all.deb)
 TOOLS_DEB=$(ls "$OUT"/irqcap-tools_"${VERSION}"_*.deb 2>/dev/null | head -n 1)
 check "irqcap-dkms is Architecture: all" [ "$(dpkg-deb -f "$DKMS_DEB" Architecture)" = all ]
+dpkg-deb -c "$DKMS_DEB" >"$LOGS/dkms-deb-contents.txt"
 check "irqcap-dkms ships /usr/src/irqcap-$VERSION/dkms.conf" \
-	sh -c "dpkg-deb -c '$DKMS_DEB' | grep -q ' ./usr/src/irqcap-$VERSION/dkms.conf$'"
+	grep -q " ./usr/src/irqcap-$VERSION/dkms.conf\$" "$LOGS/dkms-deb-contents.txt"
 check "irqcap-dkms ships no build products (.o/.ko/.mod.c)" \
-	sh -c "! dpkg-deb -c '$DKMS_DEB' | grep -Eq '\\.(o|ko|mod\\.c|cmd)\$'"
+	sh -c "! grep -Eq '\\.(o|ko|mod\\.c|cmd)\$' '$LOGS/dkms-deb-contents.txt'"
 
 lintian --fail-on error,warning -I "$OUT"/irqcap_"${VERSION}"_*.changes >"$LOGS/lintian.log" 2>&1
 lrc=$?
@@ -178,7 +182,7 @@ if [ "$DO_RPM" = 1 ]; then
 		fi
 		if command -v rpmlint >/dev/null 2>&1; then
 			find "$OUT/rpm/RPMS" "$OUT/rpm/SRPMS" -name '*.rpm' -print0 |
-				xargs -0 rpmlint -r "$TOP/rpm/irqcap.rpmlintrc" "$TOP/rpm/irqcap.spec" >"$LOGS/rpmlint.log" 2>&1
+				xargs -0 rpmlint -c "$TOP/rpm/rpmlint.toml" -r "$TOP/rpm/irqcap.rpmlintrc" "$TOP/rpm/irqcap.spec" >"$LOGS/rpmlint.log" 2>&1
 			summary=$(grep -E '[0-9]+ packages and [0-9]+ specfiles checked' "$LOGS/rpmlint.log")
 			if grep -Eq '^[^ ]+: E: ' "$LOGS/rpmlint.log" || ! grep -q ' 0 errors' "$LOGS/rpmlint.log"; then
 				bad "rpmlint reports errors (log: $LOGS/rpmlint.log): $summary"
@@ -256,7 +260,6 @@ EOF
 	mount --bind "$ARCHIVES" "$ROOT/var/cache/apt/archives" && mounted="$ROOT/var/cache/apt/archives $mounted"
 	if apt_root update >"$LOGS/base-apt.log" 2>&1 &&
 	   apt_root install --no-install-recommends dkms kmod >>"$LOGS/base-apt.log" 2>&1; then
-		in_root apt-get clean
 		for m in $mounted; do umount -l "$m"; done; mounted=""
 		echo "$BASE_STAMP" >"$ROOT/.irqcap-base"
 		ROOT=$ROOT_SAVE
@@ -450,3 +453,4 @@ check "dpkg knows no irqcap package any more" \
 
 info "total $(( $(date +%s) - T0 ))s; logs in $LOGS"
 finish
+}
