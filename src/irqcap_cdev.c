@@ -26,7 +26,7 @@ static_assert(sizeof(struct irqcap_stats) == 96);
 /**
  * struct irqcap_reader - one open file
  * @idev: the device, referenced
- * @lock: serialises read(), ioctl() and write() on this file
+ * @lock: serialises read() and ioctl() on this file (the cursor)
  * @pos: next ring position to read (WRITE_ONCE: poll() reads it unlocked)
  * @lost_pending: records lost and not yet reported by an overflow record
  * @read: records read, overflow records not counted
@@ -37,7 +37,7 @@ static_assert(sizeof(struct irqcap_stats) == 96);
  */
 struct irqcap_reader {
 	struct irqcap_dev *idev;
-	struct mutex lock;
+	struct mutex lock;	/* the cursor fields below */
 	u64 pos;
 	u64 lost_pending;
 	u64 read;
@@ -76,7 +76,7 @@ static int irqcap_open(struct inode *inode, struct file *file)
 	mutex_init(&r->lock);
 	r->idev = idev;
 	irqcap_get(idev);
-	/* a new reader starts with the next event */
+	/* a new reader starts with the next event; pairs with commit's release */
 	r->pos = smp_load_acquire(&idev->head);
 	atomic_inc(&idev->readers);
 	file->private_data = r;
@@ -111,6 +111,7 @@ static bool irqcap_reader_ready(struct irqcap_reader *r)
 	struct irqcap_dev *idev = r->idev;
 	u64 pos = READ_ONCE(r->pos);
 
+	/* acquire pairs with the release in irqcap_commit_locked() */
 	return READ_ONCE(idev->dead) || r->lost_pending ||
 	       irqcap_ring_pending(smp_load_acquire(&idev->head), pos) ||
 	       READ_ONCE(idev->reserve) - pos > idev->ring_slots;
@@ -133,7 +134,7 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 		up_read(&idev->lifetime);
 		return -ENODEV;
 	}
-	head = smp_load_acquire(&idev->head);
+	head = smp_load_acquire(&idev->head); /* slots before head are written */
 	irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
 						    slots, &r->pos));
 	while (n < max) {
@@ -340,7 +341,7 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:
-		head = smp_load_acquire(&idev->head);
+		head = smp_load_acquire(&idev->head); /* pairs with commit */
 		ret = min_t(u64, irqcap_ring_pending(head, r->pos), idev->ring_slots);
 		WRITE_ONCE(r->pos, max_t(u64, head, r->pos));
 		r->lost_pending = 0;

@@ -1,26 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Every kernel API difference irqcap meets, from 6.1 on, and nothing else.
- * Macros are probed with #ifdef; where a change left nothing to probe
- * (an enum, a removed function) the kernel version decides.
+ * Macros are probed with #ifdef; functions and variables by src/Kbuild,
+ * which greps the target kernel's own headers and defines IRQCAP_HAVE_*
+ * (stable and distro trees backport APIs, so versions would mislead).
  */
 #ifndef _IRQCAP_COMPAT_H
 #define _IRQCAP_COMPAT_H
 
 #include <linux/interrupt.h>
+#include <linux/log2.h>
 #include <linux/mmzone.h>
 #include <linux/timer.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 
-/* 6.8 renamed MAX_ORDER (exclusive until 6.4, inclusive after) */
-#if defined(MAX_PAGE_ORDER)
-#define IRQCAP_MAX_PAGE_ORDER	MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define IRQCAP_MAX_PAGE_ORDER	MAX_ORDER
-#else
-#define IRQCAP_MAX_PAGE_ORDER	(MAX_ORDER - 1)
-#endif
+/*
+ * The largest buddy order.  MAX_ORDER was exclusive until 6.4, inclusive
+ * after, and 6.8 renamed it MAX_PAGE_ORDER; MAX_ORDER_NR_PAGES kept its
+ * meaning (pages in the largest block) throughout.
+ */
+#define IRQCAP_MAX_PAGE_ORDER	ilog2(MAX_ORDER_NR_PAGES)
 
 /* 6.16: from_timer() became timer_container_of() */
 #ifndef timer_container_of
@@ -33,10 +32,9 @@
  * timer_shutdown_sync() appeared.  Both were backported to 6.1.y (Debian's
  * 6.1.192 has them), where mapping timer_shutdown_sync() to del_timer_sync()
  * would silently drop the "cannot be re-armed" guarantee, so src/Kbuild
- * probes the target's timer.h; the version test is only the fallback.
+ * probes the target's timer.h; kernels without them get del_timer_sync().
  */
-#if !defined(IRQCAP_HAVE_TIMER_SHUTDOWN) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#ifndef IRQCAP_HAVE_TIMER_SHUTDOWN
 #define timer_delete_sync(t)	del_timer_sync(t)
 #define timer_shutdown_sync(t)	del_timer_sync(t)
 #endif
@@ -45,8 +43,7 @@
  * The "tasklet" bottom half.  6.9 added BH workqueues, which run in the
  * same softirq context and replace the deprecated tasklets; use them there.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-#define IRQCAP_HAVE_BH_WQ	1
+#ifdef IRQCAP_HAVE_BH_WQ
 struct irqcap_softirq_bh {
 	struct work_struct work;
 };
@@ -69,7 +66,7 @@ static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
 
 #define irqcap_softirq_bh_arg		struct work_struct *
 #define irqcap_softirq_bh_from(var, arg, field) \
-	container_of(arg, typeof(*var), field.work)
+	container_of(arg, typeof(*(var)), field.work)
 #else
 struct irqcap_softirq_bh {
 	struct tasklet_struct tasklet;
@@ -93,7 +90,7 @@ static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
 
 #define irqcap_softirq_bh_arg		struct tasklet_struct *
 #define irqcap_softirq_bh_from(var, arg, field) \
-	container_of(arg, typeof(*var), field.tasklet)
+	container_of(arg, typeof(*(var)), field.tasklet)
 #endif
 
 #endif /* _IRQCAP_COMPAT_H */

@@ -22,7 +22,7 @@
 #include <linux/types.h>
 
 #define IRQCAP_RING_MIN		16U
-#define IRQCAP_RING_MAX		(1U << 20)
+#define IRQCAP_RING_MAX		1048576U
 #define IRQCAP_RING_DEFAULT	1024U
 
 /**

@@ -14,35 +14,40 @@
 
 static struct dentry *irqcap_debugfs_root;
 
-/* Read one producer-side counter consistently, also on 32-bit kernels. */
-static u64 irqcap_read_counter(struct irqcap_dev *idev, const u64 *counter)
+/*
+ * Producer-side counters, read under the producer lock so they are
+ * consistent also on 32-bit kernels.  Each attribute carries the offset of
+ * its counter in struct irqcap_dev.
+ */
+static ssize_t irqcap_counter_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
 {
+	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute, attr);
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+	const u64 *counter = (const void *)idev + (uintptr_t)ea->var;
 	unsigned long flags;
 	u64 val;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	val = *counter;
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
-	return val;
+	return sysfs_emit(buf, "%llu\n", val);
 }
 
-#define IRQCAP_COUNTER_ATTR(field)					\
-static ssize_t field##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct irqcap_dev *idev = dev_get_drvdata(dev);			\
-									\
-	return sysfs_emit(buf, "%llu\n",				\
-			  irqcap_read_counter(idev, &idev->field));	\
-}									\
-static DEVICE_ATTR_RO(field)
-
-IRQCAP_COUNTER_ATTR(irqs_seen);
-IRQCAP_COUNTER_ATTR(events_committed);
-IRQCAP_COUNTER_ATTR(debounced);
-IRQCAP_COUNTER_ATTR(timeouts);
-IRQCAP_COUNTER_ATTR(overruns);
-IRQCAP_COUNTER_ATTR(commits);
+static struct dev_ext_attribute irqcap_counters[] = {
+	{ __ATTR(irqs_seen, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, irqs_seen) },
+	{ __ATTR(events_committed, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, events_committed) },
+	{ __ATTR(debounced, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, debounced) },
+	{ __ATTR(timeouts, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, timeouts) },
+	{ __ATTR(overruns, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, overruns) },
+	{ __ATTR(commits, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_dev, commits) },
+};
 
 static ssize_t dropped_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
@@ -182,13 +187,13 @@ static ssize_t idle_timeout_ms_store(struct device *dev,
 static DEVICE_ATTR_RW(idle_timeout_ms);
 
 static struct attribute *irqcap_attrs[] = {
-	&dev_attr_irqs_seen.attr,
-	&dev_attr_events_committed.attr,
-	&dev_attr_debounced.attr,
+	&irqcap_counters[0].attr.attr,
+	&irqcap_counters[1].attr.attr,
+	&irqcap_counters[2].attr.attr,
+	&irqcap_counters[3].attr.attr,
+	&irqcap_counters[4].attr.attr,
+	&irqcap_counters[5].attr.attr,
 	&dev_attr_dropped.attr,
-	&dev_attr_timeouts.attr,
-	&dev_attr_overruns.attr,
-	&dev_attr_commits.attr,
 	&dev_attr_readers.attr,
 	&dev_attr_ring_size.attr,
 	&dev_attr_irq.attr,

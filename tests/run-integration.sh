@@ -36,11 +36,17 @@ gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 	"$top/tests/guest/irqcap-test.c" || { echo "0 passed, 1 failed"; exit 1; }
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
-if [ -f "$top/tools/Makefile" ] && [ -f "$top/tests/guest/cli-test.sh" ]; then
-	mkdir -p "$work/root/bin"
-	if make -s -C "$top/tools" static >/dev/null 2>&1 && [ -x "$top/tools/irqcap-static" ]; then
+cli=no
+if [ -f "$top/tools/Makefile" ]; then
+	# the CLI is tested in the guest with every subcommand and format
+	if make -s -C "$top/tools" static raise >"$work/tools-build.log" 2>&1; then
+		mkdir -p "$work/root/bin"
 		cp "$top/tools/irqcap-static" "$work/root/bin/irqcap"
-		install -m 755 "$top/tests/guest/cli-test.sh" "$work/root/cli-test.sh"
+		cp "$top/tools/tests/pc-testdev-raise" "$work/root/bin/"
+		install -m 755 "$top/tools/tests/guest-cli.sh" "$work/root/cli-test.sh"
+		cli=yes
+	else
+		cli=failed
 	fi
 fi
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { echo "0 passed, 1 failed"; exit 1; }
@@ -62,6 +68,10 @@ grep -E '^(ok|not ok) - ' "$work/log"
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
 
+case $cli in
+failed) nok "CLI builds for the guest"; tail -5 "$work/tools-build.log";;
+yes) ok "CLI builds for the guest";;
+esac
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 
 sed -n '/^=== dmesg-probe begin/,/^=== dmesg-probe end/p' "$work/log" >"$work/dmesg-probe"

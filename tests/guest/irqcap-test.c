@@ -197,7 +197,7 @@ static int drain(int fd, struct irqcap_event *ev, int max, int want_irq, int ms)
 
 /* Every IRQ record once, seqnos consecutive from @first, times monotonic. */
 static bool check_sequence(struct irqcap_event *ev, int n, uint64_t first,
-			   int want)
+			   long long want)
 {
 	uint64_t expect = first, last_ts = 0;
 	int irqs = 0;
@@ -214,11 +214,12 @@ static bool check_sequence(struct irqcap_event *ev, int n, uint64_t first,
 		expect++;
 		irqs++;
 	}
-	CHECK(irqs == want, "%d interrupt records, expected %d", irqs, want);
+	CHECK(irqs == want, "%d interrupt records, expected %lld", irqs, want);
 	return true;
 }
 
 static struct irqcap_event evbuf[MAXEV];
+static long long proc_interrupts(int irq);
 
 static bool t_probe(void)
 {
@@ -267,11 +268,30 @@ static void *raiser_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * The kernel must hand every interrupt it took (/proc/interrupts) to the
+ * handler, and the handler sees them all.  Edges raised faster than the
+ * emulated I/O APIC delivers them merge before any driver could see them
+ * (observed only on an overloaded host); they are reported, and more than
+ * 1 % of them fails the test as it would for a masked line.
+ */
+static bool check_delivery(int raised, long long proc, long long seen)
+{
+	CHECK(seen == proc, "handler saw %lld of the %lld interrupts the kernel took",
+	      seen, proc);
+	if (proc < raised)
+		printf("# note: %d edges raised, the emulated interrupt controller delivered %lld\n",
+		       raised, proc);
+	CHECK(proc * 100 >= raised * 99LL, "only %lld of %d edges delivered", proc, raised);
+	return true;
+}
+
 /* @n edges raised while this thread reads from another CPU: all arrive. */
 static bool capture_in_mode(int dev, int line, const char *mode, int n)
 {
 	long long seen0 = sysfs_get(dev, "irqs_seen");
 	long long com0 = sysfs_get(dev, "events_committed");
+	long long proc0 = proc_interrupts(line), seen;
 	struct raiser r = { .line = line, .n = n };
 	struct irqcap_stats st;
 	pthread_t th;
@@ -290,13 +310,14 @@ static bool capture_in_mode(int dev, int line, const char *mode, int n)
 	pin_cpu(0);
 	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS");
 	close(fd);
-	if (!check_sequence(evbuf, got, evbuf[0].seqno, n))
+	seen = sysfs_get(dev, "irqs_seen") - seen0;
+	if (!check_delivery(n, proc_interrupts(line) - proc0, seen))
 		return false;
-	CHECK(sysfs_get(dev, "irqs_seen") - seen0 == n, "irqs_seen grew by %lld",
-	      sysfs_get(dev, "irqs_seen") - seen0);
-	CHECK(sysfs_get(dev, "events_committed") - com0 == n, "committed grew by %lld",
+	if (!check_sequence(evbuf, got, evbuf[0].seqno, seen))
+		return false;
+	CHECK(sysfs_get(dev, "events_committed") - com0 == seen, "committed grew by %lld",
 	      sysfs_get(dev, "events_committed") - com0);
-	CHECK(st.reader_read == (uint64_t)n && st.reader_lost == 0,
+	CHECK(st.reader_read == (uint64_t)seen && st.reader_lost == 0,
 	      "reader stats read %llu lost %llu", (unsigned long long)st.reader_read,
 	      (unsigned long long)st.reader_lost);
 	return true;
@@ -317,6 +338,7 @@ static bool t_mode_switch(void)
 	struct raiser r = { .line = IRQ1, .n = 20000 };
 	long long over0 = sysfs_get(1, "overruns");
 	long long seen0 = sysfs_get(1, "irqs_seen"), com0 = sysfs_get(1, "events_committed");
+	long long proc0 = proc_interrupts(IRQ1);
 	int fd, got = 0, switches = 0;
 	pthread_t th;
 
@@ -347,10 +369,13 @@ static bool t_mode_switch(void)
 		CHECK(evbuf[i].type == IRQCAP_EVENT_IRQ || evbuf[i].type == IRQCAP_EVENT_TIMEOUT,
 		      "record %d type %u (%llu lost; overruns +%lld)", i, evbuf[i].type,
 		      (unsigned long long)evbuf[i].data, sysfs_get(1, "overruns") - over0);
-	printf("# mode switch: %d switches during %d events; kernel saw %lld, committed %lld, read %d\n",
-	       switches, r.n, sysfs_get(1, "irqs_seen") - seen0,
+	printf("# mode switch: %d switches during %d events; /proc/interrupts %lld, handler saw %lld, committed %lld, read %d\n",
+	       switches, r.n, proc_interrupts(IRQ1) - proc0, sysfs_get(1, "irqs_seen") - seen0,
 	       sysfs_get(1, "events_committed") - com0, got);
-	return check_sequence(evbuf, got, evbuf[0].seqno, r.n);
+	if (!check_delivery(r.n, proc_interrupts(IRQ1) - proc0,
+			    sysfs_get(1, "irqs_seen") - seen0))
+		return false;
+	return check_sequence(evbuf, got, evbuf[0].seqno, sysfs_get(1, "irqs_seen") - seen0);
 }
 
 static bool t_two_readers(void)
@@ -505,13 +530,14 @@ static bool t_ioctl(void)
 
 static bool t_sysfs_bad_writes(void)
 {
-	char cur[32];
+	char cur[32], before[32];
 
+	sysfs_str(0, "bottom_half", before, sizeof(before));
 	CHECK(sysfs_set(0, "bottom_half", "bogus") == -EINVAL, "bottom_half bogus");
 	CHECK(sysfs_set(0, "bottom_half", "\n") == -EINVAL, "bottom_half empty");
 	CHECK(sysfs_set(0, "bottom_half", "threadedx") == -EINVAL, "bottom_half threadedx");
 	sysfs_str(0, "bottom_half", cur, sizeof(cur));
-	CHECK(!strcmp(cur, "threaded"), "bottom_half changed to %s", cur);
+	CHECK(!strcmp(cur, before), "bottom_half changed from %s to %s", before, cur);
 	CHECK(sysfs_set(0, "debounce_us", "2000000") == -ERANGE, "debounce too big");
 	CHECK(sysfs_set(0, "debounce_us", "abc") == -EINVAL, "debounce abc");
 	CHECK(sysfs_set(0, "debounce_us", "-1") == -EINVAL, "debounce -1");
@@ -790,6 +816,30 @@ static bool t_rmmod_refcount(void)
 	CHECK(wait_dev(0) && wait_dev(1), "devices did not come back");
 	route_irqs();
 	return true;
+}
+
+/* Interrupts the kernel took on @irq, summed over CPUs (/proc/interrupts). */
+static long long proc_interrupts(int irq)
+{
+	char line[512], *p, *end;
+	long long sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strtol(line, &p, 10) != irq || *p != ':')
+			continue;
+		sum = 0;
+		for (p++;; p = end) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+	}
+	if (f)
+		fclose(f);
+	return sum;
 }
 
 static long long meminfo(const char *key)
