@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for irqcap's buddy-order math and ring allocation plan
+ * (irqcap_bytes_to_order(), irqcap_ring_plan() in src/irqcap_ring.c),
+ * checked against the kernel's own get_order() and allocators.
+ */
+#include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "irqcap_compat.h"
+#include "irqcap_ring.h"
+#include "uapi/irqcap.h"
+
+/* The largest ring the plan accepts, in bytes (see irqcap_ring_plan()). */
+#define PLAN_LIMIT	(((size_t)PAGE_SIZE << IRQCAP_MAX_PAGE_ORDER) * 16)
+
+/* Every size from 1 byte to a few pages, byte by byte. */
+static void order_every_small_size_test(struct kunit *test)
+{
+	size_t b;
+
+	for (b = 1; b <= 4 * PAGE_SIZE + 1; b++) {
+		unsigned int got = irqcap_bytes_to_order(b);
+
+		if (got != get_order(b)) {
+			KUNIT_FAIL(test, "bytes=%zu: order %u, get_order() %d",
+				   b, got, get_order(b));
+			return;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(1), 0U);
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(PAGE_SIZE), 0U);
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(PAGE_SIZE + 1), 1U);
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(2 * PAGE_SIZE), 1U);
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(2 * PAGE_SIZE + 1), 2U);
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(4 * PAGE_SIZE + 1), 3U);
+}
+
+/* Every power of two, and its neighbours, up to the top of size_t. */
+static void order_pow2_neighbours_test(struct kunit *test)
+{
+	unsigned int shift;
+	int d;
+
+	for (shift = 1; shift < BITS_PER_LONG; shift++) {
+		for (d = -1; d <= 1; d++) {
+			size_t b = ((size_t)1 << shift) + d;
+
+			KUNIT_EXPECT_EQ_MSG(test, (int)irqcap_bytes_to_order(b),
+					    get_order(b), "bytes=2^%u%+d", shift, d);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, (int)irqcap_bytes_to_order(SIZE_MAX),
+			get_order(SIZE_MAX));
+	KUNIT_EXPECT_EQ(test, irqcap_bytes_to_order(SIZE_MAX),
+			(unsigned int)(BITS_PER_LONG - PAGE_SHIFT));
+}
+
+/* The block of the returned order holds the bytes; one order less does not. */
+static void order_is_smallest_test(struct kunit *test)
+{
+	unsigned int shift;
+	int d;
+
+	for (shift = PAGE_SHIFT; shift < BITS_PER_LONG - 1; shift++) {
+		for (d = -1; d <= 1; d++) {
+			size_t b = ((size_t)1 << shift) + d;
+			unsigned int o = irqcap_bytes_to_order(b);
+
+			KUNIT_EXPECT_GE_MSG(test, (u64)PAGE_SIZE << o, (u64)b,
+					    "bytes=2^%u%+d order %u", shift, d, o);
+			if (o)
+				KUNIT_EXPECT_LT_MSG(test, (u64)PAGE_SIZE << (o - 1),
+						    (u64)b, "bytes=2^%u%+d order %u",
+						    shift, d, o);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The allocation plan                                                 */
+
+struct plan_case {
+	const char *name;
+	u32 slots;
+	size_t rec;
+	int err;
+	enum irqcap_store_kind kind;
+	unsigned int order;
+};
+
+#define REC	sizeof(struct irqcap_event)
+#define PS	PAGE_SIZE
+#define MAXO	IRQCAP_MAX_PAGE_ORDER
+#define COSTLY	PAGE_ALLOC_COSTLY_ORDER
+
+static const struct plan_case plan_cases[] = {
+	{ "min ring", IRQCAP_RING_MIN, REC, 0, IRQCAP_STORE_SLAB, 0 },
+	{ "default ring", IRQCAP_RING_DEFAULT, REC, 0, IRQCAP_STORE_PAGES,
+	  COSTLY },
+	{ "max ring", IRQCAP_RING_MAX, REC, 0, IRQCAP_STORE_VMALLOC,
+	  20 + 5 - PAGE_SHIFT },
+	{ "one byte under a page", 1, PS - 1, 0, IRQCAP_STORE_SLAB, 0 },
+	{ "one page", 1, PS, 0, IRQCAP_STORE_PAGES, 0 },
+	{ "one page + 1", 1, PS + 1, 0, IRQCAP_STORE_PAGES, 1 },
+	{ "costly order", 1, PS << COSTLY, 0, IRQCAP_STORE_PAGES, COSTLY },
+	{ "costly order - 1 byte", 1, (PS << COSTLY) - 1, 0, IRQCAP_STORE_PAGES,
+	  COSTLY },
+	{ "costly order + 1 byte", 1, (PS << COSTLY) + 1, 0,
+	  IRQCAP_STORE_VMALLOC, COSTLY + 1 },
+	{ "max order", 1, PS << MAXO, 0, IRQCAP_STORE_VMALLOC, MAXO },
+	{ "max order + 1 byte", 1, (PS << MAXO) + 1, 0, IRQCAP_STORE_VMALLOC,
+	  MAXO + 1 },
+	{ "plan limit", 1, PLAN_LIMIT, 0, IRQCAP_STORE_VMALLOC, MAXO + 4 },
+	{ "plan limit + 1", 1, PLAN_LIMIT + 1, -EOVERFLOW },
+	{ "16 x limit/16 + 1", 16, PLAN_LIMIT / 16 + 1, -EOVERFLOW },
+	{ "zero slots", 0, REC, -EINVAL },
+	{ "zero record", IRQCAP_RING_MIN, 0, -EINVAL },
+	{ "zero both", 0, 0, -EINVAL },
+	{ "product wraps size_t", 2, SIZE_MAX / 2 + 1, -EOVERFLOW },
+	{ "product wraps to 0", 16, SIZE_MAX / 16 + 1, -EOVERFLOW },
+	{ "huge both", U32_MAX, SIZE_MAX, -EOVERFLOW },
+};
+
+static void plan_case_desc(const struct plan_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(plan, plan_cases, plan_case_desc);
+
+/* The invariants every successful plan must satisfy. */
+static void check_plan(struct kunit *test, u32 slots, size_t rec,
+		       const struct irqcap_alloc_plan *p)
+{
+	KUNIT_EXPECT_EQ(test, p->bytes, (size_t)slots * rec);
+	KUNIT_EXPECT_GE(test, p->alloc_bytes, p->bytes);
+	KUNIT_EXPECT_EQ(test, (int)p->order, get_order(p->bytes));
+	switch (p->kind) {
+	case IRQCAP_STORE_SLAB:
+		KUNIT_EXPECT_LT(test, p->bytes, (size_t)PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, p->order, 0U);
+		break;
+	case IRQCAP_STORE_PAGES:
+		KUNIT_EXPECT_GE(test, p->bytes, (size_t)PAGE_SIZE);
+		KUNIT_EXPECT_LE(test, p->order, (unsigned int)PAGE_ALLOC_COSTLY_ORDER);
+		KUNIT_EXPECT_LE(test, p->order, (unsigned int)IRQCAP_MAX_PAGE_ORDER);
+		KUNIT_EXPECT_EQ(test, p->alloc_bytes, (size_t)PAGE_SIZE << p->order);
+		break;
+	case IRQCAP_STORE_VMALLOC:
+		KUNIT_EXPECT_GT(test, p->order, (unsigned int)PAGE_ALLOC_COSTLY_ORDER);
+		KUNIT_EXPECT_EQ(test, p->alloc_bytes, PAGE_ALIGN(p->bytes));
+		break;
+	default:
+		KUNIT_FAIL(test, "unknown store kind %d", p->kind);
+	}
+}
+
+static void plan_table_test(struct kunit *test)
+{
+	const struct plan_case *c = test->param_value;
+	struct irqcap_alloc_plan p;
+	int ret;
+
+	memset(&p, 0x5a, sizeof(p));
+	ret = irqcap_ring_plan(c->slots, c->rec, &p);
+	KUNIT_ASSERT_EQ(test, ret, c->err);
+	if (ret)
+		return;
+	KUNIT_EXPECT_EQ(test, p.kind, c->kind);
+	KUNIT_EXPECT_EQ(test, p.order, c->order);
+	check_plan(test, c->slots, c->rec, &p);
+}
+
+/* Every valid ring size with several record sizes. */
+static void plan_all_sizes_test(struct kunit *test)
+{
+	static const size_t recs[] = { 1, 8, 24, REC, 48, 64, 4096, 4097 };
+	unsigned int i;
+	u32 s;
+
+	for (s = IRQCAP_RING_MIN; s <= IRQCAP_RING_MAX; s <<= 1) {
+		for (i = 0; i < ARRAY_SIZE(recs); i++) {
+			struct irqcap_alloc_plan p;
+			size_t bytes = (size_t)s * recs[i];
+			int ret = irqcap_ring_plan(s, recs[i], &p);
+
+			if (bytes > PLAN_LIMIT) {
+				KUNIT_EXPECT_EQ_MSG(test, ret, -EOVERFLOW,
+						    "slots=%u rec=%zu", s, recs[i]);
+				continue;
+			}
+			KUNIT_ASSERT_EQ_MSG(test, ret, 0, "slots=%u rec=%zu",
+					    s, recs[i]);
+			check_plan(test, s, recs[i], &p);
+		}
+	}
+	/* the driver's own record always fits */
+	for (s = IRQCAP_RING_MIN; s <= IRQCAP_RING_MAX; s <<= 1) {
+		struct irqcap_alloc_plan p;
+
+		KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_plan(s, REC, &p), 0,
+				    "slots=%u", s);
+	}
+}
+
+/*
+ * Allocate what the plan says, with the allocator it names, and write every
+ * byte the ring needs: under KASAN an undersized plan is a report.
+ */
+static const u32 alloc_slots[] = { IRQCAP_RING_MIN, 128, IRQCAP_RING_DEFAULT,
+				   2048, 65536, IRQCAP_RING_MAX };
+
+static void u32_slots_desc(const u32 *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "slots=%u", *v);
+}
+
+KUNIT_ARRAY_PARAM(alloc, alloc_slots, u32_slots_desc);
+
+static void plan_allocate_test(struct kunit *test)
+{
+	u32 s = *(const u32 *)test->param_value;
+	struct irqcap_alloc_plan p;
+	struct page *pg = NULL;
+	void *mem = NULL;
+
+	KUNIT_ASSERT_EQ(test, irqcap_ring_plan(s, REC, &p), 0);
+	switch (p.kind) {
+	case IRQCAP_STORE_SLAB:
+		mem = kzalloc(p.alloc_bytes, GFP_KERNEL);
+		break;
+	case IRQCAP_STORE_PAGES:
+		pg = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, p.order);
+		mem = pg ? page_address(pg) : NULL;
+		break;
+	case IRQCAP_STORE_VMALLOC:
+		mem = vzalloc(p.alloc_bytes);
+		break;
+	}
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mem);
+	memset(mem, 0xa5, p.bytes);
+	/* the last record's last byte is inside the allocation */
+	KUNIT_EXPECT_EQ(test, ((u8 *)mem)[(size_t)s * REC - 1], (u8)0xa5);
+	switch (p.kind) {
+	case IRQCAP_STORE_SLAB:
+		kfree(mem);
+		break;
+	case IRQCAP_STORE_PAGES:
+		__free_pages(pg, p.order);
+		break;
+	case IRQCAP_STORE_VMALLOC:
+		vfree(mem);
+		break;
+	}
+}
+
+/* IRQCAP_MAX_PAGE_ORDER is the buddy allocator's largest order. */
+static void max_page_order_test(struct kunit *test)
+{
+	struct page *pg;
+
+	pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, IRQCAP_MAX_PAGE_ORDER + 1);
+	KUNIT_EXPECT_NULL(test, pg);
+	if (pg)
+		__free_pages(pg, IRQCAP_MAX_PAGE_ORDER + 1);
+
+	pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
+			 IRQCAP_MAX_PAGE_ORDER);
+	if (!pg)
+		kunit_skip(test, "no free block of order %d right now",
+			   IRQCAP_MAX_PAGE_ORDER);
+	__free_pages(pg, IRQCAP_MAX_PAGE_ORDER);
+}
+
+static struct kunit_case irqcap_order_cases[] = {
+	KUNIT_CASE(order_every_small_size_test),
+	KUNIT_CASE(order_pow2_neighbours_test),
+	KUNIT_CASE(order_is_smallest_test),
+	KUNIT_CASE_PARAM(plan_table_test, plan_gen_params),
+	KUNIT_CASE(plan_all_sizes_test),
+	KUNIT_CASE_PARAM(plan_allocate_test, alloc_gen_params),
+	KUNIT_CASE(max_page_order_test),
+	{}
+};
+
+static struct kunit_suite irqcap_order_suite = {
+	.name = "irqcap_order",
+	.test_cases = irqcap_order_cases,
+};
+
+kunit_test_suite(irqcap_order_suite);
+
+MODULE_LICENSE("GPL");

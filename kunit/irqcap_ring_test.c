@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for irqcap's ring arithmetic (src/irqcap_ring.h).
+ *
+ * The arithmetic is tested directly, then through a small test-only ring
+ * that follows the driver's protocol (see the comment atop irqcap_ring.h):
+ *
+ *   producer (one at a time):  WRITE_ONCE(reserve, pos + 1); smp_wmb();
+ *                              write the slot; smp_store_release(&head, pos + 1)
+ *   reader (lock-free):        smp_load_acquire(&head); copy the slot;
+ *                              smp_rmb(); re-read reserve and keep the copy
+ *                              only if irqcap_ring_slot_intact(); a reader
+ *                              that lags too far calls irqcap_ring_reader_skip()
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "irqcap_ring.h"
+
+/* ------------------------------------------------------------------ */
+/* Ring sizes                                                          */
+
+struct size_case {
+	u32 slots;
+	bool valid;
+};
+
+static const struct size_case size_cases[] = {
+	{ 0, false },
+	{ 1, false },
+	{ 2, false },
+	{ 8, false },
+	{ IRQCAP_RING_MIN - 1, false },
+	{ IRQCAP_RING_MIN, true },
+	{ IRQCAP_RING_MIN + 1, false },
+	{ 24, false },
+	{ 32, true },
+	{ 48, false },
+	{ IRQCAP_RING_DEFAULT - 1, false },
+	{ IRQCAP_RING_DEFAULT, true },
+	{ IRQCAP_RING_DEFAULT + 1, false },
+	{ IRQCAP_RING_MAX / 2, true },
+	{ IRQCAP_RING_MAX - 1, false },
+	{ IRQCAP_RING_MAX, true },
+	{ IRQCAP_RING_MAX + 1, false },
+	{ IRQCAP_RING_MAX * 2, false },
+	{ 1U << 31, false },
+	{ U32_MAX, false },
+};
+
+static void size_case_desc(const struct size_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "slots=%u", c->slots);
+}
+
+KUNIT_ARRAY_PARAM(size, size_cases, size_case_desc);
+
+static void ring_size_valid_test(struct kunit *test)
+{
+	const struct size_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqcap_ring_size_valid(c->slots), c->valid);
+}
+
+/* Every power of two and its neighbours: valid exactly for 2^4 .. 2^20. */
+static void ring_size_pow2_sweep_test(struct kunit *test)
+{
+	unsigned int k;
+
+	for (k = 0; k < 32; k++) {
+		u32 p = 1U << k;
+		bool in_range = p >= IRQCAP_RING_MIN && p <= IRQCAP_RING_MAX;
+
+		KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_size_valid(p), in_range,
+				    "slots=2^%u", k);
+		if (p > 2) {
+			KUNIT_EXPECT_FALSE_MSG(test, irqcap_ring_size_valid(p - 1),
+					       "slots=2^%u-1", k);
+			KUNIT_EXPECT_FALSE_MSG(test, irqcap_ring_size_valid(p + 1),
+					       "slots=2^%u+1", k);
+		}
+	}
+	/* the default is accepted and the bounds are powers of two */
+	KUNIT_EXPECT_TRUE(test, is_power_of_2(IRQCAP_RING_MIN));
+	KUNIT_EXPECT_TRUE(test, is_power_of_2(IRQCAP_RING_MAX));
+	KUNIT_EXPECT_TRUE(test, irqcap_ring_size_valid(IRQCAP_RING_DEFAULT));
+}
+
+/* ------------------------------------------------------------------ */
+/* Slot index and pending count across counter wraps                   */
+
+static const u64 wrap_points[] = {
+	0,
+	1,
+	(u64)U32_MAX - 1,
+	(u64)U32_MAX,
+	(u64)U32_MAX + 1,
+	(u64)U32_MAX + 2,
+	U64_MAX / 2,
+	U64_MAX - 2,
+	U64_MAX - 1,
+	U64_MAX,
+};
+
+static void ring_slot_wrap_test(struct kunit *test)
+{
+	static const u32 sizes[] = { IRQCAP_RING_MIN, 64, IRQCAP_RING_DEFAULT,
+				     IRQCAP_RING_MAX };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u32 s = sizes[i];
+
+		for (j = 0; j < ARRAY_SIZE(wrap_points); j++) {
+			u64 p = wrap_points[j];
+			u32 slot = irqcap_ring_slot(p, s);
+
+			KUNIT_EXPECT_LT(test, slot, s);
+			KUNIT_EXPECT_EQ_MSG(test, (u64)slot, p % s,
+					    "pos=%llu slots=%u", p, s);
+			/* the next position is the next slot, modulo size */
+			KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_slot(p + 1, s),
+					    (slot + 1) & (s - 1),
+					    "pos=%llu+1 slots=%u", p, s);
+			/* a lap later, the same slot */
+			KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_slot(p + s, s), slot,
+					    "pos=%llu+size slots=%u", p, s);
+		}
+		/* 2^64 - 1 and 0 are neighbours */
+		KUNIT_EXPECT_EQ(test, irqcap_ring_slot(U64_MAX, s), s - 1);
+		KUNIT_EXPECT_EQ(test, irqcap_ring_slot(0, s), 0U);
+		/* 2^32 does not truncate the position to 32 bits first */
+		KUNIT_EXPECT_EQ(test, irqcap_ring_slot((u64)U32_MAX + 1 + 5, s), 5U);
+	}
+}
+
+struct pending_case {
+	const char *name;
+	u64 head;
+	u64 pos;
+	u64 pending;
+};
+
+static const struct pending_case pending_cases[] = {
+	{ "empty", 0, 0, 0 },
+	{ "five", 5, 0, 5 },
+	{ "reader-ahead", 0, 5, 0 },
+	{ "across-2^32", (u64)U32_MAX + 2, (u64)U32_MAX - 1, 3 },
+	{ "across-2^64", 2, U64_MAX - 1, 4 },
+	{ "at-2^64", U64_MAX, U64_MAX - 3, 3 },
+	{ "ahead-across-2^64", U64_MAX, 1, 0 },
+	{ "full-1M", (u64)IRQCAP_RING_MAX + 7, 7, IRQCAP_RING_MAX },
+};
+
+static void pending_case_desc(const struct pending_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(pending, pending_cases, pending_case_desc);
+
+static void ring_pending_test(struct kunit *test)
+{
+	const struct pending_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqcap_ring_pending(c->head, c->pos), c->pending);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader skip: exact loss count                                       */
+
+struct skip_case {
+	const char *name;
+	u64 pos;	/* reader position */
+	u32 slots;
+	u64 lag;	/* reserve = pos + lag */
+	u64 lost;
+	u64 new_pos;
+};
+
+static const struct skip_case skip_cases[] = {
+	{ "lag0", 100, 16, 0, 0, 100 },
+	{ "lag1", 100, 16, 1, 0, 100 },
+	{ "lag=cap-1", 100, 16, 15, 0, 100 },
+	{ "lag=cap", 100, 16, 16, 0, 100 },
+	{ "lag=cap+1", 100, 16, 17, 1, 101 },
+	{ "lag=2cap", 100, 16, 32, 16, 116 },
+	{ "lag=10cap", 100, 16, 160, 144, 244 },
+	{ "lag=10cap+3", 100, 16, 163, 147, 247 },
+	{ "1M:lag=cap", 0, IRQCAP_RING_MAX, IRQCAP_RING_MAX, 0, 0 },
+	{ "1M:lag=cap+1", 0, IRQCAP_RING_MAX, IRQCAP_RING_MAX + 1, 1, 1 },
+	{ "1M:lag=10cap", 0, IRQCAP_RING_MAX, 10ULL * IRQCAP_RING_MAX,
+	  9ULL * IRQCAP_RING_MAX, 9ULL * IRQCAP_RING_MAX },
+	{ "lag=2^32", 0, 1024, 1ULL << 32, (1ULL << 32) - 1024,
+	  (1ULL << 32) - 1024 },
+	{ "wrap64:lag=cap", U64_MAX - 5, 16, 16, 0, U64_MAX - 5 },
+	{ "wrap64:lag=cap+1", U64_MAX - 5, 16, 17, 1, U64_MAX - 4 },
+	{ "wrap64:lag=10cap", U64_MAX - 5, 16, 160, 144, U64_MAX - 5 + 144 },
+	{ "wrap32:lag=cap+1", (u64)U32_MAX - 3, 64, 65, 1, (u64)U32_MAX - 2 },
+	/* a reader ahead of the producer (after a flush) loses nothing */
+	{ "reader-ahead", 105, 16, -5ULL, 0, 105 },
+	{ "reader-ahead-wrap", 2, 16, -4ULL, 0, 2 },
+	{ "lag4-wrap64", U64_MAX - 1, 16, 4, 0, U64_MAX - 1 },
+	{ "reader-far-ahead", 1ULL << 63, 16, 1ULL << 63, 0, 1ULL << 63 },
+};
+
+static void skip_case_desc(const struct skip_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(skip, skip_cases, skip_case_desc);
+
+static void ring_reader_skip_test(struct kunit *test)
+{
+	const struct skip_case *c = test->param_value;
+	u64 reserve = c->pos + c->lag;
+	u64 pos = c->pos;
+	u64 lost;
+
+	lost = irqcap_ring_reader_skip(reserve, c->slots, &pos);
+	KUNIT_EXPECT_EQ(test, lost, c->lost);
+	KUNIT_EXPECT_EQ(test, pos, c->new_pos);
+	/* whatever happened, the reader now has at most a full ring to read */
+	KUNIT_EXPECT_LE(test, irqcap_ring_pending(reserve, pos), (u64)c->slots);
+	/* and skipping again loses nothing more */
+	KUNIT_EXPECT_EQ(test, irqcap_ring_reader_skip(reserve, c->slots, &pos), 0ULL);
+	KUNIT_EXPECT_EQ(test, pos, c->new_pos);
+}
+
+/* ------------------------------------------------------------------ */
+/* Slot intact: the exact overwrite boundary                           */
+
+static void ring_slot_intact_test(struct kunit *test)
+{
+	static const u32 sizes[] = { IRQCAP_RING_MIN, IRQCAP_RING_DEFAULT,
+				     IRQCAP_RING_MAX };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u32 s = sizes[i];
+
+		for (j = 0; j < ARRAY_SIZE(wrap_points); j++) {
+			u64 p = wrap_points[j];
+
+			/* reserve == p + 1: p itself was the last one written */
+			KUNIT_EXPECT_TRUE(test, irqcap_ring_slot_intact(p + 1, p, s));
+			/* p + size - 1 reserved: p's slot not yet reused */
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      irqcap_ring_slot_intact(p + s, p, s),
+					      "pos=%llu slots=%u", p, s);
+			/* p + size reserved: it reuses p's slot */
+			KUNIT_EXPECT_FALSE_MSG(test,
+					       irqcap_ring_slot_intact(p + s + 1, p, s),
+					       "pos=%llu slots=%u", p, s);
+			KUNIT_EXPECT_FALSE(test,
+					   irqcap_ring_slot_intact(p + 10ULL * s, p, s));
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* A test-only ring with the driver's protocol                         */
+
+/* Four words, all derived from the sequence number: a torn copy shows. */
+struct trec {
+	u64 seq;
+	u64 inv;
+	u64 mix;
+	u64 seq2;
+};
+
+#define TREC_MUL	0x9e3779b97f4a7c15ULL
+
+struct tring {
+	u64 reserve;
+	u64 head;
+	u32 slots;
+	struct trec *rec;
+};
+
+struct treader {
+	u64 pos;
+	u64 lost;
+	u64 retries;
+};
+
+static struct tring *tring_alloc(struct kunit *test, u32 slots, u64 start)
+{
+	struct tring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
+	r->rec = kunit_kcalloc(test, slots, sizeof(*r->rec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rec);
+	r->slots = slots;
+	r->reserve = start;
+	r->head = start;
+	return r;
+}
+
+static void trec_fill(struct trec *t, u64 seq)
+{
+	WRITE_ONCE(t->seq, seq);
+	WRITE_ONCE(t->inv, ~seq);
+	WRITE_ONCE(t->mix, seq * TREC_MUL);
+	WRITE_ONCE(t->seq2, seq);
+}
+
+static bool trec_whole(const struct trec *t)
+{
+	return t->inv == ~t->seq && t->mix == t->seq * TREC_MUL &&
+	       t->seq2 == t->seq;
+}
+
+/* Producer, step 1: reserve position @pos (the slot is about to change). */
+static u64 tring_reserve(struct tring *r)
+{
+	u64 pos = r->reserve;
+
+	WRITE_ONCE(r->reserve, pos + 1);
+	smp_wmb();	/* reserve before slot: pairs with tring_copy_end() */
+	return pos;
+}
+
+/* Producer, step 2: write and commit. */
+static void tring_commit(struct tring *r, u64 pos, u64 seq)
+{
+	trec_fill(&r->rec[irqcap_ring_slot(pos, r->slots)], seq);
+	/* slot before head: pairs with smp_load_acquire() in tring_copy_begin() */
+	smp_store_release(&r->head, pos + 1);
+}
+
+static void tring_push(struct tring *r, u64 seq)
+{
+	tring_commit(r, tring_reserve(r), seq);
+}
+
+/*
+ * Reader, step 1: skip what was lost, then copy the slot at the cursor.
+ * Returns false when nothing is pending.
+ */
+static bool tring_copy_begin(struct tring *r, struct treader *rd,
+			     struct trec *out)
+{
+	const struct trec *src;
+	/* head before slot: pairs with smp_store_release() in tring_commit() */
+	u64 head = smp_load_acquire(&r->head);
+
+	rd->lost += irqcap_ring_reader_skip(READ_ONCE(r->reserve), r->slots,
+					    &rd->pos);
+	if (!irqcap_ring_pending(head, rd->pos))
+		return false;
+	src = &r->rec[irqcap_ring_slot(rd->pos, r->slots)];
+	out->seq = READ_ONCE(src->seq);
+	out->inv = READ_ONCE(src->inv);
+	out->mix = READ_ONCE(src->mix);
+	out->seq2 = READ_ONCE(src->seq2);
+	return true;
+}
+
+/* Reader, step 2: keep the copy only if the slot was left alone. */
+static bool tring_copy_end(struct tring *r, struct treader *rd)
+{
+	smp_rmb();	/* slot before reserve: pairs with tring_reserve() */
+	if (!irqcap_ring_slot_intact(READ_ONCE(r->reserve), rd->pos, r->slots)) {
+		rd->retries++;
+		return false;
+	}
+	rd->pos++;
+	return true;
+}
+
+/* Read one record; 0 when empty.  Overwritten copies are retried. */
+static int tring_read(struct tring *r, struct treader *rd, struct trec *out)
+{
+	for (;;) {
+		if (!tring_copy_begin(r, rd, out))
+			return 0;
+		if (tring_copy_end(r, rd))
+			return 1;
+	}
+}
+
+/*
+ * Drain @rd, checking that records are whole and that sequence numbers
+ * follow each other exactly, with gaps equal to the losses reported.
+ * @next_seq: the sequence number expected next (updated)
+ * Returns the number of records read.
+ */
+static u64 tring_drain_check(struct kunit *test, struct tring *r,
+			     struct treader *rd, u64 *next_seq)
+{
+	struct trec t;
+	u64 n = 0;
+
+	for (;;) {
+		u64 lost_before = rd->lost;
+
+		if (!tring_read(r, rd, &t))
+			break;
+		KUNIT_EXPECT_TRUE_MSG(test, trec_whole(&t), "torn record seq=%llu",
+				      t.seq);
+		KUNIT_EXPECT_EQ_MSG(test, t.seq, *next_seq + (rd->lost - lost_before),
+				    "after %llu records", n);
+		*next_seq = t.seq + 1;
+		n++;
+	}
+	return n;
+}
+
+static const u32 model_sizes[] = { IRQCAP_RING_MIN, 64, IRQCAP_RING_DEFAULT };
+
+static void u32_desc(const u32 *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "slots=%u", *v);
+}
+
+KUNIT_ARRAY_PARAM(model_size, model_sizes, u32_desc);
+
+/* Empty, one-before-full, full, full plus one. */
+static void ring_model_fill_test(struct kunit *test)
+{
+	u32 s = *(const u32 *)test->param_value;
+	static const unsigned int extra[] = { 0, 1, 2 };	/* cap-1, cap, cap+1 */
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(extra); i++) {
+		struct tring *r = tring_alloc(test, s, 0);
+		struct treader rd = { .pos = 0 };
+		struct trec t;
+		u64 n = s - 1 + extra[i];
+		u64 seq, next = 0, got;
+
+		/* empty */
+		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 0);
+		KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd.pos), 0ULL);
+		KUNIT_EXPECT_EQ(test, rd.lost, 0ULL);
+
+		for (seq = 0; seq < n; seq++)
+			tring_push(r, seq);
+		KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd.pos), n);
+
+		got = tring_drain_check(test, r, &rd, &next);
+		KUNIT_EXPECT_EQ_MSG(test, got, min_t(u64, n, s), "pushed %llu", n);
+		KUNIT_EXPECT_EQ_MSG(test, rd.lost, n > s ? n - s : 0, "pushed %llu", n);
+		KUNIT_EXPECT_EQ(test, next, n);
+		KUNIT_EXPECT_EQ(test, rd.pos, r->head);
+		/* empty again */
+		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 0);
+		KUNIT_EXPECT_EQ(test, rd.retries, 0ULL);
+	}
+}
+
+struct lag_case {
+	u32 slots;
+	u64 lag;
+	u64 start;
+};
+
+static const struct lag_case lag_cases[] = {
+	{ 16, 0, 0 },
+	{ 16, 1, 0 },
+	{ 16, 15, 0 },
+	{ 16, 16, 0 },
+	{ 16, 17, 0 },
+	{ 16, 160, 0 },
+	{ 16, 167, 0 },
+	{ 1024, 1024, 0 },
+	{ 1024, 1025, 0 },
+	{ 1024, 10240, 0 },
+	{ 16, 16, U64_MAX - 20 },
+	{ 16, 17, U64_MAX - 20 },
+	{ 16, 160, U64_MAX - 20 },
+	{ 64, 65, (u64)U32_MAX - 40 },
+	{ 64, 640, (u64)U32_MAX - 40 },
+};
+
+static void lag_case_desc(const struct lag_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "slots=%u lag=%llu start=%#llx",
+		 c->slots, c->lag, c->start);
+}
+
+KUNIT_ARRAY_PARAM(lag, lag_cases, lag_case_desc);
+
+/* A reader that lags by @lag records loses exactly max(0, lag - slots). */
+static void ring_model_lag_test(struct kunit *test)
+{
+	const struct lag_case *c = test->param_value;
+	struct tring *r = tring_alloc(test, c->slots, c->start);
+	struct treader rd = { .pos = c->start };
+	u64 seq, next = 0, got, lost = c->lag > c->slots ? c->lag - c->slots : 0;
+
+	for (seq = 0; seq < c->lag; seq++)
+		tring_push(r, seq);
+	got = tring_drain_check(test, r, &rd, &next);
+	KUNIT_EXPECT_EQ(test, rd.lost, lost);
+	KUNIT_EXPECT_EQ(test, got, c->lag - lost);
+	KUNIT_EXPECT_EQ(test, got + rd.lost, c->lag);
+	KUNIT_EXPECT_EQ(test, next, c->lag);
+	KUNIT_EXPECT_EQ(test, rd.pos, c->start + c->lag);
+}
+
+/*
+ * Many readers, each with its own cursor, reading at different paces while
+ * the positions cross 2^64: each one sees every record exactly once or
+ * counts it as lost, never both.
+ */
+#define NREADERS	8
+
+static void ring_model_readers_test(struct kunit *test)
+{
+	const u32 s = 32;
+	const u64 start = U64_MAX - 1000;
+	const u64 total = 50 * s + 3;
+	struct tring *r = tring_alloc(test, s, start);
+	struct treader rd[NREADERS];
+	u64 next[NREADERS] = { 0 }, got[NREADERS] = { 0 };
+	u64 seq;
+	unsigned int i;
+
+	for (i = 0; i < NREADERS; i++)
+		rd[i] = (struct treader){ .pos = start };
+
+	for (seq = 0; seq < total; seq++) {
+		tring_push(r, seq);
+		/* reader i drains every (i * 9 + 1) records: 1 .. 64 */
+		for (i = 0; i < NREADERS; i++)
+			if ((seq + 1) % (i * 9 + 1) == 0)
+				got[i] += tring_drain_check(test, r, &rd[i], &next[i]);
+	}
+	for (i = 0; i < NREADERS; i++) {
+		u64 pace = i * 9 + 1;
+
+		got[i] += tring_drain_check(test, r, &rd[i], &next[i]);
+		KUNIT_EXPECT_EQ_MSG(test, got[i] + rd[i].lost, total, "reader %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, next[i], total, "reader %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, rd[i].pos, start + total, "reader %u", i);
+		/* readers that keep up lose nothing; the others lose exactly */
+		if (pace <= s)
+			KUNIT_EXPECT_EQ_MSG(test, rd[i].lost, 0ULL, "reader %u", i);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, rd[i].lost,
+					    (total / pace) * (pace - s) +
+					    (total % pace > s ? total % pace - s : 0),
+					    "reader %u", i);
+	}
+}
+
+/*
+ * Torn records: step the reader and the producer by hand so the producer
+ * overwrites the slot between the reader's copy and its re-check.
+ */
+static void ring_model_torn_test(struct kunit *test)
+{
+	const u32 s = 16;
+	static const u64 starts[] = { 0, (u64)U32_MAX - 3, U64_MAX - 3 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(starts); i++) {
+		u64 st = starts[i];
+		struct tring *r;
+		struct treader rd;
+		struct trec t;
+		u64 k, pos;
+
+		/* overwritten by a full lap during the copy: rejected */
+		r = tring_alloc(test, s, st);
+		rd = (struct treader){ .pos = st };
+		tring_push(r, 0);
+		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
+		KUNIT_EXPECT_EQ(test, t.seq, 0ULL);
+		for (k = 1; k <= s; k++)
+			tring_push(r, k);
+		KUNIT_EXPECT_FALSE(test, tring_copy_end(r, &rd));
+		KUNIT_EXPECT_EQ(test, rd.pos, st);
+		/* the retry counts the lost record and reads the next one */
+		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 1);
+		KUNIT_EXPECT_EQ(test, rd.lost, 1ULL);
+		KUNIT_EXPECT_EQ(test, t.seq, 1ULL);
+		KUNIT_EXPECT_TRUE(test, trec_whole(&t));
+		KUNIT_EXPECT_EQ(test, rd.retries, 1ULL);
+
+		/* one short of a lap during the copy: the copy is kept */
+		r = tring_alloc(test, s, st);
+		rd = (struct treader){ .pos = st };
+		tring_push(r, 0);
+		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
+		for (k = 1; k < s; k++)
+			tring_push(r, k);
+		KUNIT_EXPECT_TRUE(test, tring_copy_end(r, &rd));
+		KUNIT_EXPECT_EQ(test, t.seq, 0ULL);
+		KUNIT_EXPECT_TRUE(test, trec_whole(&t));
+		KUNIT_EXPECT_EQ(test, rd.pos, st + 1);
+		KUNIT_EXPECT_EQ(test, rd.lost, 0ULL);
+
+		/*
+		 * The slot is reserved for the next lap but not yet written:
+		 * the reader cannot know how far the producer got, so the copy
+		 * is rejected.
+		 */
+		r = tring_alloc(test, s, st);
+		rd = (struct treader){ .pos = st };
+		tring_push(r, 0);
+		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
+		for (k = 1; k < s; k++)
+			tring_push(r, k);
+		pos = tring_reserve(r);
+		KUNIT_EXPECT_EQ(test, irqcap_ring_slot(pos, s), irqcap_ring_slot(st, s));
+		KUNIT_EXPECT_FALSE(test, tring_copy_end(r, &rd));
+		/* a half-written slot would indeed have been torn */
+		WRITE_ONCE(r->rec[irqcap_ring_slot(pos, s)].seq, s);
+		KUNIT_EXPECT_FALSE(test, trec_whole(&r->rec[irqcap_ring_slot(pos, s)]));
+		tring_commit(r, pos, s);
+		/* the reader lost record 0 and goes on with 1 */
+		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 1);
+		KUNIT_EXPECT_EQ(test, t.seq, 1ULL);
+		KUNIT_EXPECT_EQ(test, rd.lost, 1ULL);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Concurrent producer and readers on kthreads                         */
+
+/*
+ * Workers never call KUNIT_*: they record what they saw and the test
+ * thread checks it after they are done.
+ */
+#define SMP_READERS_MAX	3
+
+struct smp_reader {
+	struct treader rd;
+	u64 pos_pub;		/* rd.pos, published for the throttled producer */
+	u64 received;
+	u64 bad_order;		/* seq != previous + 1 + losses in between */
+	u64 torn;
+	u64 first_bad_seq;
+	u64 expected_at_bad;
+	struct completion done;
+	struct task_struct *task;
+	struct smp_ctx *ctx;
+};
+
+struct smp_ctx {
+	struct tring *ring;
+	u64 total;
+	bool throttle;		/* producer waits for the slowest reader */
+	unsigned int nreaders;
+	bool producer_done;
+	bool abort;
+	wait_queue_head_t data_wq;
+	wait_queue_head_t space_wq;
+	struct completion prod_done;
+	struct task_struct *prod;
+	struct smp_reader rd[SMP_READERS_MAX];
+};
+
+/*
+ * Handoffs between the workers.  The ring itself is ordered by its own
+ * protocol; these order the bookkeeping around it.
+ */
+static u64 smp_head(struct smp_ctx *c)
+{
+	/* records up to head are in their slots: pairs with tring_commit() */
+	return smp_load_acquire(&c->ring->head);
+}
+
+static bool smp_producer_done(struct smp_ctx *c)
+{
+	/* the last head is visible once done is: pairs with smp_producer() */
+	return smp_load_acquire(&c->producer_done);
+}
+
+static u64 smp_reader_pos(struct smp_reader *sr)
+{
+	/* the reader is done with the slots below: pairs with smp_reader_fn() */
+	return smp_load_acquire(&sr->pos_pub);
+}
+
+static u64 smp_slowest(struct smp_ctx *c)
+{
+	u64 min_pos = smp_reader_pos(&c->rd[0]);
+	unsigned int i;
+
+	for (i = 1; i < c->nreaders; i++) {
+		u64 p = smp_reader_pos(&c->rd[i]);
+
+		if ((s64)(p - min_pos) < 0)
+			min_pos = p;
+	}
+	return min_pos;
+}
+
+static bool smp_has_space(struct smp_ctx *c)
+{
+	return c->ring->reserve - smp_slowest(c) < c->ring->slots ||
+	       READ_ONCE(c->abort) || kthread_should_stop();
+}
+
+static int smp_producer(void *arg)
+{
+	struct smp_ctx *c = arg;
+	u64 seq;
+
+	for (seq = 0; seq < c->total; seq++) {
+		if (READ_ONCE(c->abort) || kthread_should_stop())
+			break;
+		while (c->throttle && !smp_has_space(c))
+			wait_event_timeout(c->space_wq, smp_has_space(c), HZ / 10);
+		tring_push(c->ring, seq);
+		if (wq_has_sleeper(&c->data_wq))
+			wake_up(&c->data_wq);
+		if (!(seq & 255))
+			cond_resched();
+	}
+	/* every push before done: pairs with smp_producer_done() */
+	smp_store_release(&c->producer_done, true);
+	wake_up(&c->data_wq);
+	complete(&c->prod_done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static bool smp_reader_can_go(struct smp_reader *sr)
+{
+	struct smp_ctx *c = sr->ctx;
+
+	return irqcap_ring_pending(smp_head(c), sr->rd.pos) ||
+	       smp_producer_done(c) || READ_ONCE(c->abort) ||
+	       kthread_should_stop();
+}
+
+static int smp_reader_fn(void *arg)
+{
+	struct smp_reader *sr = arg;
+	struct smp_ctx *c = sr->ctx;
+	u64 next = 0;
+	struct trec t;
+
+	while (!READ_ONCE(c->abort) && !kthread_should_stop()) {
+		u64 lost_before = sr->rd.lost;
+
+		if (!tring_read(c->ring, &sr->rd, &t)) {
+			if (smp_producer_done(c) &&
+			    !irqcap_ring_pending(smp_head(c), sr->rd.pos))
+				break;
+			wait_event_timeout(c->data_wq, smp_reader_can_go(sr), HZ / 10);
+			continue;
+		}
+		if (!trec_whole(&t))
+			sr->torn++;
+		if (t.seq != next + (sr->rd.lost - lost_before)) {
+			if (!sr->bad_order) {
+				sr->first_bad_seq = t.seq;
+				sr->expected_at_bad = next + sr->rd.lost - lost_before;
+			}
+			sr->bad_order++;
+		}
+		next = t.seq + 1;
+		sr->received++;
+		/* copy done before the slot may be reused: pairs with smp_reader_pos() */
+		smp_store_release(&sr->pos_pub, sr->rd.pos);
+		if (wq_has_sleeper(&c->space_wq))
+			wake_up(&c->space_wq);
+		if (!(sr->received & 255))
+			cond_resched();
+	}
+	complete(&sr->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+struct smp_case {
+	const char *name;
+	bool throttle;
+	unsigned int readers;
+	u32 slots;
+};
+
+static const struct smp_case smp_cases[] = {
+	{ "keep-up 1 reader", true, 1, 64 },
+	{ "keep-up 3 readers", true, 3, 64 },
+	{ "lossy 1 reader", false, 1, 16 },
+	{ "lossy 3 readers", false, 3, 64 },
+};
+
+static void smp_case_desc(const struct smp_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(smp, smp_cases, smp_case_desc);
+
+static void ring_smp_test(struct kunit *test)
+{
+	const struct smp_case *p = test->param_value;
+	/* UML and -smp 1 switch threads only at ticks or when blocking */
+	u64 total = num_online_cpus() > 1 ? 100000 : 20000;
+	struct smp_ctx *c;
+	unsigned int i, started = 0;
+	bool timed_out = false;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	c->ring = tring_alloc(test, p->slots, U64_MAX - 5000);
+	c->total = total;
+	c->throttle = p->throttle;
+	c->nreaders = p->readers;
+	init_waitqueue_head(&c->data_wq);
+	init_waitqueue_head(&c->space_wq);
+	init_completion(&c->prod_done);
+	kunit_info(test, "%u CPUs online, %llu records", num_online_cpus(), total);
+
+	for (i = 0; i < c->nreaders; i++) {
+		struct smp_reader *sr = &c->rd[i];
+
+		sr->ctx = c;
+		sr->rd.pos = c->ring->head;
+		sr->pos_pub = sr->rd.pos;
+		init_completion(&sr->done);
+	}
+	for (i = 0; i < c->nreaders; i++) {
+		struct smp_reader *sr = &c->rd[i];
+
+		sr->task = kthread_run(smp_reader_fn, sr, "irqcap_rd%u", i);
+		if (IS_ERR(sr->task))
+			break;
+		started++;
+	}
+	c->prod = started == c->nreaders ?
+		  kthread_run(smp_producer, c, "irqcap_prod") : ERR_PTR(-EAGAIN);
+	if (IS_ERR(c->prod))
+		WRITE_ONCE(c->abort, true);
+	else if (!wait_for_completion_timeout(&c->prod_done, 60 * HZ))
+		timed_out = true;
+	for (i = 0; i < started; i++)
+		if (!wait_for_completion_timeout(&c->rd[i].done, 60 * HZ))
+			timed_out = true;
+	WRITE_ONCE(c->abort, true);
+	if (!IS_ERR(c->prod))
+		kthread_stop(c->prod);
+	for (i = 0; i < started; i++)
+		kthread_stop(c->rd[i].task);
+
+	KUNIT_ASSERT_EQ(test, started, c->nreaders);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->prod));
+	KUNIT_ASSERT_FALSE_MSG(test, timed_out, "workers did not finish in 60 s");
+
+	for (i = 0; i < c->nreaders; i++) {
+		struct smp_reader *sr = &c->rd[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, sr->torn, 0ULL, "reader %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, sr->bad_order, 0ULL,
+				    "reader %u: first bad seq %llu, expected %llu",
+				    i, sr->first_bad_seq, sr->expected_at_bad);
+		KUNIT_EXPECT_EQ_MSG(test, sr->received + sr->rd.lost, total,
+				    "reader %u: received %llu lost %llu", i,
+				    sr->received, sr->rd.lost);
+		KUNIT_EXPECT_EQ_MSG(test, sr->rd.pos, c->ring->head, "reader %u", i);
+		if (p->throttle)
+			KUNIT_EXPECT_EQ_MSG(test, sr->rd.lost, 0ULL, "reader %u", i);
+		kunit_info(test, "reader %u: received %llu lost %llu retries %llu",
+			   i, sr->received, sr->rd.lost, sr->rd.retries);
+	}
+}
+
+static struct kunit_case irqcap_ring_cases[] = {
+	KUNIT_CASE_PARAM(ring_size_valid_test, size_gen_params),
+	KUNIT_CASE(ring_size_pow2_sweep_test),
+	KUNIT_CASE(ring_slot_wrap_test),
+	KUNIT_CASE_PARAM(ring_pending_test, pending_gen_params),
+	KUNIT_CASE_PARAM(ring_reader_skip_test, skip_gen_params),
+	KUNIT_CASE(ring_slot_intact_test),
+	KUNIT_CASE_PARAM(ring_model_fill_test, model_size_gen_params),
+	KUNIT_CASE_PARAM(ring_model_lag_test, lag_gen_params),
+	KUNIT_CASE(ring_model_readers_test),
+	KUNIT_CASE(ring_model_torn_test),
+	KUNIT_CASE_PARAM(ring_smp_test, smp_gen_params),
+	{}
+};
+
+static struct kunit_suite irqcap_ring_suite = {
+	.name = "irqcap_ring",
+	.test_cases = irqcap_ring_cases,
+};
+
+kunit_test_suite(irqcap_ring_suite);
+
+MODULE_LICENSE("GPL");

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for irqcap's jiffies and rate helpers (src/irqcap_time.c):
+ * ms <-> jiffies rounding for several HZ values, deadlines across the wrap
+ * of unsigned long, and the rate window and its moving average.
+ * Jiffies values are synthetic; the live counter is never used.
+ */
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+
+#include "irqcap_time.h"
+
+static const unsigned int hz_values[] = { 100, 250, 300, 1000 };
+
+static void hz_desc(const unsigned int *hz, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "HZ=%u", *hz);
+}
+
+KUNIT_ARRAY_PARAM(hz, hz_values, hz_desc);
+
+/* ms -> jiffies rounds up: never 0, never shorter than asked, minimal. */
+static void ms_to_jiffies_round_up_test(struct kunit *test)
+{
+	unsigned int hz = *(const unsigned int *)test->param_value;
+	u32 ms;
+
+	KUNIT_EXPECT_EQ(test, irqcap_ms_to_jiffies_hz(0, hz), 0UL);
+	for (ms = 1; ms <= 20000; ms++) {
+		unsigned long j = irqcap_ms_to_jiffies_hz(ms, hz);
+
+		if (!j || (u64)j * 1000 < (u64)ms * hz ||
+		    (u64)(j - 1) * 1000 >= (u64)ms * hz) {
+			KUNIT_FAIL(test, "HZ=%u ms=%u -> %lu jiffies", hz, ms, j);
+			return;
+		}
+		/* the round trip never comes back shorter */
+		if (irqcap_jiffies_to_ms_hz(j, hz) < ms) {
+			KUNIT_FAIL(test, "HZ=%u ms=%u -> %lu -> %llu ms", hz, ms, j,
+				   irqcap_jiffies_to_ms_hz(j, hz));
+			return;
+		}
+	}
+}
+
+struct ms_case {
+	unsigned int hz;
+	u32 ms;
+	unsigned long j;
+};
+
+static const struct ms_case ms_cases[] = {
+	{ 100, 1, 1 }, { 100, 9, 1 }, { 100, 10, 1 }, { 100, 11, 2 },
+	{ 100, 1000, 100 }, { 100, 1001, 101 },
+	{ 250, 1, 1 }, { 250, 4, 1 }, { 250, 5, 2 }, { 250, 1000, 250 },
+	{ 300, 1, 1 }, { 300, 3, 1 }, { 300, 4, 2 }, { 300, 10, 3 },
+	{ 300, 1000, 300 },
+	{ 1000, 1, 1 }, { 1000, 999, 999 }, { 1000, 1000, 1000 },
+	/* the largest idle timeout */
+	{ 100, IRQCAP_IDLE_TIMEOUT_MAX_MS, 360000 },
+	{ 1000, IRQCAP_IDLE_TIMEOUT_MAX_MS, 3600000 },
+	/* no 32-bit overflow of ms * hz */
+	{ 1000, U32_MAX, U32_MAX },
+	{ 300, U32_MAX, 1288490189 },
+};
+
+static void ms_case_desc(const struct ms_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "HZ=%u ms=%u", c->hz, c->ms);
+}
+
+KUNIT_ARRAY_PARAM(ms, ms_cases, ms_case_desc);
+
+static void ms_to_jiffies_table_test(struct kunit *test)
+{
+	const struct ms_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqcap_ms_to_jiffies_hz(c->ms, c->hz), c->j);
+}
+
+/* With this kernel's HZ the helper agrees with msecs_to_jiffies(). */
+static void ms_to_jiffies_matches_kernel_test(struct kunit *test)
+{
+	u32 ms;
+
+	for (ms = 0; ms <= IRQCAP_IDLE_TIMEOUT_MAX_MS; ms += ms < 5000 ? 1 : 997) {
+		unsigned long want = msecs_to_jiffies(ms);
+		unsigned long got = irqcap_ms_to_jiffies_hz(ms, HZ);
+
+		if (got != want) {
+			KUNIT_FAIL(test, "HZ=%d ms=%u: %lu, msecs_to_jiffies() %lu",
+				   HZ, ms, got, want);
+			return;
+		}
+	}
+}
+
+static void jiffies_to_ms_test(struct kunit *test)
+{
+	unsigned int hz = *(const unsigned int *)test->param_value;
+	unsigned long j;
+
+	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(0, hz), 0ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(hz, hz), 1000ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(3600UL * hz, hz), 3600000ULL);
+	/* rounds down, exactly */
+	for (j = 1; j <= 10UL * hz; j++) {
+		u64 ms = irqcap_jiffies_to_ms_hz(j, hz);
+
+		if (ms * hz > (u64)j * 1000 || (ms + 1) * hz <= (u64)j * 1000) {
+			KUNIT_FAIL(test, "HZ=%u %lu jiffies -> %llu ms", hz, j, ms);
+			return;
+		}
+	}
+	/* a 32-bit jiffies count does not overflow */
+	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(U32_MAX, hz),
+			div_u64((u64)U32_MAX * 1000, hz));
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlines across the wrap                                           */
+
+struct wrap_start {
+	const char *name;
+	unsigned long start;
+};
+
+static const struct wrap_start wrap_starts[] = {
+	{ "0", 0 },
+	{ "1", 1 },
+	{ "INITIAL_JIFFIES", INITIAL_JIFFIES },
+	{ "INITIAL_JIFFIES-1", INITIAL_JIFFIES - 1 },
+	{ "U32_MAX-1", (unsigned long)U32_MAX - 1 },
+	{ "U32_MAX", (unsigned long)U32_MAX },
+	{ "LONG_MAX", LONG_MAX },
+	{ "LONG_MIN", (unsigned long)LONG_MIN },
+	{ "ULONG_MAX-2", ULONG_MAX - 2 },
+	{ "ULONG_MAX-1", ULONG_MAX - 1 },
+	{ "ULONG_MAX", ULONG_MAX },
+};
+
+static void wrap_start_desc(const struct wrap_start *w, char *desc)
+{
+	strscpy(desc, w->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(wrap, wrap_starts, wrap_start_desc);
+
+/*
+ * The last event came somewhere inside jiffy @start, so a timeout of t
+ * jiffies has surely passed only at start + t + 1: never expire early.
+ */
+static void deadline_wrap_test(struct kunit *test)
+{
+	unsigned long start = ((const struct wrap_start *)test->param_value)->start;
+	static const u32 timeouts_ms[] = { 1, 2, 3, 9, 10, 11, 999, 1000, 1001,
+					   60000, IRQCAP_IDLE_TIMEOUT_MAX_MS };
+	unsigned int h, i;
+
+	for (h = 0; h < ARRAY_SIZE(hz_values); h++) {
+		unsigned int hz = hz_values[h];
+
+		for (i = 0; i < ARRAY_SIZE(timeouts_ms); i++) {
+			unsigned long t = irqcap_ms_to_jiffies_hz(timeouts_ms[i], hz);
+			unsigned long dl = irqcap_idle_deadline(start, t);
+
+			KUNIT_ASSERT_GT(test, t, 0UL);
+			KUNIT_EXPECT_EQ_MSG(test, dl - start, t + 1,
+					    "HZ=%u %u ms", hz, timeouts_ms[i]);
+			/* not expired at the start, nor after t jiffies */
+			KUNIT_EXPECT_FALSE_MSG(test, irqcap_deadline_reached(start, dl),
+					       "HZ=%u %u ms", hz, timeouts_ms[i]);
+			KUNIT_EXPECT_FALSE_MSG(test,
+					       irqcap_deadline_reached(start + t, dl),
+					       "HZ=%u %u ms", hz, timeouts_ms[i]);
+			KUNIT_EXPECT_FALSE(test,
+					   irqcap_deadline_reached(start + t / 2, dl));
+			/* expired one jiffy later, and ever after */
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      irqcap_deadline_reached(start + t + 1, dl),
+					      "HZ=%u %u ms", hz, timeouts_ms[i]);
+			KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(dl + 1, dl));
+			KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(dl + t, dl));
+		}
+	}
+	/* even a 0-jiffy timeout waits for the next tick */
+	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(start,
+							 irqcap_idle_deadline(start, 0)));
+	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(start + 1,
+							irqcap_idle_deadline(start, 0)));
+}
+
+/* The comparison is on the signed difference, not on the raw values. */
+static void deadline_compare_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(0, ULONG_MAX));
+	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(ULONG_MAX, 0));
+	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(5, ULONG_MAX - 5));
+	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(ULONG_MAX - 5, 5));
+	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(INITIAL_JIFFIES + 1,
+							INITIAL_JIFFIES));
+	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(INITIAL_JIFFIES,
+							 INITIAL_JIFFIES + 1));
+	/* up to LONG_MAX ahead is the future */
+	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(0, LONG_MAX));
+	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(LONG_MAX, 0));
+}
+
+/* ------------------------------------------------------------------ */
+/* Rates                                                               */
+
+struct rate_case {
+	const char *name;
+	u64 events;
+	unsigned long elapsed;
+	unsigned int hz;
+	u64 rate;
+};
+
+static const struct rate_case rate_cases[] = {
+	{ "empty window", 100, 0, 100, 0 },
+	{ "no events", 0, 100, 100, 0 },
+	{ "1s@100", 100, 100, 100, 100 },
+	{ "1s@250", 250, 250, 250, 250 },
+	{ "1s@300", 7, 300, 300, 7 },
+	{ "1s@1000", 12345, 1000, 1000, 12345 },
+	{ "1 jiffy@1000", 10, 1, 1000, 10000 },
+	{ "2 jiffies@300", 3, 2, 300, 450 },
+	{ "round down", 2, 3, 100, 66 },
+	{ "10s@250", 1000, 2500, 250, 100 },
+	{ "1e12 events", 1000000000000ULL, 1000, 1000, 1000000000000ULL },
+	{ "long window", 3600, 3600UL * 1000, 1000, 1 },
+};
+
+static void rate_case_desc(const struct rate_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rate, rate_cases, rate_case_desc);
+
+static void rate_per_sec_test(struct kunit *test)
+{
+	const struct rate_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqcap_rate_per_sec(c->events, c->elapsed, c->hz),
+			c->rate);
+}
+
+/* A window measured across the wrap: elapsed is the unsigned difference. */
+static void rate_window_wrap_test(struct kunit *test)
+{
+	unsigned int h, i;
+
+	for (h = 0; h < ARRAY_SIZE(hz_values); h++) {
+		unsigned int hz = hz_values[h];
+
+		for (i = 0; i < ARRAY_SIZE(wrap_starts); i++) {
+			unsigned long start = wrap_starts[i].start;
+			unsigned long now = start + 2 * hz;
+
+			KUNIT_EXPECT_EQ_MSG(test,
+					    irqcap_rate_per_sec(500, now - start, hz),
+					    250ULL, "HZ=%u start=%s", hz,
+					    wrap_starts[i].name);
+		}
+	}
+}
+
+static void rate_smooth_test(struct kunit *test)
+{
+	static const u64 targets[] = { 0, 1, 7, 8, 9, 1000, 123456789,
+				       1ULL << 40, U64_MAX / 2 };
+	unsigned int i, j, n;
+
+	/* one step moves by ceil(|difference| / 8) */
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(0, 8), 1ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(0, 1), 1ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(0, 9), 2ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(8, 0), 7ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(1, 0), 0ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(800, 1600), 900ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(1600, 800), 1500ULL);
+	KUNIT_EXPECT_EQ(test, irqcap_rate_smooth(42, 42), 42ULL);
+
+	/* from any start to any target: monotonic, no overshoot, arrives */
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		for (j = 0; j < ARRAY_SIZE(targets); j++) {
+			u64 avg = targets[i], target = targets[j];
+
+			for (n = 0; n < 1000 && avg != target; n++) {
+				u64 next = irqcap_rate_smooth(avg, target);
+
+				if (target > avg ? next <= avg || next > target :
+						   next >= avg || next < target) {
+					KUNIT_FAIL(test, "%llu -> %llu: step to %llu",
+						   avg, target, next);
+					return;
+				}
+				avg = next;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, avg, target, "from %llu in %u steps",
+					    targets[i], n);
+		}
+	}
+}
+
+static struct kunit_case irqcap_time_cases[] = {
+	KUNIT_CASE_PARAM(ms_to_jiffies_round_up_test, hz_gen_params),
+	KUNIT_CASE_PARAM(ms_to_jiffies_table_test, ms_gen_params),
+	KUNIT_CASE(ms_to_jiffies_matches_kernel_test),
+	KUNIT_CASE_PARAM(jiffies_to_ms_test, hz_gen_params),
+	KUNIT_CASE_PARAM(deadline_wrap_test, wrap_gen_params),
+	KUNIT_CASE(deadline_compare_test),
+	KUNIT_CASE_PARAM(rate_per_sec_test, rate_gen_params),
+	KUNIT_CASE(rate_window_wrap_test),
+	KUNIT_CASE(rate_smooth_test),
+	{}
+};
+
+static struct kunit_suite irqcap_time_suite = {
+	.name = "irqcap_time",
+	.test_cases = irqcap_time_cases,
+};
+
+kunit_test_suite(irqcap_time_suite);
+
+MODULE_LICENSE("GPL");
