@@ -111,9 +111,10 @@ static bool irqcap_reader_ready(struct irqcap_reader *r)
 	struct irqcap_dev *idev = r->idev;
 	u64 pos = READ_ONCE(r->pos);
 
-	/* acquire pairs with the release in irqcap_commit_locked() */
+	u64 head = smp_load_acquire(&idev->head); /* pairs with commit */
+
 	return READ_ONCE(idev->dead) || r->lost_pending ||
-	       irqcap_ring_pending(smp_load_acquire(&idev->head), pos) ||
+	       irqcap_ring_pending(head, pos) ||
 	       READ_ONCE(idev->reserve) - pos > idev->ring_slots;
 }
 

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Kernel-style gates for the driver: checkpatch.pl --strict on every source
+# file, sparse (C=2) and W=1 builds that must print no warning.
+#   scripts/check-style.sh [KDIR]
+# checkpatch comes from Debian's linux-source-6.1 (cached under
+# ${IRQCAP_CACHE:-/var/cache/irqcap}/checkpatch).  Ends with "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${IRQCAP_CACHE:-/var/cache/irqcap}/checkpatch
+tarball=/usr/src/linux-source-6.1.tar.xz
+kdir=${1:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e '-rt-' -e cloud | sort -V | tail -1)}
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+nok() { echo "not ok - $1"; fail=$((fail + 1)); }
+
+cp_pl=$cache/linux-source-6.1/scripts/checkpatch.pl
+if [ ! -x "$cp_pl" ]; then
+	mkdir -p "$cache"
+	tar -xJf "$tarball" -C "$cache" linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch 2>/dev/null
+fi
+if [ -x "$cp_pl" ]; then
+	for f in "$top"/src/*.[ch] "$top"/src/uapi/*.h; do
+		case $f in *.mod.c) continue;; esac
+		out=$("$cp_pl" --strict --no-tree --quiet --ignore FILE_PATH_CHANGES -f "$f" 2>&1)
+		if [ -z "$out" ]; then ok "checkpatch --strict ${f#"$top"/}"; else
+			nok "checkpatch --strict ${f#"$top"/}"; echo "$out" | head -20; fi
+	done
+else
+	nok "checkpatch.pl available (install linux-source-6.1)"
+fi
+
+build() { # NAME MAKEARGS...
+	local name=$1 tmp log
+	shift
+	tmp=$(mktemp -d)
+	log=$tmp/build.log
+	(cd "$top" && git ls-files -z src Makefile | xargs -0 cp --parents -t "$tmp") 2>/dev/null ||
+		cp -r "$top/src" "$top/Makefile" "$tmp/"
+	if make -C "$tmp" KDIR="$kdir" "$@" >"$log" 2>&1; then
+		if grep -qiE 'warning:|error:' "$log"; then
+			nok "$name: warnings"; grep -iE 'warning:|error:' "$log" | head -20
+		else
+			ok "$name"
+		fi
+	else
+		nok "$name: build failed"; tail -20 "$log"
+	fi
+	rm -rf "$tmp"
+}
+if [ -d "$kdir" ]; then
+	build "W=1 build against ${kdir##*/}" W=1
+	if command -v sparse >/dev/null; then
+		build "sparse (C=2) against ${kdir##*/}" C=2
+	else
+		nok "sparse installed"
+	fi
+else
+	nok "kernel headers installed"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

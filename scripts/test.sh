@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# irqcap's test command.
+#   scripts/test.sh            quick: style gates, version agreement, CLI unit
+#                              tests, KUnit (UML), DT schema/overlays, and the
+#                              integration suite on Debian's 6.1 kernel in QEMU
+#   scripts/test.sh --full     everything CI runs: the quick suites with KUnit
+#                              also on x86_64 (lockdep, KASAN), the arm64 DT
+#                              boot test, packaging, the kernel matrix and the
+#                              debug-kernel reliability suite
+#   scripts/test.sh SUITE...   only the named suites (see --list)
+# Each suite prints its own checks; the last line sums them all:
+# "N passed, N failed".  Exit status is non-zero if anything failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logdir=${IRQCAP_LOGDIR:-$top/build/test-logs}
+mkdir -p "$logdir"
+
+quick=(style version cli kunit dt integration)
+full=(style version cli kunit-all dt integration arm64 package matrix reliability)
+
+suite_cmd() {
+	case $1 in
+	style) echo "scripts/check-style.sh";;
+	version) echo "scripts/check-version.sh";;
+	cli) echo "make -s -C tools test";;
+	kunit) echo "scripts/kunit.sh";;
+	kunit-all) echo "scripts/kunit.sh --all";;
+	dt) echo "scripts/dt-check.sh";;
+	integration) echo "make -s modules && tests/run-integration.sh";;
+	arm64) echo "scripts/arm64-dt-test.sh";;
+	package) echo "scripts/package-check.sh";;
+	matrix) echo "scripts/matrix.sh";;
+	reliability) echo "scripts/reliability.sh";;
+	*) return 1;;
+	esac
+}
+
+case ${1:-} in
+--full) suites=("${full[@]}");;
+--list) echo "quick: ${quick[*]}"; echo "full: ${full[*]}"; exit 0;;
+-h|--help) sed -n '4,15s/^# \{0,1\}//p' "$0"; exit 0;;
+"") suites=("${quick[@]}");;
+*) suites=("$@");;
+esac
+
+total_pass=0 total_fail=0
+summary=()
+for s in "${suites[@]}"; do
+	cmd=$(suite_cmd "$s") || { echo "unknown suite $s"; exit 2; }
+	log=$logdir/$s.log
+	echo "=== $s: $cmd"
+	start=$(date +%s)
+	bash -c "$cmd" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	secs=$(( $(date +%s) - start ))
+	line=$(grep -E '^([a-zA-Z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([a-zA-Z]+: )?([0-9]+) passed.*/\2/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	elif [ "$rc" -eq 0 ]; then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	# a suite that failed without counting a failure still counts as one
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$(printf '%-12s %5s passed %4s failed %6ss  (exit %s)' "$s" "$p" "$f" "$secs" "$rc")")
+done
+echo
+echo "=== summary (logs in $logdir)"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
