@@ -7,7 +7,7 @@ KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 SRC := $(CURDIR)/src
 
-.PHONY: all modules clean check checkpatch sparse test test-full demo help
+.PHONY: all modules clean check test test-full demo bench help
 
 all: modules
 
@@ -31,11 +31,16 @@ test-full:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 help:
 	@echo "make [KDIR=...]   build src/irqcap.ko (W=1 C=1 pass through)"
 	@echo "make check        checkpatch --strict, sparse, W=1"
 	@echo "make test         quick tests (see README)"
 	@echo "make test-full    everything CI runs"
 	@echo "make demo         boot a QEMU board and watch events"
+	@echo "make bench        irqcap vs a counting handler vs UIO (docs/bench.md)"
+	@echo "make deb|rpm|dkms-install|dkms-remove|package-check  (docs/packaging.md)"
 
 -include scripts/packaging.mk

@@ -22,7 +22,8 @@
  * @IRQCAP_EVENT_TIMEOUT: no interrupt arrived for the idle timeout;
  *	@data is the time since the last interrupt in nanoseconds.
  * @IRQCAP_EVENT_OVERFLOW: this reader fell behind; @data records were lost
- *	between the previous record it read and the next one.
+ *	between the previous record it read and the next one.  Its @seqno is
+ *	that of the last record this reader read (0 if none yet).
  * @IRQCAP_EVENT_MARKER: a user marker written with write(); @data is the
  *	64-bit value that was written.
  */
@@ -37,7 +38,8 @@ enum irqcap_event_type {
  * struct irqcap_event - one record, 32 bytes, naturally aligned
  * @timestamp_ns: CLOCK_MONOTONIC time in nanoseconds
  * @seqno: for IRQ records the per-device interrupt number (1, 2, ...);
- *	for other records the seqno of the most recent interrupt
+ *	for TIMEOUT and MARKER records the seqno of the most recent
+ *	interrupt; for OVERFLOW see enum irqcap_event_type
  * @data: type-specific value, see enum irqcap_event_type
  * @type: one of enum irqcap_event_type
  * @reserved: always zero
