@@ -25,7 +25,9 @@
 # Caches (chroots, unpacked headers and images) live under
 # ${IRQCAP_CACHE:-/var/cache/irqcap}/matrix/ and are reused; see docs/matrix.md.
 set -u
-
+# The whole script is one block, parsed before it runs: editing this file
+# while a (long) run is going cannot change what that run does.
+{
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib/suites.sh
 . "$top/scripts/lib/suites.sh"
@@ -129,6 +131,27 @@ run_kunit() {
 	fi
 }
 
+# A readable hint for "this kernel lacks that API" errors: which change it is
+# and where the shim goes.  From the API drift notes (6.1 -> 7.x).
+api_hint() { # NAME
+	case $1 in
+	del_timer|del_timer_sync|try_to_del_timer_sync)
+		echo "$1() was removed in 6.15: call timer_delete*() (src/irqcap_compat.h maps it for kernels without it)" ;;
+	from_timer) echo "from_timer() was removed in 6.16: use timer_container_of() (compat defines it for older kernels)" ;;
+	timer_container_of) echo "timer_container_of() only exists from 6.16: define it from from_timer() in src/irqcap_compat.h" ;;
+	timer_delete|timer_delete_sync|timer_shutdown|timer_shutdown_sync)
+		echo "$1() exists from 6.2 (and in late 6.1.y): map it to del_timer*() in src/irqcap_compat.h where it is missing" ;;
+	hrtimer_init) echo "hrtimer_init() was removed in 6.15: use hrtimer_setup() with an inline shim for < 6.13" ;;
+	hrtimer_setup) echo "hrtimer_setup() exists from 6.13: shim it with hrtimer_init() + .function in src/irqcap_compat.h" ;;
+	system_bh_wq|system_bh_highpri_wq|WQ_BH) echo "$1 exists from 6.9 (BH workqueues): use a tasklet below (IRQCAP_HAVE_BH_WQ)" ;;
+	disable_work|disable_work_sync|enable_work|from_work) echo "$1 exists from 6.10: gate it in src/irqcap_compat.h" ;;
+	system_percpu_wq|system_dfl_wq|WQ_PERCPU) echo "$1 exists from 6.17: fall back to system_wq/system_unbound_wq in src/irqcap_compat.h" ;;
+	no_llseek) echo "no_llseek was removed in 6.12: leave .llseek out and call stream_open()" ;;
+	guard|scoped_guard) echo "cleanup.h guards exist from 6.5: not in 6.1" ;;
+	*) echo "$1 is not declared by this kernel's headers: put the difference in src/irqcap_compat.h (probe the feature, not the version)" ;;
+	esac
+}
+
 declare -A R_VER R_BUILD R_WARN R_INT R_KUNIT R_TIME R_OK R_WHY
 passed=0 failed=0
 src_desc=$([ "$source_mode" = head ] && echo "HEAD $(git -C "$top" rev-parse --short HEAD)" || echo "tree $tree")
@@ -168,6 +191,12 @@ for k in $kernels; do
 		R_BUILD[$k]=FAIL R_OK[$k]=0
 		R_WHY[$k]="build failed (make exit $brc):
 $(grep -E 'error:|Error [0-9]|undefined!|ERROR:' "$log.build.log" | head -n 12)"
+		for sym in $(sed -nE -e "s/.*implicit declaration of function (‘|'|\")([A-Za-z_0-9]+).*/\\2/p" \
+			-e "s/.*(‘|'|\")([A-Za-z_0-9]+)(’|'|\") undeclared.*/\\2/p" \
+			-e "s/.*\"([A-Za-z_0-9]+)\" \[.*undefined!.*/\\1/p" "$log.build.log" | sort -u); do
+			R_WHY[$k]="${R_WHY[$k]}
+hint: $(api_hint "$sym")"
+		done
 	else
 		vm=$(modinfo -F vermagic "$dir/src/irqcap.ko" 2>/dev/null | awk '{print $1}')
 		if [ "$vm" != "$KSET_ABI" ]; then
@@ -260,3 +289,5 @@ done
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
+exit
+}
