@@ -3,8 +3,10 @@
 # Build irqcap.ko out of tree:  make [KDIR=/lib/modules/<ver>/build] [W=1] [C=1]
 # The module lands in src/irqcap.ko.  `make help` lists the other targets.
 
+# Default: the running kernel's headers, else the newest Debian amd64
+# headers installed (the kernel the QEMU tests boot).
 KVER ?= $(shell uname -r)
-KDIR ?= /lib/modules/$(KVER)/build
+KDIR ?= $(or $(wildcard /lib/modules/$(KVER)/build),$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e '-rt-' -e cloud | sort -V | tail -1))
 SRC := $(CURDIR)/src
 
 .PHONY: all modules clean check test test-full demo bench help
