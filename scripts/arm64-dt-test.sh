@@ -14,7 +14,7 @@
 # the falling edge), that rmmod is clean, and that the log has no WARN/BUG.
 #
 # Usage: scripts/arm64-dt-test.sh [--pulses N] [--module KO] [--smp N]
-#                                 [--no-both] [--keep] [--workdir DIR]
+#                                 [--no-both] [--type-none] [--keep] [--workdir DIR]
 #   --pulses N   power-button pulses per boot (default 5)
 #   --module KO  use this arm64 irqcap.ko instead of cross-building src/
 #   --smp N      guest CPUs (default 1: the machine's 2 cores are shared)
@@ -22,6 +22,9 @@
 #                follow: gpios with irqcap,trigger = "both" (two edges per
 #                pulse), and "interrupts" on the PL061 made an interrupt
 #                controller (the driver's first choice of source)
+#   --type-none  one more boot with interrupts = <3 IRQ_TYPE_NONE>: the node
+#                must be refused or capture one edge per pulse, and the guest
+#                must not lock up (opt-in: the driver locks up here today)
 #   --keep       keep the work directory (console logs, DTs, initramfs)
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
 # and busybox are cached under $IRQCAP_CACHE/arm64/ and reused.
@@ -40,6 +43,7 @@ PULSES=5
 MODULE=
 SMP=1
 DO_BOTH=1
+DO_TYPE_NONE=0
 KEEP=0
 WORK=
 PY=/usr/bin/python3
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--module) MODULE=$(readlink -f "$2"); shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
 	--no-both) DO_BOTH=0; shift ;;
+	--type-none) DO_TYPE_NONE=1; shift ;;
 	--keep) KEEP=1; shift ;;
 	--workdir) WORK=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -212,6 +217,10 @@ make_dt() { # make_dt VARIANT OUT.dtb
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
 		node="interrupt-parent = <&{$PL061}>;
 				interrupts = <3 1>;	/* line 3, IRQ_TYPE_EDGE_RISING */" ;;
+	type-none)
+		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
+		node="interrupt-parent = <&{$PL061}>;
+				interrupts = <3 0>;	/* line 3, IRQ_TYPE_NONE */" ;;
 	*)
 		node="gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
 				irqcap,trigger = \"$1\";" ;;
@@ -248,9 +257,11 @@ dt_ok() { # dt_ok DTB VARIANT: node present, on PL061 line 3, gpio-keys gone
 	ph=$(fdtget -t u "$1" "$PL061" phandle) || return 1
 	[ "$(fdtget -t s "$1" /event-capture compatible)" = irqcap,event-capture ] || return 1
 	fdtget -l "$1" / | grep -qx gpio-keys && return 1
-	if [ "$2" = interrupts ]; then
+	if [ "$2" = interrupts ] || [ "$2" = type-none ]; then
+		local spec="3 1"
+		[ "$2" = type-none ] && spec="3 0"
 		[ "$(fdtget -t u "$1" /event-capture interrupt-parent)" = "$ph" ] &&
-		[ "$(fdtget -t u "$1" /event-capture interrupts)" = "3 1" ]
+		[ "$(fdtget -t u "$1" /event-capture interrupts)" = "$spec" ]
 	else
 		[ "$(fdtget -t u "$1" /event-capture gpios)" = "$ph 3 0" ] &&
 		[ "$(fdtget -t s "$1" /event-capture irqcap,trigger)" = "$2" ]
@@ -342,6 +353,13 @@ wait_for() { # wait_for PATTERN SECONDS
 	done
 	return 1
 }
+wedged() { # the guest locked up or panicked: print the first sign
+	tr -d '\r' <"$CONSOLE" 2>/dev/null |
+		grep -aE -m1 'soft lockup|hard LOCKUP|Kernel panic|rcu: INFO|self-detected stall'
+}
+stop_guest() {
+	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
+}
 field() { # field TAG: the text after "@@ TAG " in the console
 	grep -a "^@@ $1" "$CONSOLE" | head -1 | sed "s/^@@ $1 *//" | tr -d '\r'
 }
@@ -418,6 +436,13 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 			# long enough for any extra edge to show up before judging
 			sleep 0.8
 			n=$(events)
+			local w
+			w=$(wedged)
+			if [ -n "$w" ]; then
+				fail "$tag guest alive after pulse $i: $w"
+				stop_guest
+				return
+			fi
 			check "$tag pulse $i -> $per event(s), seq $((want - per + 1))..$want (have $n)" \
 				test "$n" -eq "$want"
 		done
@@ -472,10 +497,61 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
 
+# interrupts = <3 IRQ_TYPE_NONE>: the firmware gives no trigger.  Acceptable
+# outcomes: probe refuses the node with a message, or every pulse gives
+# exactly one event; a wedged guest (on PL061 an untyped line keeps
+# handle_bad_irq, which never acks, so its parent interrupt storms) fails.
+run_type_none() {
+	local tag="[type-none]" dtb=$WORK/test-type-none.dtb i n w
+	CONSOLE=$WORK/console-type-none.log
+	MON=$WORK/mon-type-none.sock
+	make_dt type-none "$dtb"
+	check "$tag DT with interrupts = <3 IRQ_TYPE_NONE> on the PL061" dt_ok "$dtb" type-none
+	rm -f "$CONSOLE" "$MON"
+	qemu-system-aarch64 "${QEMU_MACHINE[@]}" -display none -no-reboot \
+		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
+		-dtb "$dtb" -kernel "$KIMG" -initrd "$INITRD" \
+		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=1" \
+		>"$WORK/qemu-type-none.log" 2>&1 &
+	QPID=$!
+	if ! wait_for 'READER READY\|READER ERROR' "$BOOT_TIMEOUT"; then
+		fail "$tag guest booted and ran the reader"; stop_guest; return
+	fi
+	if grep -aq 'READER ERROR' "$CONSOLE"; then
+		wait_for '@@ POWEROFF' 120
+		local msg
+		msg=$(tr -d '\r' <"$CONSOLE" | grep -a 'irqcap event-capture: ' | head -1 | sed 's/^\[[ 0-9.]*\] //')
+		check "$tag node refused at probe with a message ($msg)" test -n "$msg"
+	else
+		for i in $(seq 1 "$PULSES"); do
+			monitor system_powerdown
+			local end=$(($(date +%s) + EVENT_TIMEOUT))
+			n=$(events)
+			while [ "$n" -lt "$i" ] && [ "$(date +%s)" -lt "$end" ] && [ -z "$(wedged)" ]; do
+				sleep 0.1; n=$(events)
+			done
+			sleep 0.8
+			n=$(events)
+			w=$(wedged)
+			if [ -n "$w" ]; then
+				fail "$tag guest alive after pulse $i: $w"; stop_guest; return
+			fi
+			check "$tag pulse $i -> 1 event (have $n)" test "$n" -eq "$i"
+		done
+		wait_for '@@ POWEROFF' 120
+	fi
+	local bad
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed' |
+	      grep -aE 'WARNING:|BUG:|Oops|Call trace|Unable to handle|Kernel panic' | head -1)
+	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
+	stop_guest
+}
+
 run_boot rising 1
 if [ "$DO_BOTH" = 1 ]; then
 	run_boot both 2
 	run_boot interrupts 1
 fi
+[ "$DO_TYPE_NONE" = 1 ] && run_type_none
 echo "# total $(($(date +%s) - T0)) s"
 finish
