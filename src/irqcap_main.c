@@ -151,6 +151,12 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 		return dev_err_probe(dev, -EINVAL,
 				     "irq %d is level-triggered: irqcap captures edges; set irqcap,trigger\n",
 				     irq);
+	/*
+	 * No trigger at all (e.g. interrupts = <3 IRQ_TYPE_NONE>): some chips
+	 * keep such a line on handle_bad_irq, which never acks it.  Rising.
+	 */
+	if (type == IRQ_TYPE_NONE)
+		idev->irq_flags = IRQF_TRIGGER_RISING;
 	return 0;
 }
 
