@@ -24,7 +24,7 @@
 #                controller (the driver's first choice of source)
 #   --type-none  one more boot with interrupts = <3 IRQ_TYPE_NONE>: the node
 #                must be refused or capture one edge per pulse, and the guest
-#                must not lock up (opt-in: the driver locks up here today)
+#                must not lock up (before 0.1.0 the driver locked up here)
 #   --keep       keep the work directory (console logs, DTs, initramfs)
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
 # and busybox are cached under $IRQCAP_CACHE/arm64/ and reused.
