@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Reliability and security scenarios for irqcap on the debug kernel
+# (scripts/debug-kernel.sh: lockdep, KASAN, kmemleak, debugobjects, fault
+# injection, PREEMPT) in QEMU with the integration board (tests/ssdt.asl).
+# Guest program: tests/reliability/rel-test.c; guest init: tests/reliability/init.sh.
+#
+# usage: scripts/reliability.sh [--scenarios a,b,c] [--storm N] [--seed N]
+#        [--kernel BZIMAGE] [--module KO] [--module-src DIR] [--keep DIR]
+#        [--soak SECS] [--timeout SECS]
+#   scenarios: sleepers storm rmmod faults fuzz security kmemleak (default: all, in
+#   that order; kmemleak should stay last) and soak (scripts/soak.sh)
+#   --module-src DIR   build irqcap from a scratch copy of src/ (put-the-bug-back)
+# Prints one line per check and "N passed, N failed" last; exits non-zero on failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/qemu.sh"
+
+scenarios=sleepers,storm,rmmod,faults,fuzz,security,kmemleak
+storm=1000000 seed=0 soak=600 kernel= module= modsrc= keep= tmo=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--scenarios) scenarios=$2; shift 2;;
+	--storm) storm=$2; shift 2;;
+	--seed) seed=$2; shift 2;;
+	--soak) soak=$2; shift 2;;
+	--kernel) kernel=$2; shift 2;;
+	--module) module=$2; shift 2;;
+	--module-src) modsrc=$2; shift 2;;
+	--keep) keep=$2; shift 2;;
+	--timeout) tmo=$2; shift 2;;
+	*) sed -n '8,16p' "$0" >&2; exit 2;;
+	esac
+done
+
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+nok() { echo "not ok - $1"; fail=$((fail + 1)); }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+if [ -z "$kernel" ] || [ -z "$module" ]; then
+	args=(--print-paths)
+	[ -n "$modsrc" ] && args+=(--module-src "$modsrc")
+	paths=$("$top/scripts/debug-kernel.sh" "${args[@]}" | tail -1)
+	[ -n "$kernel" ] || kernel=${paths%% *}
+	[ -n "$module" ] || module=${paths##* }
+fi
+for f in "$kernel" "$module"; do
+	[ -r "$f" ] || { nok "debug kernel and module built ($f missing)"; finish; }
+done
+
+work=${keep:-$(mktemp -d)}
+rm -rf "$work/root"
+mkdir -p "$work/root"
+[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/rel-test" \
+	"$top/tests/reliability/rel-test.c" || { nok "rel-test builds"; finish; }
+cp "$module" "$work/root/irqcap.ko"
+install -m 755 "$top/tests/reliability/init.sh" "$work/root/init"
+irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { nok "SSDT builds"; finish; }
+irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { nok "initramfs builds"; finish; }
+
+# generous: 10^6 interrupts under KASAN + lockdep in TCG take minutes
+per=${tmo:-1200}
+[[ ,$scenarios, == *,soak,* ]] && per=$((soak + 300))
+echo "# booting ${kernel} with ${module}: ${scenarios}"
+start=$(date +%s)
+irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" $((per + 1800)) \
+	"irqcap.rel=$scenarios irqcap.storm=$storm irqcap.seed=$seed irqcap.soak=$soak irqcap.tmo=$per"
+echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
+tr -d '\r' <"$work/console.log" >"$work/log"
+
+grep -E '^# ' "$work/log" | grep -v '^# soak: [0-9]' || true
+grep -E '^=== scenario .* rc ' "$work/log" | sed 's/^=== /# /'
+pass=$((pass + $(grep -c '^ok - ' "$work/log")))
+fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
+grep -E '^(ok|not ok) - ' "$work/log"
+sed -n '/^=== kmemleak report$/,/^=== kmemleak report end$/p' "$work/log" | head -60
+
+# any splat fails the scenario it happened in
+bad='WARNING:|BUG:|Oops|KASAN|kmemleak: [0-9]+ new suspected|unreferenced object|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG|INFO: task .* blocked|general protection|Call Trace|refcount_t:|list_(add|del) corruption|soft lockup|rcu_sched self-detected|hung_task'
+for s in boot $(echo "$scenarios" | tr , ' '); do
+	if [ "$s" != boot ] && ! grep -q "^=== scenario $s rc " "$work/log"; then
+		nok "scenario $s finished (crash, hang or timeout)"
+		continue
+	fi
+	sed -n "/^=== dmesg $s begin/,/^=== dmesg $s end/p" "$work/log" >"$work/dmesg-$s"
+	if grep -E "$bad" "$work/dmesg-$s" >"$work/splat-$s"; then
+		nok "kernel log clean during $s"
+		grep -E -m1 -B2 -A25 "$bad" "$work/dmesg-$s" | head -40
+	else
+		ok "kernel log clean during $s"
+	fi
+done
+grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
+# a panic or oops on the console outside the dumps (e.g. the guest died mid-scenario)
+if grep -E 'Kernel panic|BUG:|KASAN:' "$work/log" | grep -v -q '^ok - '; then
+	grep -E -m5 'Kernel panic|BUG:|KASAN:' "$work/log" >/dev/null
+fi
+finish

@@ -1,0 +1,1509 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqcap reliability scenarios, run as root in the QEMU guest booted on the
+ * debug kernel (lockdep, KASAN, kmemleak, debugobjects, fault injection).
+ * Board: tests/ssdt.asl (/dev/irqcap0 on IRQ 5, ring 256, threaded;
+ * /dev/irqcap1 on IRQ 7, workqueue).  pc-testdev raises ISA IRQ n on a write
+ * of 1 then 0 to port 0x2000 + n.
+ *
+ * usage: rel-test SCENARIO [ARG]
+ *   storm [N]     >= N interrupts (default 1000000) in 4 phases; random readers,
+ *                 bottom-half switching, unbind/rebind between phases; exact
+ *                 counter balance per phase and per reader
+ *   sleepers      unbind/rebind with readers asleep in read/poll/epoll_wait and
+ *                 a fasync owner; files left open stay safe
+ *   rmmod         rmmod/insmod racing open/read/close
+ *   faults        fail-nth over every allocation of bind (probe) and open
+ *   fuzz [SEED]   hostile read/write/ioctl/poll and sysfs input, bounded
+ *   security      record padding, node mode, unprivileged access
+ *   kmemleak      scan and report (run last)
+ *   soak SECS     periodic reconfiguration under load, one status line / 30 s
+ * Prints "ok - NAME" / "not ok - NAME: why" per check.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../src/uapi/irqcap.h"
+
+#define IRQ0		5
+#define IRQ1		7
+#define DRV		"/sys/bus/platform/drivers/irqcap"
+#define KO		"/irqcap.ko"
+
+static int nfail;
+
+static void result(bool good, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (good) {
+		printf("ok - %s\n", name);
+	} else {
+		printf("not ok - %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		nfail++;
+	}
+	fflush(stdout);
+}
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* xorshift, per thread */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int write_file(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	return write_file(path, s, strlen(s));
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* Both lines to CPU 0; raising from CPU 0 then never merges two edges. */
+static void route_irqs(void)
+{
+	write_str("/proc/irq/5/smp_affinity", "1");
+	write_str("/proc/irq/7/smp_affinity", "1");
+}
+
+static __attribute__((noinline, optimize("no-unroll-loops")))
+void raise_irq(int line, int n)
+{
+	for (volatile int i = 0; i < n; i++) {
+		outb(1, 0x2000 + line);
+		outb(0, 0x2000 + line);
+	}
+}
+
+static long long attr_get(int dev, const char *attr)
+{
+	char p[256], v[64];
+
+	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device/%s", dev, attr);
+	if (read_str(p, v, sizeof(v)))
+		return -1;
+	return atoll(v);
+}
+
+static int attr_set(int dev, const char *attr, const char *val)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device/%s", dev, attr);
+	return write_str(p, val);
+}
+
+/* count of a /proc/interrupts line, all CPUs */
+static long long proc_irq(int line)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char buf[512];
+	long long sum = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f)) {
+		char *p = buf, *e;
+
+		while (*p == ' ')
+			p++;
+		if (strtol(p, &e, 10) != line || *e != ':')
+			continue;
+		p = e + 1;
+		for (int cpu = 0; cpu < 2; cpu++)
+			sum += strtoll(p, &p, 10);
+		break;
+	}
+	fclose(f);
+	return sum;
+}
+
+/* platform device names, fixed at start: irqcap0 and irqcap1 */
+static char pdev[2][64];
+
+static int find_pdevs(void)
+{
+	char p[128], l[256];
+
+	for (int i = 0; i < 2; i++) {
+		ssize_t n;
+
+		snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device", i);
+		n = readlink(p, l, sizeof(l) - 1);
+		if (n < 0)
+			return -1;
+		l[n] = 0;
+		snprintf(pdev[i], sizeof(pdev[i]), "%s", strrchr(l, '/') + 1);
+	}
+	return 0;
+}
+
+static int unbind(int i)
+{
+	return write_str(DRV "/unbind", pdev[i]);
+}
+
+static int bind(int i)
+{
+	return write_str(DRV "/bind", pdev[i]);
+}
+
+static bool is_bound(int i)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), DRV "/%s", pdev[i]);
+	return access(p, F_OK) == 0;
+}
+
+static int open_dev(int i, int flags)
+{
+	char p[32];
+
+	snprintf(p, sizeof(p), "/dev/irqcap%d", i);
+	return open(p, flags);
+}
+
+/* drain a non-blocking fd; count records of each kind */
+struct tally {
+	uint64_t irq, marker, timeout, lost, records;
+	uint64_t last_seq, pending_lost;
+	uint64_t breaks;	/* seqno continuity violations */
+	uint64_t badpad;	/* reserved != 0 */
+	char why[160];
+};
+
+static void tally_records(struct tally *t, const struct irqcap_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		t->records++;
+		if (ev[i].reserved)
+			t->badpad++;
+		switch (ev[i].type) {
+		case IRQCAP_EVENT_IRQ:
+			if (t->last_seq && ev[i].seqno != t->last_seq + 1 + t->pending_lost) {
+				if (!t->breaks)
+					snprintf(t->why, sizeof(t->why),
+						 "seqno %llu after %llu with %llu lost",
+						 (unsigned long long)ev[i].seqno,
+						 (unsigned long long)t->last_seq,
+						 (unsigned long long)t->pending_lost);
+				t->breaks++;
+			}
+			t->last_seq = ev[i].seqno;
+			t->pending_lost = 0;
+			t->irq++;
+			break;
+		case IRQCAP_EVENT_OVERFLOW:
+			t->lost += ev[i].data;
+			t->pending_lost += ev[i].data;
+			break;
+		case IRQCAP_EVENT_MARKER:
+			t->marker++;
+			break;
+		case IRQCAP_EVENT_TIMEOUT:
+			t->timeout++;
+			break;
+		default:
+			t->breaks++;
+			snprintf(t->why, sizeof(t->why), "record type %u", ev[i].type);
+		}
+	}
+}
+
+/* read until EAGAIN (fd is O_NONBLOCK); returns 0 or -errno */
+static int drain(int fd, struct tally *t)
+{
+	static __thread struct irqcap_event ev[512];
+
+	for (;;) {
+		ssize_t n = read(fd, ev, sizeof(ev));
+
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n % sizeof(ev[0]))
+			return -EPROTO;
+		tally_records(t, ev, n / sizeof(ev[0]));
+	}
+}
+
+/* ------------------------------------------------------------------ storm */
+
+static volatile int storm_stop, switch_stop;
+static uint64_t storm_sessions, storm_session_bad, storm_records, storm_errno_bad;
+static char storm_why[256];
+static pthread_mutex_t storm_mx = PTHREAD_MUTEX_INITIALIZER;
+
+static void storm_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&storm_mx);
+	if (!storm_why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(storm_why, sizeof(storm_why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&storm_mx);
+}
+
+/* check a session's own balance against the driver's view of it */
+static void session_close(int fd, struct tally *t)
+{
+	struct irqcap_stats st;
+	bool bad = t->breaks || t->badpad;
+
+	if (ioctl(fd, IRQCAP_IOC_STATS, &st) == 0) {
+		if (st.reader_read != t->records - (t->records - t->irq - t->marker - t->timeout) ||
+		    st.reader_lost != t->lost) {
+			if (!bad)
+				storm_bad("reader read %llu lost %llu, driver says %llu/%llu",
+					  (unsigned long long)(t->irq + t->marker + t->timeout),
+					  (unsigned long long)t->lost,
+					  (unsigned long long)st.reader_read,
+					  (unsigned long long)st.reader_lost);
+			bad = true;
+		}
+	} else if (errno != ENODEV) {
+		storm_errno_bad++;
+		storm_bad("STATS errno %d", errno);
+	}
+	if (t->breaks)
+		storm_bad("%s", t->why);
+	if (t->badpad)
+		storm_bad("%llu records with reserved != 0", (unsigned long long)t->badpad);
+	close(fd);
+	__atomic_add_fetch(&storm_sessions, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&storm_records, t->records, __ATOMIC_RELAXED);
+	if (bad)
+		__atomic_add_fetch(&storm_session_bad, 1, __ATOMIC_RELAXED);
+}
+
+static void *storm_reader(void *arg)
+{
+	uint64_t seed = (uintptr_t)arg * 0x9E3779B97F4A7C15ull + now_ns();
+	static __thread struct irqcap_event ev[300];
+
+	pin_cpu(1);
+	while (!storm_stop) {
+		int flags = O_RDWR | ((rnd(&seed) & 1) ? O_NONBLOCK : 0);
+		int fd = open_dev(0, flags), ops;
+		struct tally t = { 0 };
+
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENODEV && errno != ENXIO) {
+				storm_errno_bad++;
+				storm_bad("open errno %d", errno);
+			}
+			msleep(1);
+			continue;
+		}
+		ops = 1 + rnd(&seed) % 200;
+		while (ops-- && !storm_stop) {
+			unsigned int op = rnd(&seed) % 8;
+			struct pollfd pfd = { fd, POLLIN, 0 };
+			ssize_t n;
+
+			if (op < 5) {
+				size_t want = 1 + rnd(&seed) % 300;
+
+				if (!(flags & O_NONBLOCK) && poll(&pfd, 1, 20) == 0)
+					continue;
+				n = read(fd, ev, want * sizeof(ev[0]));
+				if (n < 0) {
+					if (errno == ENODEV)
+						break;
+					if (errno != EAGAIN) {
+						storm_errno_bad++;
+						storm_bad("read errno %d", errno);
+					}
+					continue;
+				}
+				tally_records(&t, ev, n / sizeof(ev[0]));
+			} else if (op == 5) {
+				if (poll(&pfd, 1, rnd(&seed) % 5) > 0 &&
+				    (pfd.revents & (POLLHUP | POLLERR)))
+					break;
+			} else if (op == 6) {
+				struct irqcap_stats st;
+
+				if (ioctl(fd, IRQCAP_IOC_STATS, &st) && errno != ENODEV) {
+					storm_errno_bad++;
+					storm_bad("STATS errno %d", errno);
+				}
+			} else {
+				sched_yield();
+			}
+		}
+		session_close(fd, &t);
+	}
+	return NULL;
+}
+
+static void *bh_switcher(void *arg)
+{
+	static const char *const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	uint64_t seed = now_ns();
+	long *switches = arg;
+
+	pin_cpu(1);
+	while (!switch_stop) {
+		if (attr_set(0, "bottom_half", modes[rnd(&seed) % 4]) == 0)
+			(*switches)++;
+		msleep(2 + rnd(&seed) % 5);
+	}
+	return NULL;
+}
+
+/* a reader open for the whole phase; drained at the end for exact balance */
+struct phase_reader {
+	int fd;
+	long long committed_at_open;
+	struct tally t;
+};
+
+static void storm(long total)
+{
+	static const char *const start_mode[] = { "threaded", "hardirq", "tasklet", "workqueue" };
+	static const char *const debounce[] = { "0", "0", "15", "0" };
+	const int phases = 4, nreaders = 3;
+	long per = (total + phases - 1) / phases, raised_all = 0, switches = 0;
+	pthread_t rd[3];
+	uint64_t t0 = now_ns();
+
+	route_irqs();
+	storm_stop = 0;
+	for (int i = 0; i < nreaders; i++)
+		pthread_create(&rd[i], NULL, storm_reader, (void *)(uintptr_t)(i + 1));
+
+	for (int p = 0; p < phases; p++) {
+		char name[192];
+		struct phase_reader pr[2];
+		long long irq0, seen0, comm0, deb0, irq1, seen1, comm1, deb1, over;
+		pthread_t sw;
+		long raised = 0;
+		bool good;
+
+		attr_set(0, "bottom_half", start_mode[p]);
+		attr_set(0, "debounce_us", debounce[p]);
+		msleep(50);
+		irq0 = proc_irq(IRQ0);
+		seen0 = attr_get(0, "irqs_seen");
+		comm0 = attr_get(0, "events_committed");
+		deb0 = attr_get(0, "debounced");
+		for (int i = 0; i < 2; i++) {
+			memset(&pr[i], 0, sizeof(pr[i]));
+			pr[i].fd = open_dev(0, O_RDONLY | O_NONBLOCK);
+			pr[i].committed_at_open = attr_get(0, "events_committed");
+		}
+		switch_stop = 0;
+		pthread_create(&sw, NULL, bh_switcher, &switches);
+		pin_cpu(0);
+		while (raised < per) {
+			int chunk = per - raised < 1000 ? per - raised : 1000;
+
+			raise_irq(IRQ0, chunk);
+			raised += chunk;
+			/* the phase readers keep up now and then, and lose some */
+			if ((raised / 1000) % 16 == 0)
+				for (int i = 0; i < 2; i++)
+					drain(pr[i].fd, &pr[i].t);
+		}
+		switch_stop = 1;
+		pthread_join(sw, NULL);
+		/* quiesce: let the bottom half run, then commit whatever is staged */
+		msleep(100);
+		attr_set(0, "bottom_half", "hardirq");
+		msleep(50);
+		irq1 = proc_irq(IRQ0);
+		seen1 = attr_get(0, "irqs_seen");
+		comm1 = attr_get(0, "events_committed");
+		deb1 = attr_get(0, "debounced");
+		raised_all += raised;
+
+		snprintf(name, sizeof(name), "storm phase %d (%s start, debounce %s us): raised = /proc/interrupts = irqs_seen = committed + debounced",
+			 p + 1, start_mode[p], debounce[p]);
+		good = irq1 - irq0 == raised && seen1 - seen0 == raised &&
+		       (comm1 - comm0) + (deb1 - deb0) == raised;
+		result(good, name, "raised %ld, /proc/interrupts +%lld, irqs_seen +%lld, committed +%lld, debounced +%lld",
+		       raised, irq1 - irq0, seen1 - seen0, comm1 - comm0, deb1 - deb0);
+		if (p == 2) {
+			snprintf(name, sizeof(name), "storm phase 3: debounce rejected some and accepted some");
+			result(deb1 - deb0 > 0 && comm1 - comm0 > 0, name, "debounced %lld committed %lld",
+			       deb1 - deb0, comm1 - comm0);
+		}
+
+		for (int i = 0; i < 2; i++) {
+			struct irqcap_stats st = { 0 };
+			int r = drain(pr[i].fd, &pr[i].t);
+			unsigned long long want = comm1 - pr[i].committed_at_open;
+
+			ioctl(pr[i].fd, IRQCAP_IOC_STATS, &st);
+			snprintf(name, sizeof(name), "storm phase %d reader %d: read + lost = committed since open", p + 1, i);
+			result(pr[i].fd >= 0 && !r && pr[i].t.irq + pr[i].t.lost == want &&
+			       !pr[i].t.breaks && !pr[i].t.badpad &&
+			       st.reader_read == pr[i].t.irq && st.reader_lost == pr[i].t.lost,
+			       name, "fd %d err %d read %llu + lost %llu vs committed %llu; driver %llu/%llu; %s",
+			       pr[i].fd, r, (unsigned long long)pr[i].t.irq,
+			       (unsigned long long)pr[i].t.lost, want,
+			       (unsigned long long)st.reader_read, (unsigned long long)st.reader_lost,
+			       pr[i].t.why);
+		}
+		over = attr_get(0, "overruns");
+		note("phase %d: %ld edges in %.1f s total so far, overruns %lld, bh switches %ld",
+		     p + 1, raised, (now_ns() - t0) / 1e9, over, switches);
+
+		/* unbind and rebind with the phase readers and random readers open */
+		snprintf(name, sizeof(name), "storm phase %d: unbind/rebind with readers open", p + 1);
+		{
+			int u = unbind(0), b, e1, e2;
+			char buf[64];
+
+			e1 = read(pr[0].fd, buf, 32) < 0 ? errno : 0;
+			b = bind(0);
+			e2 = read(pr[1].fd, buf, 32) < 0 ? errno : 0;
+			result(!u && !b && e1 == ENODEV && e2 == ENODEV && access("/dev/irqcap0", F_OK) == 0,
+			       name, "unbind %d bind %d old fds %d/%d", u, b, e1, e2);
+		}
+		for (int i = 0; i < 2; i++)
+			close(pr[i].fd);
+	}
+	storm_stop = 1;
+	for (int i = 0; i < nreaders; i++)
+		pthread_join(rd[i], NULL);
+	result(raised_all >= total, "storm: at least the requested interrupts raised", "%ld < %ld", raised_all, total);
+	result(!storm_session_bad && !storm_errno_bad && storm_sessions > 10,
+	       "storm: random readers (open/read/poll/close) each balance: read + lost = committed, seqno continuous",
+	       "%llu of %llu sessions bad, %llu bad errnos: %s",
+	       (unsigned long long)storm_session_bad, (unsigned long long)storm_sessions,
+	       (unsigned long long)storm_errno_bad, storm_why);
+	note("storm: %ld interrupts, %llu reader sessions, %llu records read, %ld bh switches, %.1f s",
+	     raised_all, (unsigned long long)storm_sessions, (unsigned long long)storm_records,
+	     switches, (now_ns() - t0) / 1e9);
+}
+
+/* --------------------------------------------------------------- sleepers */
+
+static volatile int sigio_count;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigio_count++;
+}
+
+struct sleeper {
+	int fd, epfd, kind;	/* 0 read, 1 poll, 2 epoll */
+	volatile int done;
+	int ret, err;
+	unsigned int revents;
+	uint64_t woke_ns;
+};
+
+static void *sleeper_fn(void *arg)
+{
+	struct sleeper *s = arg;
+	char buf[64];
+
+	if (s->kind == 0) {
+		s->ret = read(s->fd, buf, sizeof(buf));
+		s->err = s->ret < 0 ? errno : 0;
+	} else if (s->kind == 1) {
+		struct pollfd pfd = { s->fd, POLLIN, 0 };
+
+		s->ret = poll(&pfd, 1, -1);
+		s->err = s->ret < 0 ? errno : 0;
+		s->revents = pfd.revents;
+	} else {
+		struct epoll_event ev;
+
+		s->ret = epoll_wait(s->epfd, &ev, 1, -1);
+		s->err = s->ret < 0 ? errno : 0;
+		s->revents = s->ret > 0 ? ev.events : 0;
+	}
+	s->woke_ns = now_ns();
+	s->done = 1;
+	return NULL;
+}
+
+/* unbind in a child so a hang is bounded: 0, -errno, or -ETIMEDOUT */
+static int unbind_bounded(int i, int secs)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (!pid) {
+		alarm(secs);
+		_exit(-unbind(i));
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	if (WIFSIGNALED(st))
+		return -ETIMEDOUT;
+	return -WEXITSTATUS(st);
+}
+
+static void sleepers(void)
+{
+	static const char *const modes[] = { "threaded", "workqueue", "tasklet" };
+
+	signal(SIGIO, on_sigio);
+	for (int round = 0; round < 3; round++) {
+		struct sleeper s[3];
+		pthread_t th[3];
+		int fda, fdk, u, b, st_ok, n_woke = 0;
+		char name[128], buf[64];
+		struct epoll_event ee = { .events = EPOLLIN };
+		struct irqcap_info info;
+		struct pollfd pfd;
+		uint64_t t0;
+
+		attr_set(0, "bottom_half", modes[round]);
+		memset(s, 0, sizeof(s));
+		for (int i = 0; i < 3; i++) {
+			s[i].kind = i;
+			s[i].fd = open_dev(0, O_RDWR);
+		}
+		s[2].epfd = epoll_create1(0);
+		ee.data.fd = s[2].fd;
+		epoll_ctl(s[2].epfd, EPOLL_CTL_ADD, s[2].fd, &ee);
+		fda = open_dev(0, O_RDONLY | O_NONBLOCK);
+		fcntl(fda, F_SETOWN, getpid());
+		fcntl(fda, F_SETFL, fcntl(fda, F_GETFL) | O_ASYNC);
+		fdk = open_dev(0, O_RDWR | O_NONBLOCK);
+		sigio_count = 0;
+		for (int i = 0; i < 3; i++)
+			pthread_create(&th[i], NULL, sleeper_fn, &s[i]);
+		msleep(300);
+		snprintf(name, sizeof(name), "sleepers round %d (%s): all three asleep before unbind", round + 1, modes[round]);
+		result(!s[0].done && !s[1].done && !s[2].done, name, "done %d %d %d", s[0].done, s[1].done, s[2].done);
+
+		t0 = now_ns();
+		u = unbind_bounded(0, 10);
+		snprintf(name, sizeof(name), "sleepers round %d: unbind succeeds within 10 s", round + 1);
+		result(u == 0, name, "unbind: %s", strerror(-u));
+		for (int w = 0; w < 500 && n_woke < 3; w++) {
+			n_woke = s[0].done + s[1].done + s[2].done;
+			if (n_woke < 3)
+				msleep(10);
+		}
+		snprintf(name, sizeof(name), "sleepers round %d: read sleeper woke with ENODEV", round + 1);
+		result(s[0].done && s[0].ret < 0 && s[0].err == ENODEV, name,
+		       "done %d ret %d errno %d after 5 s", s[0].done, s[0].ret, s[0].err);
+		snprintf(name, sizeof(name), "sleepers round %d: poll sleeper woke with POLLHUP|POLLERR", round + 1);
+		result(s[1].done && s[1].ret == 1 && (s[1].revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR),
+		       name, "done %d ret %d revents %#x", s[1].done, s[1].ret, s[1].revents);
+		snprintf(name, sizeof(name), "sleepers round %d: epoll_wait sleeper woke with EPOLLHUP", round + 1);
+		result(s[2].done && s[2].ret == 1 && (s[2].revents & EPOLLHUP), name,
+		       "done %d ret %d events %#x", s[2].done, s[2].ret, s[2].revents);
+		msleep(20);
+		snprintf(name, sizeof(name), "sleepers round %d: fasync owner got SIGIO", round + 1);
+		result(sigio_count > 0, name, "no SIGIO");
+		if (n_woke == 3)
+			note("round %d: all sleepers woke %.1f ms after unbind began", round + 1,
+			     (s[0].woke_ns > s[1].woke_ns ? s[0].woke_ns : s[1].woke_ns) / 1e6 - t0 / 1e6);
+
+		/* the file left open is safe until closed */
+		pfd.fd = fdk;
+		pfd.events = POLLIN;
+		st_ok = read(fdk, buf, 32) < 0 && errno == ENODEV;
+		st_ok &= write(fdk, buf, 8) < 0 && errno == ENODEV;
+		st_ok &= ioctl(fdk, IRQCAP_IOC_INFO, &info) < 0 && errno == ENODEV;
+		st_ok &= poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+		st_ok &= fcntl(fdk, F_SETFL, O_ASYNC) == 0;
+		snprintf(name, sizeof(name), "sleepers round %d: file left open gets ENODEV/POLLHUP after unbind", round + 1);
+		result(st_ok, name, "errno %d revents %#x", errno, pfd.revents);
+
+		b = bind(0);
+		{
+			int fd = open_dev(0, O_RDONLY | O_NONBLOCK);
+			struct irqcap_event ev[16];
+			ssize_t n = -1;
+
+			pin_cpu(0);
+			route_irqs();
+			raise_irq(IRQ0, 10);
+			msleep(100);
+			if (fd >= 0)
+				n = read(fd, ev, sizeof(ev));
+			snprintf(name, sizeof(name), "sleepers round %d: rebind works, new reader gets 10 events; old files still ENODEV", round + 1);
+			result(!b && n == 10 * 32 && read(fdk, buf, 32) < 0 && errno == ENODEV, name,
+			       "bind %d fd %d read %zd", b, fd, n);
+			if (fd >= 0)
+				close(fd);
+		}
+		for (int i = 0; i < 3; i++)
+			if (s[i].done)
+				pthread_join(th[i], NULL);
+		for (int i = 0; i < 3; i++)
+			close(s[i].fd);
+		close(s[2].epfd);
+		close(fda);
+		close(fdk);
+	}
+	signal(SIGIO, SIG_DFL);
+	attr_set(0, "bottom_half", "threaded");
+}
+
+/* ----------------------------------------------------------------- rmmod */
+
+static int load_module(void)
+{
+	int fd = open(KO, O_RDONLY), r;
+
+	if (fd < 0)
+		return -errno;
+	r = syscall(SYS_finit_module, fd, "", 0);
+	r = r ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int unload_module(void)
+{
+	return syscall(SYS_delete_module, "irqcap", O_NONBLOCK) ? -errno : 0;
+}
+
+static void rmmod_race(void)
+{
+	volatile long *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int unloads = 0, busy = 0, bad = 0, lerr = 0, st;
+	pid_t kids[2];
+
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		if (!kids[k]) {
+			uint64_t seed = now_ns() + k;
+			long opens = 0, badopen = 0;
+
+			pin_cpu(k);
+			while (!shared[0]) {
+				int fd = open_dev(k, O_RDWR | O_NONBLOCK);
+				char buf[64];
+				struct irqcap_info info;
+
+				if (fd < 0) {
+					if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
+						badopen++;
+					continue;
+				}
+				opens++;
+				if (read(fd, buf, 32) < 0 && errno != EAGAIN && errno != ENODEV)
+					badopen++;
+				if (ioctl(fd, IRQCAP_IOC_INFO, &info) && errno != ENODEV)
+					badopen++;
+				if (rnd(&seed) & 1)
+					sched_yield();
+				close(fd);
+			}
+			shared[1 + k] = opens;
+			shared[3 + k] = badopen;
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 300; i++) {
+		int r = unload_module();
+
+		if (!r) {
+			unloads++;
+			r = load_module();
+			if (r)
+				lerr++;
+		} else if (r == -EBUSY || r == -EAGAIN) {
+			busy++;
+		} else {
+			bad++;
+		}
+		if (i % 3 == 0)
+			msleep(1);
+	}
+	shared[0] = 1;
+	for (int k = 0; k < 2; k++)
+		waitpid(kids[k], &st, 0);
+	note("rmmod race: %d unload+load cycles, %d busy, %ld + %ld opens", unloads, busy,
+	     shared[1], shared[2]);
+	result(!bad && !lerr && unloads > 0 && shared[1] + shared[2] > 0,
+	       "rmmod racing open: only EBUSY/EAGAIN refusals, every reload works",
+	       "unload errors %d, load errors %d, unloads %d", bad, lerr, unloads);
+	result(!shared[3] && !shared[4], "rmmod racing open: openers see only ENOENT/ENODEV/ENXIO",
+	       "%ld + %ld bad results", shared[3], shared[4]);
+	/* module is loaded at the end; both devices are back and deliver */
+	if (access("/sys/module/irqcap", F_OK))
+		load_module();
+	msleep(200);
+	{
+		int fd = open_dev(0, O_RDONLY | O_NONBLOCK);
+		struct irqcap_event ev[8];
+		ssize_t n = -1;
+
+		route_irqs();
+		pin_cpu(0);
+		raise_irq(IRQ0, 5);
+		msleep(100);
+		if (fd >= 0)
+			n = read(fd, ev, sizeof(ev));
+		result(n == 5 * 32 && access("/dev/irqcap1", F_OK) == 0,
+		       "rmmod racing open: afterwards both devices exist and deliver", "read %zd", n);
+		if (fd >= 0)
+			close(fd);
+	}
+	find_pdevs();
+}
+
+/* ---------------------------------------------------------------- faults */
+
+static void fault_setup(void)
+{
+	static const char *const s[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+	};
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (write_str(s[i][0], s[i][1]))
+			note("cannot set %s: %s", s[i][0], strerror(errno));
+}
+
+static int fail_nth_fd(void)
+{
+	char p[64];
+
+	snprintf(p, sizeof(p), "/proc/thread-self/fail-nth");
+	return open(p, O_RDWR);
+}
+
+/* arm fail-nth; returns the fd to read back */
+static void fail_nth_arm(int fd, int n)
+{
+	char v[16];
+	int len = snprintf(v, sizeof(v), "%d", n);
+
+	if (pwrite(fd, v, len, 0) != len)
+		note("fail-nth write: %s", strerror(errno));
+}
+
+/* 1 if the armed fault fired (read back 0), else 0; also disarms */
+static int fail_nth_fired(int fd)
+{
+	char v[16] = "";
+	int fired;
+
+	if (pread(fd, v, sizeof(v) - 1, 0) < 0)
+		return -1;
+	fired = atoi(v) == 0;
+	pwrite(fd, "0", 1, 0);
+	return fired;
+}
+
+/* new kernel log lines since *seq mentioning @needle */
+static int kmsg_fd = -1;
+
+static void kmsg_skip(void)
+{
+	if (kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	lseek(kmsg_fd, 0, SEEK_END);
+}
+
+static bool kmsg_has(const char *needle, char *line, size_t len)
+{
+	char buf[2048];
+	bool found = false;
+	ssize_t n;
+
+	line[0] = 0;
+	while ((n = read(kmsg_fd, buf, sizeof(buf) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		if (!found && strstr(buf, needle)) {
+			char *m = strchr(buf, ';');
+
+			m = m ? m + 1 : buf;
+			{
+				size_t l = strlen(m) < len - 1 ? strlen(m) : len - 1;
+
+				memcpy(line, m, l);
+				line[l] = 0;
+			}
+			line[strcspn(line, "\n")] = 0;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void faults(void)
+{
+	int fd = fail_nth_fd(), n, injected = 0, unclean = 0, nomsg = 0, bound_ok = 0;
+	char why[256] = "", line[256];
+	long long readers0;
+
+	if (fd < 0) {
+		result(false, "faults: /proc/thread-self/fail-nth", "%s", strerror(errno));
+		return;
+	}
+	fault_setup();
+	pin_cpu(0);
+
+	/* probe: fail each allocation of the bind in turn */
+	if (unbind(0)) {
+		result(false, "faults: unbind before probe faults", "%s", strerror(errno));
+		return;
+	}
+	for (n = 1; n < 400; n++) {
+		int b, fired;
+
+		kmsg_skip();
+		fail_nth_arm(fd, n);
+		b = bind(0);
+		fired = fail_nth_fired(fd);
+		if (!fired) {
+			bound_ok = !b && is_bound(0);
+			break;
+		}
+		injected++;
+		if (!b) {
+			/* the failure was absorbed (optional resource): must work */
+			int f = open_dev(0, O_RDONLY);
+
+			if (f < 0 || !is_bound(0)) {
+				unclean++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "fault %d: bind ok but device unusable", n);
+			}
+			if (f >= 0)
+				close(f);
+			unbind(0);
+			continue;
+		}
+		if (is_bound(0) || access("/dev/irqcap0", F_OK) == 0) {
+			unclean++;
+			if (!why[0])
+				snprintf(why, sizeof(why), "fault %d: bind failed (%s) but device half bound", n, strerror(-b));
+		}
+		if (!kmsg_has(pdev[0], line, sizeof(line))) {
+			/* only a failure before the driver is reached may be silent */
+			if (b != -ENOMEM) {
+				nomsg++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "fault %d: bind %s without a message", n, strerror(-b));
+			}
+		} else if (n < 40) {
+			note("fault %d: bind %s: %s", n, strerror(-b), line);
+		}
+	}
+	note("probe: %d allocations failed in turn, the %dth bind ran clean", injected, n);
+	result(injected > 5 && !unclean, "faults: every failed allocation in bind/probe fails cleanly", "%s (injected %d)", why, injected);
+	result(!nomsg, "faults: every failed probe leaves a kernel message naming the device", "%s", why);
+	result(bound_ok, "faults: a later probe works", "bind after the loop failed");
+
+	/* open: fail each allocation in turn */
+	readers0 = attr_get(0, "readers");
+	injected = unclean = 0;
+	why[0] = 0;
+	for (n = 1; n < 100; n++) {
+		int f, e, fired;
+
+		fail_nth_arm(fd, n);
+		f = open_dev(0, O_RDONLY | O_NONBLOCK);
+		e = errno;
+		fired = fail_nth_fired(fd);
+		if (f >= 0) {
+			close(f);
+			if (!fired)
+				break;
+			injected++;
+			continue;
+		}
+		injected++;
+		if (e != ENOMEM || attr_get(0, "readers") != readers0) {
+			unclean++;
+			if (!why[0])
+				snprintf(why, sizeof(why), "fault %d: open errno %d, readers %lld (was %lld)",
+					 n, e, attr_get(0, "readers"), readers0);
+		}
+	}
+	note("open: %d allocations failed in turn", injected);
+	result(injected > 0 && !unclean, "faults: every failed allocation in open returns ENOMEM, reader count unchanged",
+	       "%s (injected %d)", why, injected);
+	{
+		int f = open_dev(0, O_RDONLY | O_NONBLOCK);
+		struct irqcap_event ev[4];
+		ssize_t r = -1;
+
+		route_irqs();
+		raise_irq(IRQ0, 3);
+		msleep(100);
+		if (f >= 0)
+			r = read(f, ev, sizeof(ev));
+		result(r == 3 * 32, "faults: the device works after the fault runs", "read %zd", r);
+		if (f >= 0)
+			close(f);
+	}
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ fuzz */
+
+static const int read_ok[] = { EINVAL, EAGAIN, EFAULT, ENODEV, 0 };
+static const int write_ok[] = { EINVAL, EFAULT, ENODEV, 0 };
+static const int ioctl_ok[] = { ENOTTY, EFAULT, ENODEV, 0 };
+
+static bool in_set(const int *set, int e)
+{
+	for (; *set; set++)
+		if (*set == e)
+			return true;
+	return false;
+}
+
+static void fuzz(uint64_t seed)
+{
+	const long max_ops = 30000;
+	const uint64_t max_ns = 40ull * 1000000000ull;
+	uint64_t s = seed ? seed : now_ns(), t0 = now_ns();
+	char *buf = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fds[4], bad = 0, n_ops = 0, sys_bad = 0, sys_ops = 0;
+	char why[256] = "";
+	static const char *const attrs[] = {
+		"irqs_seen", "events_committed", "debounced", "dropped", "timeouts", "overruns",
+		"commits", "readers", "ring_size", "irq", "rate", "rate_avg",
+		"bottom_half", "debounce_us", "idle_timeout_ms",
+	};
+	static const char *const strs[] = {
+		"", "\n", "0", "1", "-1", "1000000", "1000001", "3600000", "3600001",
+		"4294967295", "4294967296", "99999999999999999999", "0x10", "010", "08", " 5", "5 ",
+		"5\n", "+5", "hardirq", "hardirq\n", "hardirq ", "HARDIRQ", "threaded\n\n",
+		"tasklet\0junk", "workqueue", "fast", "\xff\xfe", "%s%s%n", "1e3", "-0",
+	};
+
+	note("fuzz seed %llu", (unsigned long long)s);
+	for (int i = 0; i < 4; i++)
+		fds[i] = open_dev(i & 1, O_RDWR | O_NONBLOCK);
+	/* make sure there is something to read */
+	pin_cpu(0);
+	raise_irq(IRQ0, 100);
+	raise_irq(IRQ1, 100);
+
+	for (n_ops = 0; n_ops < max_ops && now_ns() - t0 < max_ns; n_ops++) {
+		int fd = fds[rnd(&s) % 4], e = 0;
+		unsigned int op = rnd(&s) % 10;
+		void *p;
+		size_t len;
+		long r;
+
+		switch (rnd(&s) % 6) {
+		case 0: p = NULL; break;
+		case 1: p = ro; break;
+		case 2: p = hole; break;
+		case 3: p = (void *)0xffff888000000000ull; break;
+		case 4: p = buf + (rnd(&s) % 4096); break;
+		default: p = buf; break;
+		}
+		switch (rnd(&s) % 5) {
+		case 0: len = rnd(&s) % 32; break;
+		case 1: len = rnd(&s) % 4096; break;
+		case 2: len = rnd(&s) % (1 << 20); break;
+		case 3: len = (size_t)-1 >> (rnd(&s) % 4); break;
+		default: len = 32 * (1 + rnd(&s) % 64); break;
+		}
+		if (len > (1 << 20) && (p == buf || ((char *)p >= buf && (char *)p < buf + 4096)))
+			len = (1 << 20) - 4096;	/* keep good pointers in bounds */
+		if (op < 3) {
+			r = read(fd, p, len);
+			e = errno;
+			if ((r < 0 && !in_set(read_ok, e)) ||
+			    (r >= 0 && (r % 32 || (size_t)r > len))) {
+				bad++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "read(%p, %zu) = %ld errno %d", p, len, r, e);
+			}
+		} else if (op < 5) {
+			r = write(fd, p, len);
+			e = errno;
+			if ((r < 0 && !in_set(write_ok, e)) ||
+			    (r >= 0 && (r % 8 || (size_t)r > len || r > 64 * 8))) {
+				bad++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "write(%p, %zu) = %ld errno %d", p, len, r, e);
+			}
+		} else if (op < 8) {
+			unsigned int cmd;
+			int type;
+
+			if (rnd(&s) & 1)
+				cmd = _IOC(rnd(&s) % 4, IRQCAP_IOC_MAGIC, rnd(&s) % 8, rnd(&s) % 256);
+			else
+				cmd = (unsigned int)rnd(&s);
+			type = _IOC_TYPE(cmd);
+			/* the VFS answers these itself before the driver (FIOCLEX, FIFREEZE, FICLONE, ...) */
+			if (type == 'T' || type == 'X' || type == 'f' || type == 0x94 || type == 0)
+				continue;
+			r = ioctl(fd, cmd, p);
+			e = errno;
+			if (cmd == IRQCAP_IOC_FLUSH || ((cmd == IRQCAP_IOC_INFO || cmd == IRQCAP_IOC_STATS) &&
+							(p == buf || ((char *)p > buf && (char *)p < buf + 4096)))) {
+				if (r < 0 && e != ENODEV) {
+					bad++;
+					if (!why[0])
+						snprintf(why, sizeof(why), "ioctl(%#x) valid = %ld errno %d", cmd, r, e);
+				}
+			} else if (r >= 0 || !in_set(ioctl_ok, e)) {
+				bad++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "ioctl(%#x, %p) = %ld errno %d", cmd, p, r, e);
+			}
+		} else if (op == 8) {
+			struct pollfd pfd = { fd, (short)rnd(&s), 0 };
+
+			r = poll(&pfd, 1, 0);
+			if (r < 0 || (pfd.revents & POLLNVAL)) {
+				bad++;
+				if (!why[0])
+					snprintf(why, sizeof(why), "poll = %ld revents %#x", r, pfd.revents);
+			}
+		} else {
+			/* sysfs: random or boundary strings into every attribute */
+			const char *a = attrs[rnd(&s) % 15];
+			char path[128], val[4200], before[64], after[64];
+			size_t vl;
+			bool rw = !strcmp(a, "bottom_half") || !strcmp(a, "debounce_us") ||
+				  !strcmp(a, "idle_timeout_ms");
+			int dev = rnd(&s) & 1, w, valid;
+			long long num;
+			char *end;
+
+			if (rnd(&s) % 3) {
+				const char *v = strs[rnd(&s) % (sizeof(strs) / sizeof(strs[0]))];
+
+				vl = strlen(v) + ((rnd(&s) & 3) == 0);
+				memcpy(val, v, vl);
+			} else {
+				vl = rnd(&s) % 4200;
+				for (size_t i = 0; i < vl; i++)
+					val[i] = (char)rnd(&s);
+			}
+			snprintf(path, sizeof(path), "/sys/class/misc/irqcap%d/device/%s", dev, a);
+			read_str(path, before, sizeof(before));
+			w = write_file(path, val, vl);
+			read_str(path, after, sizeof(after));
+			sys_ops++;
+			if (!rw) {
+				if (w != -EACCES) {
+					sys_bad++;
+					if (!why[0])
+						snprintf(why, sizeof(why), "write to RO %s: %d", a, w);
+				}
+				continue;
+			}
+			/* what the driver should make of it */
+			val[vl < sizeof(val) ? vl : sizeof(val) - 1] = 0;
+			if (!strcmp(a, "bottom_half")) {
+				char t[32];
+
+				memcpy(t, val, sizeof(t) - 1);
+				t[sizeof(t) - 1] = 0;
+				t[strcspn(t, "\n")] = 0;
+				valid = strlen(val) < 32 && (!strcmp(val, "hardirq") || !strcmp(val, "threaded") ||
+					 !strcmp(val, "tasklet") || !strcmp(val, "workqueue") ||
+					 (strlen(val) == strlen(t) + 1 && val[strlen(t)] == '\n' &&
+					  (!strcmp(t, "hardirq") || !strcmp(t, "threaded") ||
+					   !strcmp(t, "tasklet") || !strcmp(t, "workqueue"))));
+				if (vl > 4095)
+					valid = 0;
+			} else {
+				errno = 0;
+				num = strtoll(val, &end, 0);
+				valid = vl > 0 && vl < 4096 && !errno && end != val && (*end == 0 || !strcmp(end, "\n")) &&
+					val[0] != ' ' && val[0] != '-' &&
+					num >= 0 && num <= (!strcmp(a, "debounce_us") ? 1000000 : 3600000);
+			}
+			/* the VFS/kernfs answer these before the driver sees them */
+			if (vl == 0 && w == 0 && !strcmp(before, after))
+				continue;
+			if (vl > 4096 && w == -E2BIG && !strcmp(before, after))
+				continue;
+			if ((valid && w) || (!valid && (w != -EINVAL && w != -ERANGE)) ||
+			    (!valid && strcmp(before, after))) {
+				/* strtoll accepts what kstrtou32 may not ("+5", "010"...): re-judge by result */
+				if (!(w == 0 && !valid && val[0] == '+')) {
+					sys_bad++;
+					if (!why[0])
+						snprintf(why, sizeof(why), "%s <- \"%.20s\" (%zu bytes): %d, %s -> %s",
+							 a, val, vl, w, before, after);
+				}
+			}
+		}
+		if (bad + sys_bad > 20)
+			break;
+	}
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	attr_set(0, "bottom_half", "threaded");
+	attr_set(0, "debounce_us", "0");
+	attr_set(0, "idle_timeout_ms", "0");
+	attr_set(1, "bottom_half", "workqueue");
+	attr_set(1, "debounce_us", "0");
+	attr_set(1, "idle_timeout_ms", "200");
+	note("fuzz: %d calls (%d sysfs writes) in %.1f s", n_ops, sys_ops, (now_ns() - t0) / 1e9);
+	result(!bad, "fuzz: read/write/ioctl/poll return only documented errors", "%d bad: %s", bad, why);
+	result(!sys_bad && sys_ops > 100, "fuzz: sysfs attributes refuse bad input with EINVAL/ERANGE/EACCES and keep their value",
+	       "%d bad of %d: %s", sys_bad, sys_ops, why);
+}
+
+/* -------------------------------------------------------------- security */
+
+/* drain @fd checking every record's padding and fields */
+static void check_records(int fd, int *nrec, int *ok_pad, int *ok_ptr, int *kinds)
+{
+	unsigned char raw[64 * 32 + 64];
+	struct irqcap_event ev[64];
+	ssize_t n;
+
+	memset(raw, 0xa5, sizeof(raw));
+	while ((n = read(fd, raw, 64 * 32)) > 0) {
+		memcpy(ev, raw, n);
+		for (int i = 0; i < n / 32; i++) {
+			(*nrec)++;
+			if (ev[i].reserved)
+				*ok_pad = 0;
+			if (ev[i].type >= 1 && ev[i].type <= 4)
+				*kinds |= 1 << ev[i].type;
+			if ((ev[i].data >> 44) == 0xfffff || (ev[i].seqno >> 44) == 0xfffff)
+				*ok_ptr = 0;
+			if (ev[i].type == IRQCAP_EVENT_IRQ && ev[i].data)
+				*ok_ptr = 0;
+		}
+		/* bytes past the returned records are untouched */
+		for (size_t i = n; i < sizeof(raw); i++)
+			if (raw[i] != 0xa5)
+				*ok_pad = 0;
+		memset(raw, 0xa5, sizeof(raw));
+	}
+}
+
+static void security(void)
+{
+	struct stat st = { 0 };
+	int fd, ok_pad = 1, ok_ptr = 1, nrec = 0, kinds = 0;
+	uint64_t mark = 0x1122334455667788ull;
+	struct irqcap_info info;
+	struct irqcap_stats sts;
+
+	result(stat("/dev/irqcap0", &st) == 0 && S_ISCHR(st.st_mode) && (st.st_mode & 0777) == 0600 &&
+	       st.st_uid == 0 && st.st_gid == 0, "security: /dev/irqcap0 is a root-owned 0600 char device",
+	       "mode %o uid %d gid %d", st.st_mode, st.st_uid, st.st_gid);
+
+	/* every record type: IRQ, MARKER, TIMEOUT, OVERFLOW; padding must be zero */
+	attr_set(1, "idle_timeout_ms", "50");
+	fd = open_dev(1, O_RDWR | O_NONBLOCK);
+	pin_cpu(0);
+	route_irqs();
+	raise_irq(IRQ1, 3);
+	if (write(fd, &mark, 8) != 8)
+		note("marker write: %s", strerror(errno));
+	msleep(400);
+	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	raise_irq(IRQ1, 1200);	/* ring 1024 (default): this reader overflows */
+	msleep(200);
+	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	result(ok_pad && nrec > 0, "security: reserved/padding of every record is zero; nothing written past the records",
+	       "%d records", nrec);
+	result(ok_ptr, "security: no kernel pointers in records", "a record field looks like a kernel address");
+	note("record types seen: %s%s%s%s", kinds & 2 ? "IRQ " : "", kinds & 4 ? "TIMEOUT " : "",
+	     kinds & 8 ? "OVERFLOW " : "", kinds & 16 ? "MARKER" : "");
+	result((kinds & 0x1e) == 0x1e || (kinds & 0x16) == 0x16, "security: IRQ, TIMEOUT and MARKER records were checked", "kinds %#x", kinds);
+	memset(&info, 0xa5, sizeof(info));
+	memset(&sts, 0xa5, sizeof(sts));
+	ioctl(fd, IRQCAP_IOC_INFO, &info);
+	ioctl(fd, IRQCAP_IOC_STATS, &sts);
+	result(!info.reserved[0] && !info.reserved[1] && !info.reserved[2] && !info.reserved[3] &&
+	       !sts.reserved[0] && !sts.reserved[1] && !sts.reserved[2] && !sts.reserved[3],
+	       "security: INFO and STATS reserved fields are zero", "not zero");
+	close(fd);
+	attr_set(1, "idle_timeout_ms", "200");
+
+	/* unprivileged: no open, no sysfs write, no bind/unbind, no debugfs */
+	{
+		pid_t pid = fork();
+		int stt;
+
+		if (!pid) {
+			static const char *const w[] = {
+				"/sys/class/misc/irqcap0/device/bottom_half",
+				"/sys/class/misc/irqcap0/device/debounce_us",
+				"/sys/class/misc/irqcap0/device/idle_timeout_ms",
+				DRV "/unbind", DRV "/bind",
+			};
+			int bad = 0;
+
+			if (setgid(65534) || setuid(65534))
+				_exit(100);
+			if (open("/dev/irqcap0", O_RDONLY) >= 0 || errno != EACCES)
+				bad |= 1;
+			for (int i = 0; i < 5; i++)
+				if (write_str(w[i], i == 3 || i == 4 ? pdev[0] : "1") != -EACCES)
+					bad |= 2;
+			if (open("/sys/kernel/debug/irqcap/irqcap0/state", O_RDONLY) >= 0)
+				bad |= 4;
+			_exit(bad);
+		}
+		waitpid(pid, &stt, 0);
+		result(WIFEXITED(stt) && WEXITSTATUS(stt) == 0,
+		       "security: unprivileged user cannot open the node, write sysfs, bind/unbind or read debugfs",
+		       "status %#x (1 open, 2 sysfs, 4 debugfs, 100 setuid)", stt);
+	}
+	result(attr_get(0, "debounce_us") == 0 && is_bound(0),
+	       "security: configuration unchanged after the unprivileged attempts", "changed");
+}
+
+/* -------------------------------------------------------------- kmemleak */
+
+static void kmemleak(void)
+{
+	char buf[4096];
+	int fd;
+	ssize_t n;
+
+	if (write_str("/sys/kernel/debug/kmemleak", "scan")) {
+		result(false, "kmemleak: no leaks", "no kmemleak (%s)", strerror(errno));
+		return;
+	}
+	msleep(6000);	/* objects younger than 5 s are not reported */
+	write_str("/sys/kernel/debug/kmemleak", "scan");
+	write_str("/sys/kernel/debug/kmemleak", "scan");
+	fd = open("/sys/kernel/debug/kmemleak", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n > 0) {
+		buf[n] = 0;
+		printf("=== kmemleak report\n%s\n=== kmemleak report end\n", buf);
+	}
+	if (fd >= 0)
+		close(fd);
+	result(n == 0, "kmemleak: no unreferenced objects after all scenarios", "report above");
+}
+
+/* ------------------------------------------------------------------ soak */
+
+static void soak(long secs)
+{
+	static const char *const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	uint64_t end = now_ns() + secs * 1000000000ull, next = 0, seed = 42;
+	long long raised = 0, last_raised = 0, proc0 = proc_irq(IRQ0);
+	long long seen_base = attr_get(0, "irqs_seen");
+	pthread_t rd[2];
+	int cycle = 0, bad = 0;
+
+	route_irqs();
+	storm_stop = 0;
+	for (int i = 0; i < 2; i++)
+		pthread_create(&rd[i], NULL, storm_reader, (void *)(uintptr_t)(i + 7));
+	pin_cpu(0);
+	printf("# soak: time_s raised irqs_seen committed debounced dropped overruns readers bh slab_kB irqcap_reader_objs\n");
+	while (now_ns() < end) {
+		raise_irq(IRQ0, 2000);
+		raised += 2000;
+		if (now_ns() >= next) {
+			char bh[32] = "", line[256];
+			long long slab = -1, robj = -1;
+			FILE *f = fopen("/proc/meminfo", "r");
+
+			while (f && fgets(line, sizeof(line), f))
+				if (!strncmp(line, "Slab:", 5))
+					slab = atoll(line + 5);
+			if (f)
+				fclose(f);
+			f = fopen("/proc/slabinfo", "r");
+			while (f && fgets(line, sizeof(line), f))
+				if (!strncmp(line, "irqcap_reader ", 14))
+					robj = atoll(line + 14);
+			if (f)
+				fclose(f);
+			read_str("/sys/class/misc/irqcap0/device/bottom_half", bh, sizeof(bh));
+			printf("# soak: %lld %lld %lld %lld %lld %lld %lld %lld %s %lld %lld\n",
+			       (long long)((secs * 1000000000ull - (end - now_ns())) / 1000000000ull),
+			       raised, attr_get(0, "irqs_seen") - seen_base, attr_get(0, "events_committed"),
+			       attr_get(0, "debounced"), attr_get(0, "dropped"), attr_get(0, "overruns"),
+			       attr_get(0, "readers"), bh, slab, robj);
+			fflush(stdout);
+			next = now_ns() + 30ull * 1000000000ull;
+		}
+		if (raised - last_raised >= 50000) {
+			/* reconfigure: bottom half, debounce, idle timeout; every 8th an unbind/rebind */
+			last_raised = raised;
+			cycle++;
+			attr_set(0, "bottom_half", modes[rnd(&seed) % 4]);
+			attr_set(0, "debounce_us", (rnd(&seed) & 3) ? "0" : "10");
+			attr_set(0, "idle_timeout_ms", (rnd(&seed) & 1) ? "0" : "5");
+			if (cycle % 8 == 0) {
+				long long seen = attr_get(0, "irqs_seen") - 0;
+				long long c = attr_get(0, "events_committed"), d = attr_get(0, "debounced");
+
+				attr_set(0, "bottom_half", "hardirq");
+				msleep(50);
+				c = attr_get(0, "events_committed");
+				d = attr_get(0, "debounced");
+				seen = attr_get(0, "irqs_seen");
+				if (seen != c + d || proc_irq(IRQ0) - proc0 != raised) {
+					bad++;
+					printf("# soak: imbalance seen %lld committed %lld debounced %lld raised %lld proc %lld\n",
+					       seen, c, d, raised, proc_irq(IRQ0) - proc0);
+				}
+				if (unbind(0) || bind(0))
+					bad++;
+				seen_base = 0;
+				raised = 0;
+				proc0 = proc_irq(IRQ0);
+				msleep(20);
+			}
+		}
+	}
+	storm_stop = 1;
+	for (int i = 0; i < 2; i++)
+		pthread_join(rd[i], NULL);
+	result(!bad && !storm_session_bad && !storm_errno_bad, "soak: counters balance at every rebind, readers balance",
+	       "%d imbalances, %llu bad sessions: %s", bad, (unsigned long long)storm_session_bad, storm_why);
+	note("soak: %d reconfigurations, %llu reader sessions", cycle, (unsigned long long)storm_sessions);
+}
+
+int main(int argc, char **argv)
+{
+	const char *sc = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (ioperm(0x2000, 0x18, 1)) {
+		result(false, "ioperm", "%s", strerror(errno));
+		return 1;
+	}
+	if (find_pdevs()) {
+		result(false, "devices present", "no /sys/class/misc/irqcap0,1");
+		return 1;
+	}
+	if (!strcmp(sc, "storm"))
+		storm(argc > 2 ? atol(argv[2]) : 1000000);
+	else if (!strcmp(sc, "sleepers"))
+		sleepers();
+	else if (!strcmp(sc, "rmmod"))
+		rmmod_race();
+	else if (!strcmp(sc, "faults"))
+		faults();
+	else if (!strcmp(sc, "fuzz"))
+		fuzz(argc > 2 ? strtoull(argv[2], NULL, 0) : 0);
+	else if (!strcmp(sc, "security"))
+		security();
+	else if (!strcmp(sc, "kmemleak"))
+		kmemleak();
+	else if (!strcmp(sc, "soak"))
+		soak(argc > 2 ? atol(argv[2]) : 600);
+	else {
+		fprintf(stderr, "usage: %s storm|sleepers|rmmod|faults|fuzz|security|kmemleak|soak [ARG]\n", argv[0]);
+		return 2;
+	}
+	return nfail ? 1 : 0;
+}
