@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# irqcap benchmark (docs/bench.md): one QEMU boot of Debian's 6.1 kernel with
+# pc-testdev and three interrupt lines, and in turn irqcap in every bottom-half
+# mode, a counting-only handler (the cost floor) and uio_pdrv_genirq (built
+# from linux-source-6.1, opened to ACPI PRP0001).  Not a pass/fail test.
+#
+# usage: scripts/bench.sh [--reps R] [--burst N] [--rates RATE:N,...]
+#                         [--only C1,C2] [--out DIR] [--kernel VMLINUZ]
+#                         [--module KO] [--kunit | --kunit-only] [--boots B]
+#   --reps R      repetitions of every run inside the VM (default 3; medians)
+#   --boots B     boot the VM B times (default 1), all runs pooled for medians
+#   --burst N     edges raised back to back (default 20000)
+#   --rates ...   fixed rates in edges/s with their edge counts
+#                 (default 1000:2000,10000:10000,50000:25000)
+#   --only ...    contenders: count, irqcap-hardirq, irqcap-threaded,
+#                 irqcap-tasklet, irqcap-workqueue, uio (default all)
+#   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
+#   --kunit-only  only that
+# Results (not committed): build/bench/ by default: table.txt, runs.csv,
+# summary.csv, summary.json, latency.png, console.log, kunit-bench.txt.
+set -u -o pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/qemu.sh"
+
+reps=3 boots=1 burst=20000 rates=1000:2000,10000:10000,50000:25000 only=
+out=$top/build/bench kernel= module= kunit=no
+usage() { sed -n '4,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--reps) reps=$2; shift 2;;
+	--boots) boots=$2; shift 2;;
+	--burst) burst=$2; shift 2;;
+	--rates) rates=$2; shift 2;;
+	--only) only=$2; shift 2;;
+	--out) out=$2; shift 2;;
+	--kernel) kernel=$2; shift 2;;
+	--module) module=$2; shift 2;;
+	--kunit) kunit=yes; shift;;
+	--kunit-only) kunit=only; shift;;
+	-h|--help) usage 0;;
+	*) usage 2 >&2;;
+	esac
+done
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+log() { echo "# bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+if [ "$kunit" != no ]; then
+	log "KUnit ring vs kfifo (UML; first run builds a kernel, ~3 min on 2 cores)"
+	"$top/tests/bench/kunit-bench.sh" "$out" || die "KUnit benchmark failed"
+	[ "$kunit" = only ] && exit 0
+fi
+
+[ -n "$kernel" ] || kernel=$(irqcap_default_kernel) || die "no kernel image"
+abi=${kernel##*/vmlinuz-}
+kdir=/usr/src/linux-headers-$abi
+[ -n "$module" ] || module=$top/src/irqcap.ko
+if [ ! -r "$module" ]; then
+	log "building irqcap.ko"
+	make -s -C "$top" KDIR="$kdir" >&2 || die "irqcap.ko does not build"
+fi
+for f in "$kernel" "$module" "$kdir/Makefile"; do
+	[ -r "$f" ] || die "missing $f"
+done
+command -v gnuplot >/dev/null || log "gnuplot missing (apt-get install gnuplot-nox): no plot"
+
+work=$out/work
+rm -rf "$work" && mkdir -p "$work/root" "$work/count" "$work/uio/drivers/uio"
+
+# guest program
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqbench" \
+	"$top/tests/bench/irqbench.c" || die "irqbench does not build"
+# the counting-only handler
+cp "$top/tests/bench/count/irqcnt_bench.c" "$top/tests/bench/count/Kbuild" "$work/count/"
+make -s -C "$kdir" M="$work/count" modules >"$work/count/build.log" 2>&1 ||
+	{ cat "$work/count/build.log" >&2; die "irqcnt_bench.ko does not build"; }
+# uio_pdrv_genirq from the same kernel's source, opened to PRP0001
+src=${IRQCAP_KUNIT_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
+tar -xf "$src" -C "$work/uio" --strip-components=1 \
+	"$(tar -tf "$src" | grep -m1 'drivers/uio/uio_pdrv_genirq.c$')" ||
+	die "no drivers/uio/uio_pdrv_genirq.c in $src"
+(cd "$work/uio" && patch -s -p1 <"$top/tests/bench/uio/uio_pdrv_genirq-fwnode.patch") ||
+	die "the UIO patch does not apply"
+echo 'obj-m += uio_pdrv_genirq.o' >"$work/uio/drivers/uio/Kbuild"
+make -s -C "$kdir" M="$work/uio/drivers/uio" modules >"$work/uio/build.log" 2>&1 ||
+	{ cat "$work/uio/build.log" >&2; die "uio_pdrv_genirq.ko does not build"; }
+uio=$(find "/lib/modules/$abi/kernel/drivers/uio" -name 'uio.ko*' | head -1)
+[ -n "$uio" ] || die "no uio.ko for $abi (linux-image-$abi installs it)"
+case $uio in
+*.xz) xz -dc "$uio" >"$work/root/uio.ko";;
+*.zst) zstd -qdc "$uio" >"$work/root/uio.ko";;
+*) cp "$uio" "$work/root/uio.ko";;
+esac
+cp "$module" "$work/root/irqcap.ko"
+cp "$work/count/irqcnt_bench.ko" "$work/uio/drivers/uio/uio_pdrv_genirq.ko" "$work/root/"
+install -m 755 "$top/tests/bench/init.sh" "$work/root/init"
+irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
+irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
+
+args="irqbench.args=$reps,$burst,$(echo "$rates" | tr , +)"
+[ -n "$only" ] && args="$args,$(echo "$only" | tr , +)"
+: >"$out/console.log"
+for b in $(seq 1 "$boots"); do
+	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
+	start=$(date +%s)
+	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console-$b.log" 1800 "$args"
+	log "guest ran $(( $(date +%s) - start )) s"
+	tr -d '\r' <"$work/console-$b.log" | sed "s/^RES /RES boot=$b /" >>"$out/console.log"
+	grep -q '^=== irqbench done' "$work/console-$b.log" ||
+		{ tail -30 "$work/console-$b.log" >&2; die "the guest did not finish (see $out/console.log)"; }
+done
+grep '^# ' "$out/console.log" | sort -u | sed 's/^/# guest: /' >&2
+
+python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+	"$(uname -n), $(nproc) host CPUs, $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), TCG -smp 2, guest ${kernel##*/vmlinuz-}" ||
+	die "report failed"
+if command -v gnuplot >/dev/null && [ -s "$out/cdf.dat" ]; then
+	gnuplot "$out/latency.gp" 2>"$work/gnuplot.log" || log "gnuplot failed: $(cat "$work/gnuplot.log")"
+fi
+cat "$out/table.txt"
+[ -s "$out/kunit-bench.txt" ] && { echo; cat "$out/kunit-bench.txt"; }
+log "results in $out (table.txt runs.csv summary.csv summary.json latency.png)"

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqbench: the guest side of scripts/bench.sh.  Runs inside a QEMU guest
+ * whose pc-testdev raises ISA IRQ n on a write of 1 then 0 to port
+ * 0x2000 + n; the board (tests/bench/ssdt-bench.asl) has
+ *   IRQ 5  irqcap            /dev/irqcap0 (bottom half switched via sysfs)
+ *   IRQ 6  irqcnt_bench      counting only (sysfs "count")
+ *   IRQ 7  uio_pdrv_genirq   /dev/uio0
+ * All three lines are routed to CPU 0; the raiser runs on CPU 0 (so TCG
+ * delivers every edge before the next write) and the reader on CPU 1.
+ *
+ * usage: irqbench REPS BURST_N RATE:N[,RATE:N...] [CONTENDER...]
+ * Prints one "RES key=value ..." line per run and "CDF ..." lines (latency
+ * percentiles) for the last repetition; scripts/bench.sh turns them into
+ * the table, CSV, JSON and plot.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../src/uapi/irqcap.h"
+
+#define LINE_IRQCAP	5
+#define LINE_COUNT	6
+#define LINE_UIO	7
+#define MAXN		(1 << 20)
+#define READ_RECORDS	256
+
+enum kind { K_COUNT, K_IRQCAP, K_UIO };
+
+struct contender {
+	const char *name;
+	enum kind kind;
+	const char *mode;	/* irqcap bottom half */
+	int line;
+};
+
+static const struct contender contenders[] = {
+	{ "count", K_COUNT, NULL, LINE_COUNT },
+	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP },
+	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP },
+	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP },
+	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP },
+	{ "uio", K_UIO, NULL, LINE_UIO },
+};
+
+static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
+static uint64_t recv_ts[MAXN];	/* event i: time its read() returned */
+static uint64_t kern_ts[MAXN];	/* event i: irqcap's hard IRQ timestamp */
+static uint64_t lat[MAXN];
+static char count_attr[256];
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static long long read_ll(const char *path)
+{
+	char v[64] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = 0;
+	fclose(f);
+	return atoll(v);
+}
+
+static long long proc_interrupts(int irq)
+{
+	char line[1024];
+	long long sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		if (strtol(p, &end, 10) != irq || *end != ':')
+			continue;
+		sum = 0;
+		p = end + 1;
+		for (;;) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+			p = end;
+		}
+		break;
+	}
+	fclose(f);
+	return sum;
+}
+
+/* busy time (user, system, irq, softirq) of all CPUs, in ns */
+static void proc_stat(uint64_t *user, uint64_t *sys)
+{
+	unsigned long long u, n, s, idle, iow, irq, sirq;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+
+	*user = *sys = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &u, &n, &s, &idle,
+		   &iow, &irq, &sirq) == 7) {
+		*user = (u + n) * 1000000000ull / hz;
+		*sys = (s + irq + sirq) * 1000000000ull / hz;
+	}
+	fclose(f);
+}
+
+/*
+ * Not inlined and not unrolled: each edge must end a translation block so
+ * that QEMU delivers it before the next one is raised.
+ */
+static __attribute__((noinline, optimize("no-unroll-loops")))
+void raise_burst(int line, int n)
+{
+	for (volatile int i = 0; i < n; i++) {
+		outb(1, 0x2000 + line);
+		outb(0, 0x2000 + line);
+	}
+}
+
+static __attribute__((noinline, optimize("no-unroll-loops")))
+void raise_at_rate(int line, int n, uint64_t period)
+{
+	uint64_t t0 = now_ns();
+
+	for (volatile int i = 0; i < n; i++) {
+		uint64_t due = t0 + (uint64_t)i * period, t;
+
+		while ((t = now_ns()) < due)
+			;
+		raise_ts[i] = t;
+		outb(1, 0x2000 + line);
+		outb(0, 0x2000 + line);
+	}
+}
+
+struct reader {
+	const struct contender *c;
+	int fd;
+	int n;			/* events expected at most */
+	uint64_t base;		/* irqcap seqno / uio count before the run */
+	volatile int stop;
+	volatile long delivered;
+	long reads;
+	long lost;		/* irqcap: records reported lost */
+	uint64_t last_recv;
+	uint64_t stime_ns, utime_ns;
+};
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static uint64_t thread_cpu(uint64_t *utime)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	*utime = ru.ru_utime.tv_sec * 1000000000ull + ru.ru_utime.tv_usec * 1000ull;
+	return ru.ru_stime.tv_sec * 1000000000ull + ru.ru_stime.tv_usec * 1000ull;
+}
+
+static void read_irqcap(struct reader *r)
+{
+	static struct irqcap_event buf[READ_RECORDS];
+
+	while (!r->stop) {
+		ssize_t got = read(r->fd, buf, sizeof(buf));
+		uint64_t t = now_ns();
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("read irqcap");
+			break;
+		}
+		r->reads++;
+		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
+			uint64_t idx;
+
+			if (buf[i].type == IRQCAP_EVENT_OVERFLOW) {
+				r->lost += buf[i].data;
+				continue;
+			}
+			if (buf[i].type != IRQCAP_EVENT_IRQ)
+				continue;
+			idx = buf[i].seqno - r->base - 1;
+			if (idx < (uint64_t)r->n) {
+				recv_ts[idx] = t;
+				kern_ts[idx] = buf[i].timestamp_ns;
+			}
+			r->delivered++;
+		}
+		r->last_recv = t;
+	}
+}
+
+/* What UIO users do: one blocking read() per interrupt, re-enable by write(). */
+static void read_uio(struct reader *r)
+{
+	uint32_t one = 1, cnt;
+	uint64_t last = r->base;
+
+	if (write(r->fd, &one, sizeof(one)) != sizeof(one))
+		perror("uio enable");
+	while (!r->stop) {
+		ssize_t got = read(r->fd, &cnt, sizeof(cnt));
+		uint64_t t = now_ns();
+
+		if (got != sizeof(cnt)) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			perror("read uio");
+			break;
+		}
+		r->reads++;
+		for (uint64_t c = last + 1; c <= cnt; c++)
+			if (c - r->base - 1 < (uint64_t)r->n)
+				recv_ts[c - r->base - 1] = t;
+		last = cnt;
+		r->delivered = cnt - r->base;
+		r->last_recv = t;
+		if (write(r->fd, &one, sizeof(one)) != sizeof(one))
+			perror("uio enable");
+	}
+}
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	uint64_t u0, u1, s0;
+
+	pin_cpu(1);
+	s0 = thread_cpu(&u0);
+	if (r->c->kind == K_IRQCAP)
+		read_irqcap(r);
+	else
+		read_uio(r);
+	r->stime_ns = thread_cpu(&u1) - s0;
+	r->utime_ns = u1 - u0;
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t pct(const uint64_t *v, long n, double p)
+{
+	long i;
+
+	if (n <= 0)
+		return 0;
+	i = (long)(p / 100.0 * (n - 1) + 0.5);
+	return v[i < n ? i : n - 1];
+}
+
+static long long irqcap_seqno(void)
+{
+	return read_ll("/sys/class/misc/irqcap0/device/irqs_seen");
+}
+
+static long long uio_count(void)
+{
+	return read_ll("/sys/class/uio/uio0/event");
+}
+
+static bool quiesce(void)
+{
+	usleep(20000);
+	return true;
+}
+
+/*
+ * One run: @n edges on the contender's line, as fast as possible
+ * (@rate == 0) or at @rate per second.
+ */
+static void run(const struct contender *c, int rep, const char *test, int n,
+		long rate, bool cdf)
+{
+	struct reader r = { .c = c, .n = n, .fd = -1 };
+	uint64_t t0, t1, u0, s0, u1, s1, done;
+	long long proc0, proc1, cnt0 = 0, seen;
+	long nlat = 0, delivered;
+	pthread_t th;
+
+	if (c->kind == K_IRQCAP) {
+		if (write_str("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
+			printf("# cannot set bottom_half %s\n", c->mode);
+			return;
+		}
+		r.fd = open("/dev/irqcap0", O_RDONLY);
+		r.base = irqcap_seqno();
+	} else if (c->kind == K_UIO) {
+		r.fd = open("/dev/uio0", O_RDWR);
+		r.base = uio_count();
+	} else {
+		write_str(count_attr, "0");
+		cnt0 = read_ll(count_attr);
+	}
+	if (c->kind != K_COUNT && r.fd < 0) {
+		printf("# %s: open: %s\n", c->name, strerror(errno));
+		return;
+	}
+	memset(recv_ts, 0, sizeof(recv_ts[0]) * n);
+	memset(kern_ts, 0, sizeof(kern_ts[0]) * n);
+	memset(raise_ts, 0, sizeof(raise_ts[0]) * n);
+	if (c->kind != K_COUNT) {
+		pthread_create(&th, NULL, reader_fn, &r);
+		usleep(20000);	/* the reader is asleep in read() */
+	}
+	quiesce();
+	proc0 = proc_interrupts(c->line);
+	proc_stat(&u0, &s0);
+	t0 = now_ns();
+	if (rate)
+		raise_at_rate(c->line, n, 1000000000ull / rate);
+	else
+		raise_burst(c->line, n);
+	t1 = now_ns();
+	if (c->kind != K_COUNT) {
+		/*
+		 * Wait for the reader: until it has every interrupt the kernel
+		 * took, or 200 ms without news (UIO: the rest were masked).
+		 * Polls memory only, so the wait adds no system time.
+		 */
+		long long want = proc_interrupts(c->line) - proc0;
+		long last = -1;
+		uint64_t quiet = now_ns();
+
+		while (r.delivered < want) {
+			if (r.delivered != last) {
+				last = r.delivered;
+				quiet = now_ns();
+			} else if (now_ns() - quiet > 200000000ull) {
+				break;
+			}
+			usleep(200);
+		}
+		r.stop = 1;
+		while (pthread_tryjoin_np(th, NULL) == EBUSY) {
+			pthread_kill(th, SIGUSR1);
+			usleep(1000);
+		}
+	}
+	proc_stat(&u1, &s1);
+	proc1 = proc_interrupts(c->line);
+	seen = proc1 - proc0;
+	if (c->kind == K_COUNT) {
+		delivered = read_ll(count_attr) - cnt0;
+		done = t1;
+	} else {
+		delivered = r.delivered;
+		done = r.last_recv > t1 ? r.last_recv : t1;
+		close(r.fd);
+	}
+
+	/*
+	 * Latency: raise time to the time read() returned, at fixed rates;
+	 * in bursts (no per-edge raise time) irqcap's own hard IRQ timestamp
+	 * to read().  Event i is raise i only when every edge was taken
+	 * (seen == n) and, for UIO, every interrupt was delivered.
+	 */
+	if (c->kind != K_COUNT && seen == n && (c->kind == K_IRQCAP || delivered == n)) {
+		for (long i = 0; i < n; i++) {
+			uint64_t from = rate ? raise_ts[i] : kern_ts[i];
+
+			if (recv_ts[i] && from && recv_ts[i] >= from)
+				lat[nlat++] = recv_ts[i] - from;
+		}
+		qsort(lat, nlat, sizeof(lat[0]), cmp_u64);
+	}
+
+	printf("RES contender=%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
+	       "kernel_lost=%lld reader_lost=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
+	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
+	       "reads=%ld elapsed_ns=%llu\n",
+	       c->name, rep, test, n, seen, delivered,
+	       (long long)n - delivered, seen - delivered, r.lost,
+	       n * 1e9 / (double)(t1 - t0), delivered * 1e9 / (double)(done - t0),
+	       (unsigned long long)pct(lat, nlat, 50), (unsigned long long)pct(lat, nlat, 99),
+	       (unsigned long long)(nlat ? lat[nlat - 1] : 0), nlat,
+	       c->kind == K_COUNT ? "-" : rate ? "raise" : "hardirq",
+	       (unsigned long long)(s1 - s0), (unsigned long long)(u1 - u0),
+	       (unsigned long long)r.stime_ns, (unsigned long long)r.utime_ns, r.reads,
+	       (unsigned long long)(done - t0));
+	if (cdf && nlat) {
+		static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
+					     95, 98, 99, 99.5, 99.9, 100 };
+
+		for (unsigned int i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+			printf("CDF contender=%s test=%s pct=%g ns=%llu\n", c->name, test,
+			       ps[i], (unsigned long long)pct(lat, nlat, ps[i]));
+	}
+	fflush(stdout);
+}
+
+static void route_irqs(void)
+{
+	char p[64];
+
+	for (int line = 5; line <= 7; line++) {
+		snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", line);
+		if (write_str(p, "1"))
+			printf("# cannot route irq %d to CPU 0\n", line);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	struct { long rate; int n; char name[32]; } rates[16];
+	int reps, burst, nrates = 0;
+	bool want[sizeof(contenders) / sizeof(contenders[0])];
+	char *spec, *tok;
+	glob_t g;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s REPS BURST_N RATE:N[,RATE:N...] [CONTENDER...]\n",
+			argv[0]);
+		return 2;
+	}
+	reps = atoi(argv[1]);
+	burst = atoi(argv[2]);
+	spec = strdup(argv[3]);
+	for (tok = strtok(spec, ","); tok && nrates < 16; tok = strtok(NULL, ",")) {
+		rates[nrates].rate = atol(tok);
+		rates[nrates].n = strchr(tok, ':') ? atoi(strchr(tok, ':') + 1) : 1000;
+		if (rates[nrates].n > MAXN)
+			rates[nrates].n = MAXN;
+		snprintf(rates[nrates].name, sizeof(rates[0].name), "rate%ld", rates[nrates].rate);
+		nrates++;
+	}
+	if (burst > MAXN)
+		burst = MAXN;
+	for (unsigned int i = 0; i < sizeof(want); i++) {
+		want[i] = argc == 4;
+		for (int a = 4; a < argc; a++)
+			if (!strcmp(argv[a], contenders[i].name))
+				want[i] = true;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	if (ioperm(0x2000, 0x18, 1)) {
+		perror("ioperm");
+		return 1;
+	}
+	if (glob("/sys/bus/platform/drivers/irqcnt_bench/*/count", 0, NULL, &g) == 0) {
+		snprintf(count_attr, sizeof(count_attr), "%s", g.gl_pathv[0]);
+		globfree(&g);
+	} else {
+		printf("# irqcnt_bench is not bound\n");
+	}
+	route_irqs();
+	pin_cpu(0);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* contenders interleaved within each repetition: noise hits all alike */
+	for (int rep = 1; rep <= reps; rep++) {
+		for (unsigned int i = 0; i < sizeof(want); i++) {
+			if (!want[i])
+				continue;
+			run(&contenders[i], rep, "burst", burst, 0, rep == reps);
+			for (int k = 0; k < nrates; k++)
+				run(&contenders[i], rep, rates[k].name, rates[k].n,
+				    rates[k].rate, rep == reps);
+		}
+	}
+	printf("=== irqbench done\n");
+	return 0;
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Turn irqbench's RES/CDF lines (OUT/console.log) into OUT/table.txt,
+runs.csv, summary.csv, summary.json, cdf.dat and latency.gp (gnuplot).
+
+usage: report.py OUT DATE MACHINE
+Medians over every repetition (and boot) of a contender and test; the
+"vs count" column is the sustained rate relative to the counting-only
+handler in the same test.
+"""
+import csv
+import json
+import re
+import statistics
+import sys
+
+out, date, machine = sys.argv[1], sys.argv[2], sys.argv[3]
+ORDER = ["count", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
+         "irqcap-workqueue", "uio"]
+
+runs, cdf = [], {}
+with open(f"{out}/console.log", errors="replace") as f:
+    for line in f:
+        line = line.strip()
+        if line.startswith("RES "):
+            runs.append(dict(kv.split("=", 1) for kv in line[4:].split()))
+        elif line.startswith("CDF "):
+            d = dict(kv.split("=", 1) for kv in line[4:].split())
+            # the last CDF of a contender/test wins (last boot's last rep)
+            key = (d["contender"], d["test"])
+            if d["pct"] == "0":
+                cdf[key] = []
+            cdf.setdefault(key, []).append((float(d["pct"]), int(d["ns"]) / 1000))
+if not runs:
+    sys.exit("report.py: no RES lines in console.log")
+
+num = lambda v: float(v) if re.fullmatch(r"-?[0-9.]+", v) else v
+for r in runs:
+    for k in list(r):
+        r[k] = num(r[k])
+
+with open(f"{out}/runs.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
+    w.writeheader()
+    w.writerows(runs)
+
+
+def test_key(t):
+    return (0, 0) if t == "burst" else (1, int(t[4:]))
+
+
+tests = sorted({r["test"] for r in runs}, key=test_key)
+conts = [c for c in ORDER if any(r["contender"] == c for r in runs)]
+med = statistics.median
+summary = []
+for t in tests:
+    for c in conts:
+        rs = [r for r in runs if r["contender"] == c and r["test"] == t]
+        if not rs:
+            continue
+        deliv = [max(r["delivered"], 1) for r in rs]
+        lat = [r for r in rs if r["lat_n"] > 0]
+        s = {
+            "contender": c, "test": t, "runs": len(rs),
+            "raised": int(med(r["raised"] for r in rs)),
+            "seen": int(med(r["seen"] for r in rs)),
+            "delivered": int(med(r["delivered"] for r in rs)),
+            "lost": int(med(r["lost"] for r in rs)),
+            "lost_max": int(max(r["lost"] for r in rs)),
+            "kernel_lost_max": int(max(r["kernel_lost"] + r["reader_lost"] for r in rs)),
+            "raise_per_s": med(r["raise_s"] for r in rs),
+            "events_per_s": med(r["rate_s"] for r in rs),
+            "p50_us": med(r["p50_ns"] for r in lat) / 1000 if lat else None,
+            "p99_us": med(r["p99_ns"] for r in lat) / 1000 if lat else None,
+            "max_us": med(r["max_ns"] for r in lat) / 1000 if lat else None,
+            "latency_from": lat[0]["lat_from"] if lat else "-",
+            "sys_us_per_event": med(r["sys_ns"] / d for r, d in zip(rs, deliv)) / 1000,
+            "reader_sys_us_per_event": (med(r["reader_sys_ns"] / d for r, d in zip(rs, deliv)) / 1000
+                                        if c != "count" else None),
+            "reads_per_event": (med(r["reads"] / d for r, d in zip(rs, deliv))
+                                if c != "count" else None),
+        }
+        summary.append(s)
+for s in summary:
+    base = [b for b in summary if b["test"] == s["test"] and b["contender"] == "count"]
+    s["vs_count"] = (s["events_per_s"] / base[0]["events_per_s"]
+                     if base and base[0]["events_per_s"] else None)
+
+fields = list(summary[0].keys())
+with open(f"{out}/summary.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=fields)
+    w.writeheader()
+    w.writerows(summary)
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "events/s", "vs cnt",
+       "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "reads/ev")
+rows = []
+for s in summary:
+    rows.append((s["contender"], s["test"], str(s["raised"]), str(s["seen"]),
+                 str(s["delivered"]), str(s["lost"]), fmt(s["events_per_s"], ".0f"),
+                 fmt(s["vs_count"], ".2f"), fmt(s["p50_us"], ".1f"), fmt(s["p99_us"], ".1f"),
+                 fmt(s["max_us"], ".0f"), fmt(s["sys_us_per_event"], ".2f"),
+                 fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["reads_per_event"], ".3f")))
+width = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
+line = lambda r: "| " + " | ".join(v.ljust(width[i]) if i < 2 else v.rjust(width[i])
+                                   for i, v in enumerate(r)) + " |"
+table = [f"irqcap benchmark, {date}; {machine}",
+         f"medians of {max(s['runs'] for s in summary)} runs per row; latency: "
+         "raise -> read() returns at fixed rates, irqcap's hard-IRQ timestamp -> read() in bursts",
+         line(hdr), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
+table += [line(r) for r in rows]
+
+# targets
+verdict = []
+modes = [c for c in conts if c.startswith("irqcap-")]
+bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
+       if s["contender"] != "uio" and s["kernel_lost_max"] > 0]
+verdict.append(("0 lost by the kernel/driver when the reader keeps up (every run)",
+                not bad, "lost in: " + ", ".join(bad) if bad else "0 in every run"))
+for t in tests:
+    for m in modes:
+        s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
+        if s and s["vs_count"] is not None and t == "burst":
+            verdict.append((f"{m} sustained rate >= 95% of count ({t})", s["vs_count"] >= 0.95,
+                            f"{s['vs_count'] * 100:.0f}%"))
+for t in tests:
+    u = next((x for x in summary if x["contender"] == "uio" and x["test"] == t), None)
+    if not u:
+        continue
+    for m in modes:
+        s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
+        if not s:
+            continue
+        if u["p99_us"] is not None and s["p99_us"] is not None and t != "burst":
+            verdict.append((f"{m} p99 < uio ({t})", s["p99_us"] < u["p99_us"],
+                            f"{s['p99_us']:.1f} vs {u['p99_us']:.1f} us"))
+        if t == "burst" or u["lost"] > 0 or u["p99_us"] is None:
+            pass
+        verdict.append((f"{m} read()/event < uio ({t})",
+                        s["reads_per_event"] < u["reads_per_event"],
+                        f"{s['reads_per_event']:.3f} vs {u['reads_per_event']:.3f}"))
+try:
+    with open(f"{out}/kunit-bench.txt") as f:
+        for kl in f:
+            m = re.search(r"bench: (.*?)\s+irqcap ([0-9.]+) ns/event\s+kfifo ([0-9.]+) ns/event\s+ratio ([0-9.]+)", kl)
+            if m:
+                verdict.append((f"ring push+pop within 1.2x kfifo: {m.group(1).strip()}",
+                                float(m.group(4)) <= 1.2,
+                                f"{m.group(2)} vs {m.group(3)} ns ({m.group(4)}x)"))
+except OSError:
+    pass
+table.append("")
+table.append("targets:")
+for name, ok, why in verdict:
+    table.append(f"  [{'met' if ok else 'MISSED'}] {name}: {why}")
+with open(f"{out}/table.txt", "w") as f:
+    f.write("\n".join(table) + "\n")
+with open(f"{out}/summary.json", "w") as f:
+    json.dump({"date": date, "machine": machine, "rows": summary,
+               "targets": [{"target": n, "met": ok, "detail": w} for n, ok, w in verdict],
+               "cdf_us": {f"{c}/{t}": v for (c, t), v in cdf.items()}}, f, indent=1)
+
+# latency CDFs: one panel per test, one curve per contender
+with open(f"{out}/cdf.dat", "w") as f:
+    idx = []
+    for t in tests:
+        for c in conts:
+            if (c, t) in cdf:
+                f.write(f"# {c} {t}\n")
+                for p, us in cdf[(c, t)]:
+                    f.write(f"{max(us, 0.01):.3f} {p}\n")
+                f.write("\n\n")
+                idx.append((c, t))
+panels = [t for t in tests if any(k[1] == t for k in idx)]
+with open(f"{out}/latency.gp", "w") as f:
+    f.write(f"""set terminal pngcairo size 1400,{420 * ((len(panels) + 1) // 2)} font ",10"
+set output "{out}/latency.png"
+set multiplot layout {(len(panels) + 1) // 2},2 title "irqcap benchmark: IRQ-to-user latency CDF ({date})"
+set logscale x
+set xlabel "latency (us, log)"
+set ylabel "percentile"
+set key bottom right
+set grid
+""")
+    for t in panels:
+        what = "hard-IRQ timestamp -> read()" if t == "burst" else "raise -> read()"
+        plots = [f'"{out}/cdf.dat" index {i} using 1:2 with linespoints title "{c}"'
+                 for i, (c, tt) in enumerate(idx) if tt == t]
+        f.write(f'set title "{t}: {what}"\nplot ' + ", \\\n     ".join(plots) + "\n")
+    f.write("unset multiplot\n")
+print(f"report: {len(runs)} runs, {len(summary)} rows", file=sys.stderr)
