@@ -119,6 +119,11 @@ mkdir -p "$D"
 [ -L "$D/kunit" ] && rm -f "$D/kunit"
 link_files "$REPO/src" "$D/src"
 link_files "$REPO/kunit" "$D/kunit"
+# src/Kbuild's feature probes (irqcap-probe and the ccflags-y using it)
+grep -E '^(irqcap-probe|ccflags-y)[[:space:]]*[+:]?=' "$REPO/src/Kbuild" \
+	> "$D/probes.mk.new" 2>/dev/null
+cmp -s "$D/probes.mk.new" "$D/probes.mk" || mv "$D/probes.mk.new" "$D/probes.mk"
+rm -f "$D/probes.mk.new"
 ln -sfn "$REPO/kunit/Kconfig" "$D/Kconfig"
 ln -sfn "$REPO/kunit/Kbuild.tree" "$D/Makefile"
 grep -qx 'obj-y += irqcap/' "$KSRC/drivers/Makefile" ||
@@ -167,7 +172,10 @@ for arch in "${ARCHES[@]}"; do
 	rm -f "$json"
 	args=(run --build_dir="$BUILD" --jobs="$JOBS" --json="$json"
 	      --kunitconfig="$REPO/kunit/.kunitconfig")
-	[ "$DRIVER" = yes ] && args+=(--kunitconfig="$REPO/kunit/driver.kunitconfig")
+	# UML 6.1 has a fixed table of 64 IRQ descriptors, all taken at boot:
+	# irq_sim gets none, so the driver-core suite runs on x86_64 only.
+	[ "$DRIVER" = yes ] && [ "$arch" != um ] &&
+		args+=(--kunitconfig="$REPO/kunit/driver.kunitconfig")
 	if [ "$arch" = x86_64 ]; then
 		args+=(--arch=x86_64 --kunitconfig="$REPO/kunit/x86_64.kunitconfig"
 		       --qemu_args="-smp 2" --timeout="${TIMEOUT:-900}")
