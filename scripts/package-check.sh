@@ -15,6 +15,7 @@
 #     without being asked; a kernel whose build fails leaves apt usable and is
 #     named; irqcap-tools creates its group and udev rule; apt purge leaves
 #     nothing under /usr/src, /var/lib/dkms or /lib/modules/*/updates;
+#     "make dkms-install" and "make dkms-remove" work from this checkout there;
 #  5. the DKMS-built module for ABI 2 is loaded into that kernel (its
 #     linux-image from the archive) in QEMU by tests/run-integration.sh, which
 #     captures interrupts.
@@ -23,7 +24,7 @@
 # anything failed.  Logs of every step go to $IRQCAP_CACHE/pkg/logs/.
 #
 # Usage: scripts/package-check.sh [--abi1 6.1.0-N-amd64] [--abi2 6.1.0-M-amd64]
-#                                 [--no-qemu] [--no-rpm] [--keep-root]
+#                                 [--no-qemu] [--no-rpm] [--no-checkout] [--keep-root]
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap), PKG_JOBS (default 2).
 set -u
 set -o pipefail
@@ -47,6 +48,7 @@ ABI1=""
 ABI2=""
 DO_QEMU=1
 DO_RPM=1
+DO_CHECKOUT=1
 KEEP_ROOT=0
 export PKG_JOBS=${PKG_JOBS:-2}
 
@@ -56,8 +58,9 @@ while [ $# -gt 0 ]; do
 	--abi2) ABI2=$2; shift 2 ;;
 	--no-qemu) DO_QEMU=0; shift ;;
 	--no-rpm) DO_RPM=0; shift ;;
+	--no-checkout) DO_CHECKOUT=0; shift ;;
 	--keep-root) KEEP_ROOT=1; shift ;;
-	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,/^# Environment/p' "$0"; exit 0 ;;
 	*) echo "unknown option: $1" >&2; exit 2 ;;
 	esac
 done
@@ -455,6 +458,29 @@ check "nothing left under /lib/modules/*/updates" \
 	sh -c "[ -z \"\$(find '$ROOT'/lib/modules/*/updates -type f 2>/dev/null)\" ]"
 check "dpkg knows no irqcap package any more" \
 	sh -c "! chroot '$ROOT' dpkg -l 'irqcap*' 2>/dev/null | grep -Eq '^(ii|rc|h.|i[A-Z]) '"
+
+# 4f. "make dkms-install" / "make dkms-remove" from a checkout (read-only
+# bind mount of this tree at /src in the root).
+if [ "$DO_CHECKOUT" = 1 ]; then
+	mkdir -p "$ROOT/src"
+	if apt_root install --no-install-recommends git cpio >"$LOGS/checkout-tools.log" 2>&1 &&
+	   mount --bind "$TOP" "$ROOT/src" && mounted="$ROOT/src $mounted" &&
+	   mount -o remount,ro,bind "$ROOT/src"; then
+		in_root git config --global --add safe.directory /src
+		in_root make -s -C /src -f scripts/packaging.mk dkms-install KVER="$ABI2" \
+			PKG_OUT=/tmp/pkg-out >"$LOGS/make-dkms-install.log" 2>&1
+		check "make dkms-install KVER=$ABI2 from a checkout (exit $?)" installed_for "$ABI2"
+		check "make dkms-install: vermagic starts with $ABI2" vermagic_is "$ABI2"
+		in_root make -s -C /src -f scripts/packaging.mk dkms-remove \
+			PKG_OUT=/tmp/pkg-out >"$LOGS/make-dkms-remove.log" 2>&1
+		check "make dkms-remove leaves no /usr/src/irqcap*, /var/lib/dkms/irqcap or module" \
+			sh -c "[ -z \"\$(ls -d '$ROOT'/usr/src/irqcap* '$ROOT'/var/lib/dkms/irqcap 2>/dev/null)\" ] &&
+			       [ -z \"\$(find '$ROOT'/lib/modules/*/updates -name 'irqcap*' 2>/dev/null)\" ]"
+		umount "$ROOT/src" && mounted=${mounted#"$ROOT/src "}
+	else
+		bad "could not prepare the checkout test (log: $LOGS/checkout-tools.log)"
+	fi
+fi
 
 info "total $(( $(date +%s) - T0 ))s; logs in $LOGS"
 finish

@@ -13,6 +13,9 @@
 # Packages are built from a copy of the files git knows about (tracked and
 # untracked-but-not-ignored), so build products in src/ never leak into them.
 
+# Including this file must not change the including Makefile's default goal.
+_irqcap_pkg_saved_goal := $(.DEFAULT_GOAL)
+
 PKG_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 PKG_OUT ?= $(PKG_TOP)/build/pkg
 IRQCAP_PKG_VERSION := $(shell sh $(PKG_TOP)/scripts/check-version.sh --print)
@@ -66,3 +69,5 @@ dkms-remove:
 
 package-check:
 	$(PKG_TOP)/scripts/package-check.sh
+
+.DEFAULT_GOAL := $(_irqcap_pkg_saved_goal)
