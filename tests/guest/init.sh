@@ -25,6 +25,13 @@ NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi
+# debug kernels (scripts/debug-kernel.sh): report leaks; objects younger than 5 s are skipped
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
 echo "=== dmesg-final begin"
 dmesg
 echo "=== dmesg-final end"
