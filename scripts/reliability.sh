@@ -8,20 +8,24 @@
 #
 # usage: scripts/reliability.sh [--scenarios a,b,c] [--storm N] [--seed N]
 #        [--kernel BZIMAGE] [--module KO] [--module-src DIR] [--keep DIR]
-#        [--soak SECS] [--timeout SECS]
+#        [--soak SECS] [--timeout SECS] [--integration | --no-integration]
 #   scenarios: sleepers storm rmmod faults fuzz security kmemleak (default: all, in
 #   that order; kmemleak should stay last) and soak (scripts/soak.sh)
 #   --module-src DIR   build irqcap from a scratch copy of src/ (put-the-bug-back)
+#   The whole integration suite also runs on the debug kernel first
+#   (scripts/debug-kernel.sh) unless --scenarios is given or --no-integration.
 # Prints one line per check and "N passed, N failed" last; exits non-zero on failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
 scenarios=sleepers,storm,rmmod,faults,fuzz,security,kmemleak
-storm=1000000 seed=0 soak=600 kernel= module= modsrc= keep= tmo=
+storm=1000000 seed=0 soak=600 kernel= module= modsrc= keep= tmo= integ=default
 while [ $# -gt 0 ]; do
 	case $1 in
-	--scenarios) scenarios=$2; shift 2;;
+	--scenarios) scenarios=$2; shift 2; [ "$integ" = default ] && integ=no;;
+	--integration) integ=yes; shift;;
+	--no-integration) integ=no; shift;;
 	--storm) storm=$2; shift 2;;
 	--seed) seed=$2; shift 2;;
 	--soak) soak=$2; shift 2;;
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--module-src) modsrc=$2; shift 2;;
 	--keep) keep=$2; shift 2;;
 	--timeout) tmo=$2; shift 2;;
-	*) sed -n '8,16p' "$0" >&2; exit 2;;
+	*) sed -n '8,18p' "$0" >&2; exit 2;;
 	esac
 done
 
@@ -39,6 +43,17 @@ ok() { echo "ok - $1"; pass=$((pass + 1)); }
 nok() { echo "not ok - $1"; fail=$((fail + 1)); }
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
+if [ "$integ" != no ]; then
+	echo "# the integration suite on the debug kernel (scripts/debug-kernel.sh)"
+	iargs=()
+	[ -n "$modsrc" ] && iargs+=(--module-src "$modsrc")
+	"$top/scripts/debug-kernel.sh" "${iargs[@]}" >"${TMPDIR:-/tmp}/irqcap-dk.$$" 2>&1
+	grep -v '^[0-9]* passed, [0-9]* failed$' "${TMPDIR:-/tmp}/irqcap-dk.$$" | sed 's/^\(not \)\{0,1\}ok - /&debug kernel: /'
+	pass=$((pass + $(grep -c '^ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$")))
+	fail=$((fail + $(grep -c '^not ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$")))
+	grep -q '^ok - \|^not ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$" || nok "debug kernel: integration suite ran"
+	rm -f "${TMPDIR:-/tmp}/irqcap-dk.$$"
+fi
 if [ -z "$kernel" ] || [ -z "$module" ]; then
 	args=(--print-paths)
 	[ -n "$modsrc" ] && args+=(--module-src "$modsrc")
@@ -71,7 +86,7 @@ irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" $((
 echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 tr -d '\r' <"$work/console.log" >"$work/log"
 
-grep -E '^# ' "$work/log" | grep -v '^# soak: [0-9]' || true
+grep -E '^# ' "$work/log" | grep -v '^# soak: [0-9]* [0-9]' || true
 grep -E '^=== scenario .* rc ' "$work/log" | sed 's/^=== /# /'
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
@@ -95,7 +110,10 @@ for s in boot $(echo "$scenarios" | tr , ' '); do
 done
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 # a panic or oops on the console outside the dumps (e.g. the guest died mid-scenario)
-if grep -E 'Kernel panic|BUG:|KASAN:' "$work/log" | grep -v -q '^ok - '; then
-	grep -E -m5 'Kernel panic|BUG:|KASAN:' "$work/log" >/dev/null
+if grep -E 'Kernel panic|BUG:|KASAN:|Oops' "$work/log" | grep -v -E '^(ok|not ok) - ' >"$work/console-bad"; then
+	nok "console free of oops/panic"
+	head -5 "$work/console-bad"
+else
+	ok "console free of oops/panic"
 fi
 finish

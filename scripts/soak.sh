@@ -7,25 +7,26 @@
 # unbind/rebind with an exact counter check).  Prints counters and slab usage
 # every 30 s, then checks that memory stayed flat and kmemleak found nothing.
 #
-# usage: scripts/soak.sh [SECS] [--keep DIR]
+# usage: scripts/soak.sh [SECS] [--keep DIR] [--kernel BZIMAGE --module KO]
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-secs=600 keep=
+secs=600 keep= extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) keep=$2; shift 2;;
+	--kernel|--module) extra+=("$1" "$2"); shift 2;;
 	[0-9]*) secs=$1; shift;;
-	*) echo "usage: $0 [SECS] [--keep DIR]" >&2; exit 2;;
+	*) echo "usage: $0 [SECS] [--keep DIR] [--kernel BZIMAGE --module KO]" >&2; exit 2;;
 	esac
 done
 work=${keep:-$(mktemp -d)}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 
-"$top/scripts/reliability.sh" --scenarios soak,kmemleak --soak "$secs" --keep "$work" >"$work/out" 2>&1
+"$top/scripts/reliability.sh" --scenarios soak,kmemleak --soak "$secs" --keep "$work" "${extra[@]}" >"$work/out" 2>&1
 rc=$?
 echo "# time_s raised irqs_seen committed debounced dropped overruns readers bh slab_kB irqcap_reader_objs"
-grep '^# soak: [0-9]' "$work/log" | sed 's/^# soak: /# /'
+grep '^# soak: [0-9]* [0-9]' "$work/log" | sed 's/^# soak: /# /'
 grep -v '^[0-9]* passed, [0-9]* failed$' "$work/out"
 pass=$(tail -1 "$work/out" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 fail=$(tail -1 "$work/out" | sed -n 's/.*, \([0-9]*\) failed$/\1/p')
@@ -33,7 +34,7 @@ pass=${pass:-0} fail=${fail:-1}
 
 # flat memory: Slab after the first minute vs the end (10% or 2 MB slack,
 # whichever is larger), and no irqcap_reader objects piling up
-samples=$(grep '^# soak: [0-9]' "$work/log" | awk '{print $12, $13}')
+samples=$(grep '^# soak: [0-9]* [0-9]' "$work/log" | awk '{print $12, $13}')
 n=$(echo "$samples" | grep -c .)
 if [ "$n" -ge 3 ]; then
 	first=$(echo "$samples" | sed -n 3p | cut -d' ' -f1)
