@@ -458,6 +458,7 @@ static void irq_delivery_test(struct kunit *test)
 	struct irqcap_dev *idev = drv_bound(test, pdev);
 	struct file *f;
 	unsigned int i;
+	u64 first = 0;
 
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "bottom_half"), mode);
 	f = drv_open(test, idev, O_RDONLY | O_NONBLOCK);
@@ -467,7 +468,9 @@ static void irq_delivery_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "events_committed"),
 			(u64)NFIRE);
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "dropped"), 0ULL);
-	expect_irq_records(test, f, NFIRE, NULL);
+	expect_irq_records(test, f, NFIRE, &first);
+	/* IRQ seqnos count from 1 on each device */
+	KUNIT_EXPECT_EQ(test, first, 1ULL);
 	/* and the reader is empty again */
 	KUNIT_EXPECT_EQ(test, drv_read(test, f, (struct irqcap_event *)
 				       ((struct drv_ctx *)test->priv)->page, 1),
@@ -643,8 +646,14 @@ static void reader_overflow_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, overflows, 1U);
 	KUNIT_EXPECT_LE(test, irqs, 16U);
 	KUNIT_EXPECT_GT(test, irqs, 0U);
-	/* the newest interrupt is there, and the losses are counted */
+	/* first the overflow: nothing read before it, 21 - irqs lost */
+	KUNIT_EXPECT_EQ(test, ev[0].type, (u32)IRQCAP_EVENT_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, ev[0].seqno, 0ULL);
+	KUNIT_EXPECT_EQ(test, ev[0].data, 21ULL - irqs);
+	/* then the newest interrupts, in order, up to the last one */
+	KUNIT_EXPECT_EQ(test, ev[1].seqno, 21ULL - irqs + 1);
 	KUNIT_EXPECT_EQ(test, ev[got / sizeof(*ev) - 1].type, (u32)IRQCAP_EVENT_IRQ);
+	KUNIT_EXPECT_EQ(test, ev[got / sizeof(*ev) - 1].seqno, 21ULL);
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "dropped") + irqs, 21ULL);
 }
 
@@ -751,10 +760,13 @@ static void idle_timeout_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, got, (ssize_t)(2 * sizeof(*ev)));
 	KUNIT_EXPECT_EQ(test, ev[0].type, (u32)IRQCAP_EVENT_IRQ);
 	KUNIT_EXPECT_EQ(test, ev[1].type, (u32)IRQCAP_EVENT_TIMEOUT);
-	KUNIT_EXPECT_EQ(test, ev[1].seqno, ev[0].seqno + 1);
+	/* a TIMEOUT carries the seqno of the last interrupt */
+	KUNIT_EXPECT_EQ(test, ev[0].seqno, 1ULL);
+	KUNIT_EXPECT_EQ(test, ev[1].seqno, ev[0].seqno);
 	/* never early: at least 30 ms after the interrupt */
 	KUNIT_EXPECT_GE(test, ev[1].timestamp_ns - ev[0].timestamp_ns,
 			30ULL * NSEC_PER_MSEC);
+	KUNIT_EXPECT_GE(test, ev[1].data, 30ULL * NSEC_PER_MSEC);
 	/* one per idle period */
 	msleep(100);
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "timeouts"), 1ULL);

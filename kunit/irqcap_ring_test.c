@@ -292,6 +292,7 @@ struct treader {
 	u64 pos;
 	u64 lost;
 	u64 retries;
+	u64 lost_checked;	/* losses already matched against a seq gap */
 };
 
 static struct tring *tring_alloc(struct kunit *test, u32 slots, u64 start)
@@ -402,15 +403,14 @@ static u64 tring_drain_check(struct kunit *test, struct tring *r,
 	struct trec t;
 	u64 n = 0;
 
-	for (;;) {
-		u64 lost_before = rd->lost;
-
-		if (!tring_read(r, rd, &t))
-			break;
+	while (tring_read(r, rd, &t)) {
 		KUNIT_EXPECT_TRUE_MSG(test, trec_whole(&t), "torn record seq=%llu",
 				      t.seq);
-		KUNIT_EXPECT_EQ_MSG(test, t.seq, *next_seq + (rd->lost - lost_before),
+		/* the gap is exactly the losses counted since the last record */
+		KUNIT_EXPECT_EQ_MSG(test, t.seq,
+				    *next_seq + (rd->lost - rd->lost_checked),
 				    "after %llu records", n);
+		rd->lost_checked = rd->lost;
 		*next_seq = t.seq + 1;
 		n++;
 	}
@@ -748,7 +748,7 @@ static int smp_reader_fn(void *arg)
 	struct trec t;
 
 	while (!READ_ONCE(c->abort) && !kthread_should_stop()) {
-		u64 lost_before = sr->rd.lost;
+		u64 expected;
 
 		if (!tring_read(c->ring, &sr->rd, &t)) {
 			if (smp_producer_done(c) &&
@@ -759,10 +759,13 @@ static int smp_reader_fn(void *arg)
 		}
 		if (!trec_whole(&t))
 			sr->torn++;
-		if (t.seq != next + (sr->rd.lost - lost_before)) {
+		/* losses may have been counted by reads that found nothing */
+		expected = next + (sr->rd.lost - sr->rd.lost_checked);
+		sr->rd.lost_checked = sr->rd.lost;
+		if (t.seq != expected) {
 			if (!sr->bad_order) {
 				sr->first_bad_seq = t.seq;
-				sr->expected_at_bad = next + sr->rd.lost - lost_before;
+				sr->expected_at_bad = expected;
 			}
 			sr->bad_order++;
 		}

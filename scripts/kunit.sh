@@ -142,6 +142,9 @@ fi
 # Lines that mean the kernel complained, even if every test passed.
 SPLAT='BUG:|WARNING:|INFO: possible|INFO: task .* blocked|lockdep|KASAN|UBSAN|Oops|Kernel panic|general protection fault'
 
+# ... except these boot banners of the debug options themselves.
+BENIGN='RCU lockdep checking is enabled'
+
 total_pass=0
 total_fail=0
 total_skip=0
@@ -207,7 +210,7 @@ for arch in "${ARCHES[@]}"; do
 		note=" (kunit.py exit $rc, see $klog)"
 	fi
 	if [ -s "$BUILD/test.log" ] && [ -s "$json" ]; then
-		splats=$(grep -aE "$SPLAT" "$BUILD/test.log")
+		splats=$(grep -aE "$SPLAT" "$BUILD/test.log" | grep -avE "$BENIGN")
 		if [ -n "$splats" ]; then
 			log "$arch: the kernel log has a splat:"
 			echo "$splats" | head -n 40 | sed 's/^/#   /' >&2
