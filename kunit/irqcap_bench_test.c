@@ -9,7 +9,9 @@
  * IRQ handler calls them (commit per event: the hardirq bottom half; commit
  * per batch: the other bottom halves).  Pop is irqcap_reader_fill()'s
  * per-record protocol (static in irqcap_cdev.c, so mirrored here): acquire
- * head, copy the slot, smp_rmb(), re-check reserve, advance the cursor.
+ * head, copy the slot, smp_rmb(), re-check reserve, advance the cursor;
+ * "bulk pop" is the variant docs/bench-driver.patch proposes (one memcpy
+ * and one re-check per contiguous run).
  * kfifo gets the same lock around its producer side, which is what a driver
  * needs when the interrupt handler and process context both produce.
  *
@@ -18,6 +20,7 @@
  */
 #include <kunit/test.h>
 #include <linux/kfifo.h>
+#include <linux/minmax.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -26,7 +29,7 @@
 
 #define BENCH_SLOTS	1024
 #define BENCH_EVENTS	(1 << 18)
-#define BENCH_REPEAT	9
+#define BENCH_REPEAT	15
 
 struct bench_ctx {
 	struct irqcap_dev *idev;
@@ -60,11 +63,43 @@ static unsigned int bench_irqcap_pop(struct bench_ctx *c, unsigned int max)
 	return n;
 }
 
-/* @batch events staged, one commit per @commit_every, then all popped */
-static u64 bench_irqcap(struct bench_ctx *c, unsigned int batch,
-			unsigned int commit_every)
+/*
+ * The same, copying every contiguous run of committed records at once and
+ * checking @reserve once for the run: the oldest record is the first to be
+ * overwritten, so if it is intact after the copy, all of them are.
+ */
+static unsigned int bench_irqcap_pop_bulk(struct bench_ctx *c, unsigned int max)
 {
 	struct irqcap_dev *idev = c->idev;
+	u32 slots = idev->ring_slots;
+	unsigned int n = 0;
+	u64 head;
+
+	head = smp_load_acquire(&idev->head);
+	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
+	while (n < max && irqcap_ring_pending(head, c->pos)) {
+		u32 slot = irqcap_ring_slot(c->pos, slots);
+		unsigned int run = min3((u64)(max - n), irqcap_ring_pending(head, c->pos),
+					(u64)(slots - slot));
+
+		memcpy(&c->out[n], &idev->slots[slot], run * sizeof(c->out[0]));
+		smp_rmb(); /* slots before reserve */
+		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), c->pos, slots)) {
+			irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
+			continue;
+		}
+		WRITE_ONCE(c->pos, c->pos + run);
+		n += run;
+	}
+	return n;
+}
+
+/* @batch events staged, one commit per @commit_every, then all popped */
+static u64 bench_irqcap(struct bench_ctx *c, unsigned int batch,
+			unsigned int commit_every, bool bulk)
+{
+	struct irqcap_dev *idev = c->idev;
+	unsigned int staged = 0;
 	u64 t0, i, j;
 
 	t0 = ktime_get_ns();
@@ -74,11 +109,13 @@ static u64 bench_irqcap(struct bench_ctx *c, unsigned int batch,
 			idev->seqno++;
 			idev->staged_irqs++;
 			irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, i + j, 0);
-			if ((j + 1) % commit_every == 0)
+			if (++staged == commit_every) {
 				irqcap_commit_locked(idev, i + j);
+				staged = 0;
+			}
 			raw_spin_unlock(&idev->prod_lock);
 		}
-		c->sink += bench_irqcap_pop(c, batch);
+		c->sink += bulk ? bench_irqcap_pop_bulk(c, batch) : bench_irqcap_pop(c, batch);
 	}
 	return ktime_get_ns() - t0;
 }
@@ -109,11 +146,14 @@ static int bench_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* median ns per event, in hundredths of a ns */
-static u64 bench_median(u64 *t)
+/*
+ * Best run, in hundredths of a ns per event: on a shared machine a run can
+ * only be slowed down, never sped up, so the fastest is the least disturbed.
+ */
+static u64 bench_best(u64 *t)
 {
 	sort(t, BENCH_REPEAT, sizeof(*t), bench_cmp_u64, NULL);
-	return div_u64(t[BENCH_REPEAT / 2] * 100, BENCH_EVENTS);
+	return div_u64(t[0] * 100, BENCH_EVENTS);
 }
 
 static void bench_report(struct kunit *test, const char *what, u64 irqcap_c,
@@ -131,11 +171,15 @@ static void irqcap_bench_ring_vs_kfifo(struct kunit *test)
 	static const struct {
 		const char *name;
 		unsigned int batch, commit_every;
+		bool bulk;
 	} cases[] = {
-		{ "push+pop 1, commit each (hardirq)", 1, 1 },
-		{ "push 16 commit each, pop 16", 16, 1 },
-		{ "push 16 commit once, pop 16", 16, 16 },
-		{ "push 64 commit once, pop 64", 64, 64 },
+		{ "push+pop 1, commit each (hardirq)", 1, 1, false },
+		{ "push 16 commit each, pop 16", 16, 1, false },
+		{ "push 16 commit once, pop 16", 16, 16, false },
+		{ "push 64 commit once, pop 64", 64, 64, false },
+		{ "push 16 commit each, bulk pop 16", 16, 1, true },
+		{ "push 16 commit once, bulk pop 16", 16, 16, true },
+		{ "push 64 commit once, bulk pop 64", 64, 64, true },
 	};
 	struct bench_ctx *c;
 	u64 ti[BENCH_REPEAT], tk[BENCH_REPEAT];
@@ -153,15 +197,16 @@ static void irqcap_bench_ring_vs_kfifo(struct kunit *test)
 	raw_spin_lock_init(&c->fifo_lock);
 	INIT_KFIFO(c->fifo);
 
-	kunit_info(test, "bench: %zu-byte records, %u-slot rings, %u events x %u runs, medians\n",
+	kunit_info(test, "bench: %zu-byte records, %u-slot rings, %u events, best of %u runs\n",
 		   sizeof(struct irqcap_event), BENCH_SLOTS, BENCH_EVENTS, BENCH_REPEAT);
 	for (k = 0; k < ARRAY_SIZE(cases); k++) {
 		/* interleave the two so that noise hits both alike */
 		for (r = 0; r < BENCH_REPEAT; r++) {
-			ti[r] = bench_irqcap(c, cases[k].batch, cases[k].commit_every);
+			ti[r] = bench_irqcap(c, cases[k].batch, cases[k].commit_every,
+					     cases[k].bulk);
 			tk[r] = bench_kfifo(c, cases[k].batch);
 		}
-		bench_report(test, cases[k].name, bench_median(ti), bench_median(tk));
+		bench_report(test, cases[k].name, bench_best(ti), bench_best(tk));
 	}
 	/* every pushed record was popped, by both */
 	KUNIT_EXPECT_EQ(test, c->sink,

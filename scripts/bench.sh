@@ -9,6 +9,7 @@
 # usage: scripts/bench.sh [--reps R] [--burst N] [--rates RATE:N,...]
 #                         [--only C1,C2] [--out DIR] [--kernel VMLINUZ]
 #                         [--module KO] [--kunit | --kunit-only] [--boots B]
+#                         [--compare KO [--tag NAME]]
 #   --reps R      repetitions of every run inside the VM (default 3; medians)
 #   --boots B     boot the VM B times (default 1), all runs pooled for medians
 #   --burst N     edges raised back to back (default 20000)
@@ -16,6 +17,8 @@
 #                 (default 1000:2000,10000:10000,50000:25000)
 #   --only ...    contenders: count, irqcap-hardirq, irqcap-threaded,
 #                 irqcap-tasklet, irqcap-workqueue, uio (default all)
+#   --compare KO  a second irqcap.ko, swapped in after each repetition's runs
+#                 (same boot): its rows are named irqcap-MODE/NAME (default "b")
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -25,8 +28,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
 reps=3 boots=1 burst=20000 rates=1000:2000,10000:10000,50000:25000 only=
-out=$top/build/bench kernel= module= kunit=no
-usage() { sed -n '4,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+out=$top/build/bench kernel= module= kunit=no compare= tag=b
+usage() { sed -n '4,26s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2;;
@@ -37,6 +40,8 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2;;
 	--kernel) kernel=$2; shift 2;;
 	--module) module=$2; shift 2;;
+	--compare) compare=$2; shift 2;;
+	--tag) tag=$2; shift 2;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -95,6 +100,9 @@ case $uio in
 *) cp "$uio" "$work/root/uio.ko";;
 esac
 cp "$module" "$work/root/irqcap.ko"
+if [ -n "$compare" ]; then
+	cp "$compare" "$work/root/irqcap-b.ko" || die "no $compare"
+fi
 cp "$work/count/irqcnt_bench.ko" "$work/uio/drivers/uio/uio_pdrv_genirq.ko" "$work/root/"
 install -m 755 "$top/tests/bench/init.sh" "$work/root/init"
 irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
@@ -102,6 +110,7 @@ irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 
 args="irqbench.args=$reps,$burst,$(echo "$rates" | tr , +)"
 [ -n "$only" ] && args="$args,$(echo "$only" | tr , +)"
+[ -n "$compare" ] && args="$args irqbench.tagb=$tag"
 : >"$out/console.log"
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"

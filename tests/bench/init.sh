@@ -16,16 +16,40 @@ insmod /uio_pdrv_genirq.ko of_id=irqcap,bench-uio || echo "# insmod uio_pdrv_gen
 sleep 1
 ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
 grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
-args=
+args= IRQBENCH_TAG_B=b
 for a in $(cat /proc/cmdline); do
-	case $a in irqbench.args=*) args=${a#irqbench.args=};; esac
+	case $a in
+	irqbench.args=*) args=${a#irqbench.args=};;
+	irqbench.tagb=*) IRQBENCH_TAG_B=${a#irqbench.tagb=};;
+	esac
 done
 set -- $(echo "$args" | tr ',+' ' ,')
 reps=${1:-3} burst=${2:-20000} rates=${3:-1000:2000}
 shift 3 2>/dev/null
-echo "=== irqbench $reps $burst $rates $(echo "$@" | tr ',' ' ')"
-# shellcheck disable=SC2046
-/irqbench "$reps" "$burst" "$rates" $(echo "$@" | tr ',' ' ')
+conts=$(echo "$@" | tr ',' ' ')
+echo "=== irqbench $reps $burst $rates $conts"
+# One repetition at a time; with a second irqcap module (/irqcap-b.ko, see
+# scripts/bench.sh --compare) its irqcap runs follow each repetition's.
+for rep in $(seq 1 "$reps"); do
+	last=0
+	[ "$rep" = "$reps" ] && last=1
+	# shellcheck disable=SC2086
+	IRQBENCH_REP=$rep IRQBENCH_CDF=$last /irqbench 1 "$burst" "$rates" $conts | grep -v '^=== irqbench done'
+	if [ -f /irqcap-b.ko ]; then
+		bconts=
+		for c in ${conts:-irqcap-hardirq irqcap-threaded irqcap-tasklet irqcap-workqueue}; do
+			case $c in irqcap-*) bconts="$bconts $c";; esac
+		done
+		if [ -n "$bconts" ] && rmmod irqcap && insmod /irqcap-b.ko; then
+			sleep 0.2
+			# shellcheck disable=SC2086
+			IRQBENCH_REP=$rep IRQBENCH_CDF=$last IRQBENCH_TAG=$IRQBENCH_TAG_B \
+				/irqbench 1 "$burst" "$rates" $bconts | grep -v '^=== irqbench done'
+			rmmod irqcap && insmod /irqcap.ko && sleep 0.2
+		fi
+	fi
+done
+echo "=== irqbench done"
 echo "=== dmesg begin"
 dmesg | grep -iE 'irqcap|irqcnt|uio|warn|bug|oops' | tail -40
 echo "=== dmesg end"

@@ -8,6 +8,8 @@
 #       tarball when that is missing), with drivers/irqcap_bench/ added
 #   .../bench/build-<ver>-um                              kunit.py's build dir
 # Prints the suite's "bench:" lines and writes them to OUT/kunit-bench.txt.
+# IRQCAP_BENCH_SRC=DIR takes the driver sources from DIR instead of src/
+# (a patched copy, for before/after figures).
 # usage: tests/bench/kunit-bench.sh OUTDIR
 set -u -o pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -52,12 +54,16 @@ fi
 D=$TREE/drivers/irqcap_bench
 mkdir -p "$D/src" "$D/kunit"
 find "$D/src" "$D/kunit" -maxdepth 1 -type l -delete
-for f in "$REPO"/src/*.c "$REPO"/src/*.h; do ln -s "$f" "$D/src/"; done
-ln -sfn "$REPO/src/uapi" "$D/src/uapi"
+SRC=$(cd "${IRQCAP_BENCH_SRC:-$REPO/src}" && pwd -P)
+for f in "$SRC"/*.c "$SRC"/*.h; do
+	case $f in *.mod.c) continue;; esac
+	ln -s "$f" "$D/src/"
+done
+ln -sfn "$SRC/uapi" "$D/src/uapi"
 ln -s "$REPO/kunit/irqcap_bench_test.c" "$D/kunit/"
 ln -sfn "$REPO/tests/bench/kunit/Kconfig" "$D/Kconfig"
 ln -sfn "$REPO/tests/bench/kunit/Kbuild.tree" "$D/Makefile"
-grep -E '^(irqcap-probe|ccflags-y)[[:space:]]*[+:]?=' "$REPO/src/Kbuild" >"$D/probes.mk.new"
+grep -E '^(irqcap-probe|ccflags-y)[[:space:]]*[+:]?=' "$SRC/Kbuild" >"$D/probes.mk.new"
 cmp -s "$D/probes.mk.new" "$D/probes.mk" || mv "$D/probes.mk.new" "$D/probes.mk"
 rm -f "$D/probes.mk.new"
 
