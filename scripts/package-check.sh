@@ -15,7 +15,8 @@
 #     without being asked; a kernel whose build fails leaves apt usable and is
 #     named; irqcap-tools creates its group and udev rule; apt purge leaves
 #     nothing under /usr/src, /var/lib/dkms or /lib/modules/*/updates;
-#     "make dkms-install" and "make dkms-remove" work from this checkout there;
+#     "make dkms-install" and "make dkms-remove" work from this checkout there,
+#     and the RPM %post/%preun scriptlets run there on the unpacked RPM payload;
 #  5. the DKMS-built module for ABI 2 is loaded into that kernel (its
 #     linux-image from the archive) in QEMU by tests/run-integration.sh, which
 #     captures interrupts.
@@ -480,6 +481,36 @@ if [ "$DO_CHECKOUT" = 1 ]; then
 	else
 		bad "could not prepare the checkout test (log: $LOGS/checkout-tools.log)"
 	fi
+fi
+
+# 4g. The RPM scriptlets, executed for real: no RPM distribution runs here, but
+# the root has dkms, so unpack the irqcap-dkms RPM payload into it (rpm2cpio)
+# and run %post, %preun as on an upgrade ($1 = 1) and %preun on erase ($1 = 0).
+if [ "$DO_RPM" = 1 ] && [ -n "${RPM_DKMS:-}" ] && command -v rpm2cpio >/dev/null 2>&1; then
+	(cd "$ROOT" && rpm2cpio "$RPM_DKMS" | cpio -idm --quiet) 2>"$LOGS/rpm-scriptlets.log"
+	rpm -qp --qf '%{POSTIN}\n' "$RPM_DKMS" >"$ROOT/tmp/rpm-post.sh" 2>/dev/null
+	rpm -qp --qf '%{PREUN}\n' "$RPM_DKMS" >"$ROOT/tmp/rpm-preun.sh" 2>/dev/null
+	in_root sh /tmp/rpm-post.sh 1 >>"$LOGS/rpm-scriptlets.log" 2>&1
+	check "RPM %post run in the root: irqcap built and installed for $ABI1 and $ABI2 (exit $?)" \
+		sh -c "chroot '$ROOT' dkms status -m irqcap -v '$VERSION' -k '$ABI1' | grep -q ': installed' &&
+		       chroot '$ROOT' dkms status -m irqcap -v '$VERSION' -k '$ABI2' | grep -q ': installed'"
+	# A stale registration as an upgrade from 0.0.1 leaves it: %posttrans drops it.
+	rpm -qp --qf '%{POSTTRANS}\n' "$RPM_DKMS" >"$ROOT/tmp/rpm-posttrans.sh" 2>/dev/null
+	mkdir -p "$ROOT/var/lib/dkms/irqcap/0.0.1/$ABI1/x86_64/module"
+	ln -sfn /usr/src/irqcap-0.0.1 "$ROOT/var/lib/dkms/irqcap/0.0.1/source"
+	ln -sfn 0.0.1/6.1.0-0-gone "$ROOT/var/lib/dkms/irqcap/kernel-6.1.0-0-gone-x86_64"
+	in_root sh /tmp/rpm-posttrans.sh >>"$LOGS/rpm-scriptlets.log" 2>&1
+	check "RPM %posttrans drops a stale registration (irqcap/0.0.1 without sources), keeps $VERSION" \
+		sh -c "[ ! -e '$ROOT/var/lib/dkms/irqcap/0.0.1' ] && [ ! -L '$ROOT/var/lib/dkms/irqcap/kernel-6.1.0-0-gone-x86_64' ] &&
+		       chroot '$ROOT' dkms status -m irqcap -v '$VERSION' -k '$ABI2' | grep -q ': installed'"
+	in_root sh /tmp/rpm-preun.sh 1 >>"$LOGS/rpm-scriptlets.log" 2>&1
+	check "RPM %preun on upgrade (\$1 = 1) keeps the module installed" installed_for "$ABI2"
+	in_root sh /tmp/rpm-preun.sh 0 >>"$LOGS/rpm-scriptlets.log" 2>&1
+	check "RPM %preun on erase (\$1 = 0) removes irqcap from DKMS and /lib/modules" \
+		sh -c "[ -z \"\$(chroot '$ROOT' dkms status -m irqcap 2>/dev/null)\" ] &&
+		       [ -z \"\$(find '$ROOT'/lib/modules/*/updates -name 'irqcap*' 2>/dev/null)\" ]"
+	rm -rf "${ROOT:?}/usr/src/irqcap-$VERSION" "${ROOT:?}/usr/share/doc/irqcap-dkms-$VERSION" \
+		"${ROOT:?}/usr/share/licenses/irqcap-dkms-$VERSION"
 fi
 
 info "total $(( $(date +%s) - T0 ))s; logs in $LOGS"
