@@ -76,12 +76,14 @@ install -m 755 "$top/tests/reliability/init.sh" "$work/root/init"
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { nok "SSDT builds"; finish; }
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { nok "initramfs builds"; finish; }
 
-# generous: 10^6 interrupts under KASAN + lockdep in TCG take minutes
-per=${tmo:-1200}
+# generous: 10^6 interrupts under KASAN + lockdep in TCG take 10-30 min on a loaded host
+per=${tmo:-2400}
 [[ ,$scenarios, == *,soak,* ]] && per=$((soak + 300))
+total=$((per + 2400))
+[[ ,$scenarios, == *,storm,* ]] && total=$((total + per))
 echo "# booting ${kernel} with ${module}: ${scenarios}"
 start=$(date +%s)
-irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" $((per + 1800)) \
+irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" "$total" \
 	"irqcap.rel=$scenarios irqcap.storm=$storm irqcap.seed=$seed irqcap.soak=$soak irqcap.tmo=$per"
 echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 tr -d '\r' <"$work/console.log" >"$work/log"
