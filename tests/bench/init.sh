@@ -16,6 +16,7 @@ insmod /uio_pdrv_genirq.ko of_id=irqcap,bench-uio || echo "# insmod uio_pdrv_gen
 sleep 1
 ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
 grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
+echo "# clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 args= IRQBENCH_TAG_B=b
 for a in $(cat /proc/cmdline); do
 	case $a in

@@ -15,7 +15,7 @@ import statistics
 import sys
 
 out, date, machine = sys.argv[1], sys.argv[2], sys.argv[3]
-ORDER = ["count", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
+ORDER = ["count", "count+ktime", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "uio"]
 
 runs, cdf = [], {}
@@ -54,6 +54,7 @@ names = {r["contender"] for r in runs}
 conts = []
 for c in ORDER:  # each base contender, then its A/B variants (irqcap-MODE/TAG)
     conts += sorted(n for n in names if n == c or n.startswith(c + "/"))
+conts += sorted(names - set(conts))
 med = statistics.median
 summary = []
 for t in tests:
@@ -80,9 +81,9 @@ for t in tests:
             "latency_from": lat[0]["lat_from"] if lat else "-",
             "sys_us_per_event": med(r["sys_ns"] / d for r, d in zip(rs, deliv)) / 1000,
             "reader_sys_us_per_event": (med(r["reader_sys_ns"] / d for r, d in zip(rs, deliv)) / 1000
-                                        if c != "count" else None),
+                                        if not c.startswith("count") else None),
             "reads_per_event": (med(r["reads"] / d for r, d in zip(rs, deliv))
-                                if c != "count" else None),
+                                if not c.startswith("count") else None),
         }
         summary.append(s)
 for s in summary:
@@ -132,8 +133,11 @@ for t in tests:
     for m in modes:
         s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
         if s and s["vs_count"] is not None and t == "burst":
+            kt = next((x for x in summary if x["contender"] == "count+ktime" and x["test"] == t), None)
+            extra = (f"; {s['events_per_s'] / kt['events_per_s'] * 100:.0f}% of count+ktime"
+                     if kt and kt["events_per_s"] else "")
             verdict.append((f"{m} sustained rate >= 95% of count ({t})", s["vs_count"] >= 0.95,
-                            f"{s['vs_count'] * 100:.0f}%"))
+                            f"{s['vs_count'] * 100:.0f}%{extra}"))
 for t in tests:
     u = next((x for x in summary if x["contender"] == "uio" and x["test"] == t), None)
     if not u:

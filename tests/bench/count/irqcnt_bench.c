@@ -4,22 +4,31 @@
  * style handler (drivers/counter/interrupt-cnt.c): atomic_inc() and nothing
  * else.  Binds to "irqcap,bench-count" (ACPI PRP0001 or DT); the count is
  * the platform device's sysfs attribute "count" (write anything to zero it).
+ * Writing 1 to "stamp" adds a ktime_get_ns() per interrupt, stored in
+ * "last_ns": the price of a CLOCK_MONOTONIC timestamp alone, to tell it
+ * apart from the rest of irqcap's top half.
  */
 #include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
+#include <linux/kstrtox.h>
+#include <linux/ktime.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 
 struct irqcnt_bench {
 	atomic_long_t count;
+	bool stamp;
+	u64 last_ns;
 };
 
 static irqreturn_t irqcnt_bench_isr(int irq, void *data)
 {
 	struct irqcnt_bench *p = data;
 
+	if (READ_ONCE(p->stamp))
+		WRITE_ONCE(p->last_ns, ktime_get_ns());
 	atomic_long_inc(&p->count);
 	return IRQ_HANDLED;
 }
@@ -42,8 +51,41 @@ static ssize_t count_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(count);
 
+static ssize_t stamp_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct irqcnt_bench *p = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(p->stamp));
+}
+
+static ssize_t stamp_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct irqcnt_bench *p = dev_get_drvdata(dev);
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(p->stamp, on);
+	return len;
+}
+static DEVICE_ATTR_RW(stamp);
+
+static ssize_t last_ns_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct irqcnt_bench *p = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(p->last_ns));
+}
+static DEVICE_ATTR_RO(last_ns);
+
 static struct attribute *irqcnt_bench_attrs[] = {
 	&dev_attr_count.attr,
+	&dev_attr_stamp.attr,
+	&dev_attr_last_ns.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(irqcnt_bench);
