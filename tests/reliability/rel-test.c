@@ -1305,7 +1305,9 @@ static void security(void)
 	struct irqcap_info info;
 	struct irqcap_stats sts;
 
-	result(stat("/dev/irqcap0", &st) == 0 && S_ISCHR(st.st_mode) && (st.st_mode & 0777) == 0600 &&
+	int sr = stat("/dev/irqcap0", &st);
+
+	result(sr == 0 && S_ISCHR(st.st_mode) && (st.st_mode & 0777) == 0600 &&
 	       st.st_uid == 0 && st.st_gid == 0, "security: /dev/irqcap0 is a root-owned 0600 char device",
 	       "mode %o uid %d gid %d", st.st_mode, st.st_uid, st.st_gid);
 
