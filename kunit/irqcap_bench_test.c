@@ -19,6 +19,7 @@
  * .kunitconfig; scripts/bench.sh --kunit builds and runs it.
  */
 #include <kunit/test.h>
+#include <linux/bits.h>
 #include <linux/kfifo.h>
 #include <linux/minmax.h>
 #include <linux/ktime.h>
@@ -28,7 +29,7 @@
 #include "irqcap.h"
 
 #define BENCH_SLOTS	1024
-#define BENCH_EVENTS	(1 << 18)
+#define BENCH_EVENTS	BIT(18)
 #define BENCH_REPEAT	15
 
 struct bench_ctx {
@@ -48,7 +49,7 @@ static unsigned int bench_irqcap_pop(struct bench_ctx *c, unsigned int max)
 	unsigned int n = 0;
 	u64 head;
 
-	head = smp_load_acquire(&idev->head);
+	head = smp_load_acquire(&idev->head); /* slots before head are written */
 	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
 	while (n < max && irqcap_ring_pending(head, c->pos)) {
 		c->out[n] = idev->slots[irqcap_ring_slot(c->pos, slots)];
@@ -75,7 +76,7 @@ static unsigned int bench_irqcap_pop_bulk(struct bench_ctx *c, unsigned int max)
 	unsigned int n = 0;
 	u64 head;
 
-	head = smp_load_acquire(&idev->head);
+	head = smp_load_acquire(&idev->head); /* slots before head are written */
 	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
 	while (n < max && irqcap_ring_pending(head, c->pos)) {
 		u32 slot = irqcap_ring_slot(c->pos, slots);
@@ -223,6 +224,7 @@ static struct kunit_suite irqcap_bench_suite = {
 	.name = "irqcap_bench",
 	.test_cases = irqcap_bench_cases,
 };
+
 kunit_test_suite(irqcap_bench_suite);
 
 MODULE_DESCRIPTION("irqcap ring vs kfifo micro-benchmark");

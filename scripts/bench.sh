@@ -9,7 +9,7 @@
 # usage: scripts/bench.sh [--reps R] [--burst N] [--rates RATE:N,...]
 #                         [--only C1,C2] [--out DIR] [--kernel VMLINUZ]
 #                         [--module KO] [--kunit | --kunit-only] [--boots B]
-#                         [--compare KO [--tag NAME]]
+#                         [--compare KO [--tag NAME]] [--clocksource tsc|hpet]
 #   --reps R      repetitions of every run inside the VM (default 3; medians)
 #   --boots B     boot the VM B times (default 1), all runs pooled for medians
 #   --burst N     edges raised back to back (default 20000)
@@ -19,17 +19,21 @@
 #                 irqcap-tasklet, irqcap-workqueue, uio (default all)
 #   --compare KO  a second irqcap.ko, swapped in after each repetition's runs
 #                 (same boot): its rows are named irqcap-MODE/NAME (default "b")
+#   --clocksource the guest's (default tsc: TCG's TSC looks unstable to the
+#                 kernel, which then falls back to HPET, an emulated MMIO
+#                 read per ktime_get_ns() and a syscall per clock_gettime())
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
 # summary.csv, summary.json, latency.png, console.log, kunit-bench.txt.
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/qemu.sh
 . "$top/tests/lib/qemu.sh"
 
-reps=3 boots=1 burst=20000 rates=1000:2000,10000:10000,50000:25000 only=
-out=$top/build/bench kernel= module= kunit=no compare= tag=b
-usage() { sed -n '4,26s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+reps=3 boots=1 burst=20000 rates=1000:2000,10000:10000,50000:25000 only=''
+out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc
+usage() { sed -n '4,29s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2;;
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2;;
 	--module) module=$2; shift 2;;
 	--compare) compare=$2; shift 2;;
+	--clocksource) clocksource=$2; shift 2;;
 	--tag) tag=$2; shift 2;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
@@ -111,6 +116,10 @@ irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 args="irqbench.args=$reps,$burst,$(echo "$rates" | tr , +)"
 [ -n "$only" ] && args="$args,$(echo "$only" | tr , +)"
 [ -n "$compare" ] && args="$args irqbench.tagb=$tag"
+case $clocksource in
+tsc) args="$args clocksource=tsc tsc=reliable";;
+*) args="$args clocksource=$clocksource";;
+esac
 : >"$out/console.log"
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
@@ -124,7 +133,7 @@ done
 grep '^# ' "$out/console.log" | sort -u | sed 's/^/# guest: /' >&2
 
 python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	"$(uname -n), $(nproc) host CPUs, $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), TCG -smp 2, guest ${kernel##*/vmlinuz-}" ||
+	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), TCG -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
 	die "report failed"
 if command -v gnuplot >/dev/null && [ -s "$out/cdf.dat" ]; then
 	gnuplot "$out/latency.gp" 2>"$work/gnuplot.log" || log "gnuplot failed: $(cat "$work/gnuplot.log")"

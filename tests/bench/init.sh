@@ -17,13 +17,15 @@ sleep 1
 ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
 grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
 echo "# clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-args= IRQBENCH_TAG_B=b
+args='' IRQBENCH_TAG_B=b
+# shellcheck disable=SC2013
 for a in $(cat /proc/cmdline); do
 	case $a in
 	irqbench.args=*) args=${a#irqbench.args=};;
 	irqbench.tagb=*) IRQBENCH_TAG_B=${a#irqbench.tagb=};;
 	esac
 done
+# shellcheck disable=SC2046
 set -- $(echo "$args" | tr ',+' ' ,')
 reps=${1:-3} burst=${2:-20000} rates=${3:-1000:2000}
 shift 3 2>/dev/null

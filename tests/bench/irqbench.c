@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -380,7 +381,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	struct reader r = { .c = c, .n = n, .fd = -1 };
 	uint64_t t0, t1, u0, s0, u1, s1, done;
 	long long proc0, proc1, cnt0 = 0, seen;
-	long nlat = 0, delivered;
+	long nlat = 0, delivered, late = 0;
 	double sustained;
 	pthread_t th;
 
@@ -460,6 +461,15 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	} else {
 		delivered = r.delivered;
 		done = r.last_recv > t1 ? r.last_recv : t1;
+		if (c->kind == K_IRQCAP) {
+			struct irqcap_stats st;
+
+			/* still in the ring when we stopped waiting: late, not lost */
+			if (ioctl(r.fd, IRQCAP_IOC_STATS, &st) == 0) {
+				late = st.reader_pending;
+				r.lost = st.reader_lost;
+			}
+		}
 		close(r.fd);
 	}
 
@@ -506,12 +516,12 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	}
 
 	printf("RES contender=%s%s%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
-	       "kernel_lost=%lld reader_lost=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
+	       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
 	       "reads=%ld elapsed_ns=%llu overall_s=%.0f\n",
 	       c->name, tag && c->kind == K_IRQCAP ? "/" : "",
 	       tag && c->kind == K_IRQCAP ? tag : "", rep, test, n, seen, delivered,
-	       (long long)n - delivered, seen - delivered, r.lost,
+	       (long long)n - delivered, seen - delivered - late, r.lost, late,
 	       n * 1e9 / (double)(t1 - t0), sustained,
 	       (unsigned long long)pct(lat, nlat, 50), (unsigned long long)pct(lat, nlat, 99),
 	       (unsigned long long)(nlat ? lat[nlat - 1] : 0), nlat,

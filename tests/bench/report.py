@@ -72,6 +72,7 @@ for t in tests:
             "lost": int(med(r["lost"] for r in rs)),
             "lost_max": int(max(r["lost"] for r in rs)),
             "kernel_lost_max": int(max(r["kernel_lost"] + r["reader_lost"] for r in rs)),
+            "late_max": int(max(r.get("late", 0) for r in rs)),
             "raise_per_s": med(r["raise_s"] for r in rs),
             "events_per_s": med(r["rate_s"] for r in rs),
             "end_to_end_per_s": med(r["overall_s"] for r in rs),
@@ -127,8 +128,11 @@ verdict = []
 modes = [c for c in conts if c.startswith("irqcap-")]
 bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
        if s["contender"] != "uio" and s["kernel_lost_max"] > 0]
+late = [f"{s['contender']}/{s['test']} ({s['late_max']})" for s in summary if s["late_max"] > 0]
 verdict.append(("0 lost by the kernel/driver when the reader keeps up (every run)",
-                not bad, "lost in: " + ", ".join(bad) if bad else "0 in every run"))
+                not bad, ("lost in: " + ", ".join(bad) if bad else "0 in every run") +
+                ("; still queued (late, not lost) when the run stopped waiting: " + ", ".join(late)
+                 if late else "")))
 for t in tests:
     for m in modes:
         s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
