@@ -14,7 +14,7 @@
 #   --boots B     boot the VM B times (default 1), all runs pooled for medians
 #   --burst N     edges raised back to back (default 20000)
 #   --rates ...   fixed rates in edges/s with their edge counts
-#                 (default 1000:2000,10000:10000,50000:25000)
+#                 (default ping:300,1000:2000,10000:10000,50000:25000)
 #   --only ...    contenders: count, irqcap-hardirq, irqcap-threaded,
 #                 irqcap-tasklet, irqcap-workqueue, uio (default all)
 #   --compare KO  a second irqcap.ko, swapped in after each repetition's runs
@@ -31,7 +31,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib/qemu.sh
 . "$top/tests/lib/qemu.sh"
 
-reps=3 boots=1 burst=20000 rates=1000:2000,10000:10000,50000:25000 only=''
+reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc
 usage() { sed -n '4,29s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
