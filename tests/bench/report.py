@@ -15,7 +15,7 @@ import statistics
 import sys
 
 out, date, machine = sys.argv[1], sys.argv[2], sys.argv[3]
-ORDER = ["count", "count+ktime", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
+ORDER = ["count", "count+ktime", "count+lock", "count+mb", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "uio"]
 
 runs, cdf = [], {}

@@ -4,9 +4,10 @@
  * style handler (drivers/counter/interrupt-cnt.c): atomic_inc() and nothing
  * else.  Binds to "irqcap,bench-count" (ACPI PRP0001 or DT); the count is
  * the platform device's sysfs attribute "count" (write anything to zero it).
- * Writing 1 to "stamp" adds a ktime_get_ns() per interrupt, stored in
- * "last_ns": the price of a CLOCK_MONOTONIC timestamp alone, to tell it
- * apart from the rest of irqcap's top half.
+ * "stamp" adds pieces of irqcap's top half, to price them one by one:
+ *   1  a ktime_get_ns() per interrupt (stored in "last_ns")
+ *   2  and a raw spinlock taken and released around it
+ *   3  and a full barrier (what wq_has_sleeper() costs when nobody sleeps)
  */
 #include <linux/atomic.h>
 #include <linux/device.h>
@@ -16,10 +17,12 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/spinlock.h>
 
 struct irqcnt_bench {
 	atomic_long_t count;
-	bool stamp;
+	unsigned int stamp;
+	raw_spinlock_t lock;	/* stamp >= 2: serialises nothing, costs */
 	u64 last_ns;
 };
 
@@ -27,8 +30,16 @@ static irqreturn_t irqcnt_bench_isr(int irq, void *data)
 {
 	struct irqcnt_bench *p = data;
 
-	if (READ_ONCE(p->stamp))
+	unsigned int stamp = READ_ONCE(p->stamp);
+
+	if (stamp >= 2)
+		raw_spin_lock(&p->lock);
+	if (stamp)
 		WRITE_ONCE(p->last_ns, ktime_get_ns());
+	if (stamp >= 2)
+		raw_spin_unlock(&p->lock);
+	if (stamp >= 3)
+		smp_mb(); /* priced, not needed */
 	atomic_long_inc(&p->count);
 	return IRQ_HANDLED;
 }
@@ -56,19 +67,21 @@ static ssize_t stamp_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcnt_bench *p = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%d\n", READ_ONCE(p->stamp));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(p->stamp));
 }
 
 static ssize_t stamp_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t len)
 {
 	struct irqcnt_bench *p = dev_get_drvdata(dev);
-	bool on;
-	int ret = kstrtobool(buf, &on);
+	unsigned int level;
+	int ret = kstrtouint(buf, 0, &level);
 
 	if (ret)
 		return ret;
-	WRITE_ONCE(p->stamp, on);
+	if (level > 3)
+		return -EINVAL;
+	WRITE_ONCE(p->stamp, level);
 	return len;
 }
 static DEVICE_ATTR_RW(stamp);
@@ -102,6 +115,7 @@ static int irqcnt_bench_probe(struct platform_device *pdev)
 	irq = platform_get_irq(pdev, 0);
 	if (irq < 0)
 		return irq;
+	raw_spin_lock_init(&p->lock);
 	platform_set_drvdata(pdev, p);
 	ret = devm_request_irq(dev, irq, irqcnt_bench_isr, IRQF_TRIGGER_RISING,
 			       "irqcnt_bench", p);
