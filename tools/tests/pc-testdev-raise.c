@@ -8,13 +8,46 @@
  * Writes 1 then 0 to I/O port 0x2000 + LINE, COUNT times, PERIOD_US
  * microseconds apart (default 0: back to back), on an absolute CLOCK_MONOTONIC
  * schedule so the rate holds even when a sleep overshoots.  Needs root.
+ *
+ * Edges raised while the previous one is still pending in the emulated
+ * I/O APIC merge into one interrupt.  So the line is routed to CPU 0 and
+ * raised from CPU 0 (each edge then traps before the next port write), and
+ * a schedule that fell behind is never caught up with a burst: at most one
+ * edge per wake-up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/io.h>
 #include <time.h>
+#include <unistd.h>
+
+static void route_to_cpu0(unsigned long line)
+{
+	char path[64];
+	cpu_set_t set;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/irq/%lu/smp_affinity", line);
+	fd = open(path, O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror(path);
+		close(fd);
+	}
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
 
 int main(int argc, char **argv)
 {
@@ -41,6 +74,7 @@ int main(int argc, char **argv)
 		perror("ioperm(0x2000)");
 		return 1;
 	}
+	route_to_cpu0(line);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (i = 0; i < count; i++) {
 		if (period_us && i) {
@@ -50,8 +84,14 @@ int main(int argc, char **argv)
 				next.tv_nsec -= 1000000000L;
 				next.tv_sec++;
 			}
+			struct timespec now;
+
 			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 				;
+			/* behind schedule: restart it from now rather than burst */
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (before(&next, &now))
+				next = now;
 		}
 		outb(1, 0x2000 + line);
 		outb(0, 0x2000 + line);
