@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 work=${keep:-$(mktemp -d)}
+mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 
 "$top/scripts/reliability.sh" --scenarios soak,kmemleak --soak "$secs" --keep "$work" "${extra[@]}" >"$work/out" 2>&1
