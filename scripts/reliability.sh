@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
 scenarios=sleepers,storm,rmmod,faults,fuzz,security,kmemleak
-storm=1000000 seed=0 soak=600 kernel= module= modsrc= keep= tmo= integ=default
+storm=1000000 seed=0 soak=600 kernel='' module='' modsrc='' keep='' tmo='' integ=default
 while [ $# -gt 0 ]; do
 	case $1 in
 	--scenarios) scenarios=$2; shift 2; [ "$integ" = default ] && integ=no;;

@@ -11,7 +11,7 @@
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-secs=600 keep= extra=()
+secs=600 keep='' extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) keep=$2; shift 2;;
