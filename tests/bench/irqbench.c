@@ -55,9 +55,9 @@ struct contender {
 
 static const struct contender contenders[] = {
 	{ "count", K_COUNT, NULL, LINE_COUNT },
-	{ "count+ktime", K_COUNT, "1", LINE_COUNT },
-	{ "count+lock", K_COUNT, "2", LINE_COUNT },
-	{ "count+mb", K_COUNT, "3", LINE_COUNT },
+	{ "count-ktime", K_COUNT, "1", LINE_COUNT },
+	{ "count-lock", K_COUNT, "2", LINE_COUNT },
+	{ "count-mb", K_COUNT, "3", LINE_COUNT },
 	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP },
 	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP },
 	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP },
@@ -587,7 +587,7 @@ int main(int argc, char **argv)
 	if (burst > MAXN)
 		burst = MAXN;
 	for (unsigned int i = 0; i < sizeof(want); i++) {
-		/* the count+lock/+mb breakdown only when asked for by name */
+		/* the count-lock/-mb breakdown only when asked for by name */
 		want[i] = argc == 4 && (contenders[i].kind != K_COUNT || !contenders[i].mode ||
 					!strcmp(contenders[i].mode, "1"));
 		for (int a = 4; a < argc; a++)

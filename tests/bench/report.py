@@ -15,7 +15,7 @@ import statistics
 import sys
 
 out, date, machine = sys.argv[1], sys.argv[2], sys.argv[3]
-ORDER = ["count", "count+ktime", "count+lock", "count+mb", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
+ORDER = ["count", "count-ktime", "count-lock", "count-mb", "irqcap-hardirq", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "uio"]
 
 runs, cdf = [], {}
@@ -137,8 +137,8 @@ for t in tests:
     for m in modes:
         s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
         if s and s["vs_count"] is not None and t == "burst":
-            kt = next((x for x in summary if x["contender"] == "count+ktime" and x["test"] == t), None)
-            extra = (f"; {s['events_per_s'] / kt['events_per_s'] * 100:.0f}% of count+ktime"
+            kt = next((x for x in summary if x["contender"] == "count-ktime" and x["test"] == t), None)
+            extra = (f"; {s['events_per_s'] / kt['events_per_s'] * 100:.0f}% of count-ktime"
                      if kt and kt["events_per_s"] else "")
             verdict.append((f"{m} sustained rate >= 95% of count ({t})", s["vs_count"] >= 0.95,
                             f"{s['vs_count'] * 100:.0f}%{extra}"))
