@@ -7,22 +7,38 @@
 # unbind/rebind with an exact counter check).  Prints counters and slab usage
 # every 30 s, then checks that memory stayed flat and kmemleak found nothing.
 #
-# usage: scripts/soak.sh [SECS] [--keep DIR] [--kernel BZIMAGE --module KO]
+# usage: scripts/soak.sh [SECS] [--keep DIR] [--debian | --kernel BZIMAGE --module KO]
+#   default: the debug kernel (scripts/debug-kernel.sh). There KASAN's quarantine keeps
+#   freed objects (up to 1/32 of RAM) counted as allocated, so slab use is reported but
+#   memory is judged by kmemleak.  --debian: Debian's 6.1 kernel and irqcap built for
+#   its headers (in a copy of src/): slab use must stay flat.
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-secs=600 keep='' extra=()
+secs=600 keep='' extra=() debian=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) keep=$2; shift 2;;
+	--debian) debian=yes; shift;;
 	--kernel|--module) extra+=("$1" "$2"); shift 2;;
 	[0-9]*) secs=$1; shift;;
-	*) echo "usage: $0 [SECS] [--keep DIR] [--kernel BZIMAGE --module KO]" >&2; exit 2;;
+	*) echo "usage: $0 [SECS] [--keep DIR] [--debian | --kernel BZIMAGE --module KO]" >&2; exit 2;;
 	esac
 done
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+if [ "$debian" = yes ]; then
+	. "$top/tests/lib/qemu.sh"
+	k=$(irqcap_default_kernel) || { echo "not ok - Debian kernel found"; echo "0 passed, 1 failed"; exit 1; }
+	rm -rf "$work/mod" && mkdir -p "$work/mod" && cp -a "$top/src/." "$work/mod/"
+	(cd "$work/mod" && rm -f ./*.o ./*.ko ./*.mod ./*.mod.c ./.*.cmd Module.symvers modules.order)
+	make -s -C "/usr/src/linux-headers-${k##*/vmlinuz-}" M="$work/mod" modules >"$work/mod.log" 2>&1 ||
+		{ cat "$work/mod.log"; echo "not ok - irqcap builds for $k"; echo "0 passed, 1 failed"; exit 1; }
+	extra=(--kernel "$k" --module "$work/mod/irqcap.ko")
+fi
+judge_slab=yes
+[ ${#extra[@]} -eq 0 ] && judge_slab=no
 
 "$top/scripts/reliability.sh" --scenarios soak,kmemleak --soak "$secs" --keep "$work" "${extra[@]}" >"$work/out" 2>&1
 rc=$?
@@ -42,7 +58,10 @@ if [ "$n" -ge 3 ]; then
 	last=$(echo "$samples" | tail -1 | cut -d' ' -f1)
 	maxr=$(echo "$samples" | cut -d' ' -f2 | sort -n | tail -1)
 	slack=$(( first / 10 > 2048 ? first / 10 : 2048 ))
-	if [ $((last - first)) -le "$slack" ] && [ "$maxr" -le 64 ]; then
+	if [ "$judge_slab" = no ]; then
+		echo "ok - soak: slab ${first} kB at 1 min, ${last} kB at end, irqcap_reader objects up to $maxr (debug kernel: KASAN quarantine holds freed objects; kmemleak judges leaks)"
+		pass=$((pass + 1))
+	elif [ $((last - first)) -le "$slack" ] && [ "$maxr" -le 64 ]; then
 		echo "ok - soak: slab flat (${first} kB at 1 min, ${last} kB at end; irqcap_reader objects <= $maxr)"
 		pass=$((pass + 1))
 	else
