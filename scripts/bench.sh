@@ -15,8 +15,9 @@
 #   --burst N     edges raised back to back (default 20000)
 #   --rates ...   fixed rates in edges/s with their edge counts
 #                 (default ping:300,1000:2000,10000:10000,50000:25000)
-#   --only ...    contenders: count, irqcap-hardirq, irqcap-threaded,
-#                 irqcap-tasklet, irqcap-workqueue, uio (default all)
+#   --only ...    contenders: count, count-ktime, irqcap-hardirq, irqcap-threaded,
+#                 irqcap-tasklet, irqcap-workqueue, uio (default: these);
+#                 count-lock, count-mb (top-half pricing) only by name
 #   --compare KO  a second irqcap.ko, swapped in after each repetition's runs
 #                 (same boot): its rows are named irqcap-MODE/NAME (default "b")
 #   --clocksource the guest's (default tsc: TCG's TSC looks unstable to the
@@ -33,7 +34,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc
-usage() { sed -n '4,29s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '4,30s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2;;
