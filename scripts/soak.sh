@@ -3,7 +3,7 @@
 #
 # Long run (not CI): irqcap on the debug kernel for SECS seconds (default 600)
 # with interrupts flowing, two random readers, and a reconfiguration every
-# 50 000 interrupts (bottom half, debounce, idle timeout; every 8th an
+# 50 000 interrupts or 15 s (bottom half, debounce, idle timeout; every 8th an
 # unbind/rebind with an exact counter check).  Prints counters and slab usage
 # every 30 s, then checks that memory stayed flat and kmemleak found nothing.
 #

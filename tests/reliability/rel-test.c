@@ -1406,6 +1406,7 @@ static void soak(long secs)
 {
 	static const char *const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
 	uint64_t end = now_ns() + secs * 1000000000ull, next = 0, seed = 42;
+	uint64_t next_cfg = now_ns() + 15000000000ull;
 	long long raised = 0, last_raised = 0, proc0 = proc_irq(IRQ0);
 	long long seen_base = attr_get(0, "irqs_seen");
 	pthread_t rd[2];
@@ -1446,9 +1447,14 @@ static void soak(long secs)
 			fflush(stdout);
 			next = now_ns() + 30ull * 1000000000ull;
 		}
-		if (raised - last_raised >= 50000) {
-			/* reconfigure: bottom half, debounce, idle timeout; every 8th an unbind/rebind */
+		if (raised - last_raised >= 50000 || now_ns() >= next_cfg) {
+			/*
+			 * Reconfigure every 50 000 interrupts or 15 s, whichever
+			 * comes first: bottom half, debounce, idle timeout; every
+			 * 8th time an exact counter check and an unbind/rebind.
+			 */
 			last_raised = raised;
+			next_cfg = now_ns() + 15000000000ull;
 			cycle++;
 			attr_set(0, "bottom_half", modes[rnd(&seed) % 4]);
 			attr_set(0, "debounce_us", (rnd(&seed) & 3) ? "0" : "10");
