@@ -8,6 +8,12 @@
  * committing publishes @head = @reserve.  A commit therefore copies nothing
  * and is idempotent: whichever bottom half runs after a mode switch commits
  * everything staged before it, so no event is lost or duplicated.
+ *
+ * The bottom half exists to take the wake-up out of the hard IRQ handler.
+ * When nobody sleeps on the device and nobody asked for SIGIO, there is
+ * nothing to wake: the handler then commits itself (a store-release) and
+ * schedules no bottom half.  A reader that keeps up, or reads a burst in
+ * batches, costs one bottom-half run per sleep instead of one per interrupt.
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
@@ -37,6 +43,20 @@ void irqcap_hist_add(struct irqcap_hist *hist, u64 ns)
 			break;
 		max = old;
 	}
+}
+
+/*
+ * The same for a histogram with a single writer (hist_commit: prod_lock):
+ * no locked read-modify-write, which costs more than the rest of a commit
+ * together.  Readers (debugfs) still see whole values.
+ */
+static void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
+{
+	unsigned int idx = min_t(unsigned int, fls64(ns), IRQCAP_HIST_BUCKETS - 1);
+
+	atomic_long_set(&hist->bucket[idx], atomic_long_read(&hist->bucket[idx]) + 1);
+	if ((u64)atomic64_read(&hist->max_ns) < ns)
+		atomic64_set(&hist->max_ns, ns);
 }
 
 /**
@@ -84,14 +104,20 @@ u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
 		return 0;
 	/* one sample per commit: the age of the oldest record it publishes */
 	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
-	irqcap_hist_add(&idev->hist_commit,
-			now - idev->slots[irqcap_ring_slot(oldest, idev->ring_slots)].timestamp_ns);
+	oldest = irqcap_ring_slot(oldest, idev->ring_slots);
+	irqcap_hist_add_locked(&idev->hist_commit, now - idev->slots[oldest].timestamp_ns);
 	idev->events_committed += idev->staged_irqs;
 	idev->staged_irqs = 0;
 	idev->commits++;
 	idev->last_commit_ns = now;
 	smp_store_release(&idev->head, reserve); /* slots before head */
 	return n;
+}
+
+/* Is there anyone for a commit to wake?  Full barrier: see wq_has_sleeper(). */
+static bool irqcap_wake_needed(struct irqcap_dev *idev)
+{
+	return wq_has_sleeper(&idev->wait) || READ_ONCE(idev->fasync);
 }
 
 void irqcap_wake_readers(struct irqcap_dev *idev)
@@ -105,7 +131,9 @@ void irqcap_wake_readers(struct irqcap_dev *idev)
  * irqcap_commit() - the bottom half: commit staged records and wake readers
  * @idev: device
  *
- * Runs in any context (thread, softirq, process, or from sysfs).
+ * Runs in any context (thread, softirq, process, or from sysfs).  Wakes
+ * readers even when the hard IRQ handler already committed everything: it
+ * schedules a bottom half only for a reader that went to sleep meanwhile.
  */
 void irqcap_commit(struct irqcap_dev *idev)
 {
@@ -115,10 +143,9 @@ void irqcap_commit(struct irqcap_dev *idev)
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	n = irqcap_commit_locked(idev, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
-	if (n) {
+	if (n)
 		irqcap_idle_arm(idev);
-		irqcap_wake_readers(idev);
-	}
+	irqcap_wake_readers(idev);
 }
 
 /**
@@ -127,7 +154,8 @@ void irqcap_commit(struct irqcap_dev *idev)
  * @data: the irqcap_dev
  *
  * Takes the timestamp before anything else, applies debounce, stages the
- * record and hands over to the bottom half.  Never sleeps, never allocates;
+ * record and hands over to the bottom half, or commits it here when there
+ * is nobody for the bottom half to wake.  Never sleeps, never allocates;
  * the only lock is the raw producer lock.
  */
 irqreturn_t irqcap_hardirq(int irq, void *data)
@@ -136,6 +164,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	u64 now = ktime_get_ns();
 	enum irqcap_bh_mode mode;
 	u64 debounce_ns;
+	bool direct;
 
 	raw_spin_lock(&idev->prod_lock);
 	idev->irqs_seen++;
@@ -155,15 +184,24 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
 
 	mode = READ_ONCE(idev->bh_mode);
-	if (mode == IRQCAP_BH_HARDIRQ)
+	/* nobody to wake: publish here and skip the bottom half */
+	direct = mode == IRQCAP_BH_HARDIRQ || !irqcap_wake_needed(idev);
+	if (direct)
 		irqcap_commit_locked(idev, now);
 	raw_spin_unlock(&idev->prod_lock);
 
-	switch (mode) {
-	case IRQCAP_BH_HARDIRQ:
+	if (direct) {
 		irqcap_idle_arm(idev);
-		irqcap_wake_readers(idev);
-		break;
+		if (mode == IRQCAP_BH_HARDIRQ) {
+			irqcap_wake_readers(idev);
+			return IRQ_HANDLED;
+		}
+		/* published: only a reader that slept since the check needs waking */
+		if (!irqcap_wake_needed(idev))
+			return IRQ_HANDLED;
+	}
+
+	switch (mode) {
 	case IRQCAP_BH_THREADED:
 		return IRQ_WAKE_THREAD;
 	case IRQCAP_BH_TASKLET:

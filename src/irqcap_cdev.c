@@ -9,6 +9,7 @@
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/minmax.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -140,6 +141,8 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 						    slots, &r->pos));
 	while (n < max) {
 		struct irqcap_event *ev = &r->batch[n];
+		u32 slot;
+		u64 run;
 
 		if (r->lost_pending) {
 			memset(ev, 0, sizeof(*ev));
@@ -151,18 +154,26 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 			n++;
 			continue;
 		}
-		if (!irqcap_ring_pending(head, r->pos))
+		/*
+		 * Copy the contiguous committed run at once and check @reserve
+		 * once: the oldest record of the run is the first the producer
+		 * reuses, so if it is intact, all of them are.
+		 */
+		slot = irqcap_ring_slot(r->pos, slots);
+		run = min3((u64)(max - n), irqcap_ring_pending(head, r->pos),
+			   (u64)(slots - slot));
+		if (!run)
 			break;
-		*ev = idev->slots[irqcap_ring_slot(r->pos, slots)];
-		smp_rmb(); /* slot before reserve; pairs with irqcap_stage_locked() */
+		memcpy(ev, &idev->slots[slot], run * sizeof(*ev));
+		smp_rmb(); /* slots before reserve; pairs with irqcap_stage_locked() */
 		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), r->pos, slots)) {
 			irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
 								    slots, &r->pos));
 			continue;
 		}
-		WRITE_ONCE(r->pos, r->pos + 1);
-		r->last_seqno = ev->seqno;
-		n++;
+		WRITE_ONCE(r->pos, r->pos + run);
+		r->last_seqno = ev[run - 1].seqno;
+		n += run;
 	}
 	up_read(&idev->lifetime);
 	return n;
