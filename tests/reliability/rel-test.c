@@ -17,6 +17,8 @@
  *   fuzz [SEED]   hostile read/write/ioctl/poll and sysfs input, bounded
  *   security      record padding, node mode, unprivileged access
  *   kmemleak      scan and report (run last)
+ *   pending       STATS reader_pending after an overflow (not in the default
+ *                 list until docs/reliability-driver.patch is applied)
  *   soak SECS     periodic reconfiguration under load, one status line / 30 s
  * Prints "ok - NAME" / "not ok - NAME: why" per check.
  */
@@ -1490,6 +1492,35 @@ static void soak(long secs)
 	note("soak done: %d reconfigurations, %llu reader sessions", cycle, (unsigned long long)storm_sessions);
 }
 
+/* ----------------------------------------------------- pending (STATS) */
+
+/*
+ * IRQCAP_IOC_STATS reader_pending ("records waiting for this file now")
+ * must not count records already overwritten: never more than the ring
+ * holds, and equal to what a drain then returns (minus the overflow record).
+ */
+static void pending(void)
+{
+	int fd = open_dev(0, O_RDONLY | O_NONBLOCK);
+	struct irqcap_stats st = { 0 };
+	struct tally t = { 0 };
+	long long ring = attr_get(0, "ring_size");
+
+	pin_cpu(0);
+	raise_irq(IRQ0, ring + 44);
+	msleep(200);
+	ioctl(fd, IRQCAP_IOC_STATS, &st);
+	drain(fd, &t);
+	close(fd);
+	note("ring %lld, raised %lld: reader_pending %llu, then read %llu records + %llu lost",
+	     ring, ring + 44, (unsigned long long)st.reader_pending,
+	     (unsigned long long)t.irq, (unsigned long long)t.lost);
+	result(st.reader_pending <= (unsigned long long)ring && st.reader_pending == t.irq,
+	       "pending: STATS reader_pending counts only records still readable",
+	       "reader_pending %llu, ring %lld, readable %llu",
+	       (unsigned long long)st.reader_pending, ring, (unsigned long long)t.irq);
+}
+
 int main(int argc, char **argv)
 {
 	const char *sc = argc > 1 ? argv[1] : "";
@@ -1527,6 +1558,8 @@ int main(int argc, char **argv)
 		security();
 	else if (!strcmp(sc, "kmemleak"))
 		kmemleak();
+	else if (!strcmp(sc, "pending"))
+		pending();
 	else if (!strcmp(sc, "soak"))
 		soak(argc > 2 ? atol(argv[2]) : 600);
 	else {
