@@ -39,12 +39,15 @@ static int irqcap_read_string_choice(struct device *dev, const char *prop,
 				     const char * const *choices, int nr,
 				     const char *accepted, int *out)
 {
-	const char *val;
+	const char *val = NULL;
 	int ret;
 
 	if (!device_property_present(dev, prop))
 		return 0;
 	ret = device_property_read_string(dev, prop, &val);
+	/* 6.1 software nodes may return 0 without a string for a u32 */
+	if (!ret && !val)
+		ret = -EPROTO;
 	if (ret)
 		return dev_err_probe(dev, ret, "%s: must be a string, one of %s\n",
 				     prop, accepted);

@@ -4,6 +4,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/math64.h>
+#include <linux/typecheck.h>
 
 #include "irqcap_time.h"
 
