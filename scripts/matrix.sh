@@ -32,7 +32,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib/suites.sh
 . "$top/scripts/lib/suites.sh"
 
-kernels=$KERNELS_ALL source_mode=head tree= build_only=0 kunit=1 logs= list=0
+kernels=$KERNELS_ALL source_mode=head tree='' build_only=0 kunit=1 logs='' list=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) kernels=$(echo "$2" | tr ',' ' '); shift ;;
@@ -159,7 +159,7 @@ echo "irqcap kernel matrix: $src_desc; rows: $kernels; logs: $logs"
 
 for k in $kernels; do
 	t0=$(date +%s)
-	R_VER[$k]=? R_BUILD[$k]=- R_WARN[$k]=- R_INT[$k]=- R_KUNIT[$k]=- R_OK[$k]=1 R_WHY[$k]=
+	R_VER[$k]='?' R_BUILD[$k]=- R_WARN[$k]=- R_INT[$k]=- R_KUNIT[$k]=- R_OK[$k]=1 R_WHY[$k]=''
 	log=$logs/$k
 	echo "== $k: set-up" >&2
 	if ! kernel_setup "$k" >"$log.setup.log" 2>&1; then

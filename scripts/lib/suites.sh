@@ -108,7 +108,8 @@ suite_pkg_version() {
 KERNELS_ALL="6.1 6.1-rt 6.12 7.2 7.3-rc"
 
 kernel_setup() {
-	KSET_NAME=$1 KSET_ABI= KSET_VERSION= KSET_KDIR= KSET_CHROOT= KSET_IMAGE= KSET_SRCPKG=
+	KSET_NAME=$1 KSET_ABI='' KSET_VERSION='' KSET_KDIR='' KSET_CHROOT='' KSET_IMAGE='' KSET_SRCPKG=''
+	export KSET_NAME
 	case $1 in
 	6.1)     _kernel_host ;;
 	6.1-rt)  _kernel_host_rt ;;
@@ -174,7 +175,7 @@ _kernel_host_rt() {
 # 6.12 / 7.x: headers installed in a chroot of that suite (the toolchain must
 # match: 7.2 is built with gcc-16), image downloaded there and unpacked here.
 _kernel_chroot() {
-	local suite=$1 tflag=$2 root meta hdr abi idir
+	local suite=$1 tflag=$2 root hdr abi idir
 	root=$(suite_chroot "$suite") || return 1
 	KSET_CHROOT=$root
 	if [ ! -e "$root/.kernel.done" ]; then
@@ -218,7 +219,7 @@ _kernel_chroot() {
 # linux-source-X.Y tarball on the host (for KUnit), installing the package in
 # the suite's chroot, or unpacking it for the host suite, on first use.
 kernel_source_tarball() {
-	local pkg=$KSET_SRCPKG tflag= dir
+	local pkg=$KSET_SRCPKG tflag='' dir
 	[ -n "$pkg" ] || return 1
 	if [ -z "$KSET_CHROOT" ]; then
 		if [ -r "/usr/src/$pkg.tar.xz" ]; then echo "/usr/src/$pkg.tar.xz"; return 0; fi
