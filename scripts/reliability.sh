@@ -9,7 +9,7 @@
 # usage: scripts/reliability.sh [--scenarios a,b,c] [--storm N] [--seed N]
 #        [--kernel BZIMAGE] [--module KO] [--module-src DIR] [--keep DIR]
 #        [--soak SECS] [--timeout SECS] [--integration | --no-integration]
-#   scenarios: sleepers storm rmmod faults fuzz security kmemleak (default: all, in
+#   scenarios: sleepers storm rmmod faults fuzz security pending kmemleak (default: all, in
 #   that order; kmemleak should stay last) and soak (scripts/soak.sh)
 #   --module-src DIR   build irqcap from a scratch copy of src/ (put-the-bug-back)
 #   The whole integration suite also runs on the debug kernel first
@@ -19,7 +19,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
-scenarios=sleepers,storm,rmmod,faults,fuzz,security,kmemleak
+scenarios=sleepers,storm,rmmod,faults,fuzz,security,pending,kmemleak
 storm=1000000 seed=0 soak=600 kernel='' module='' modsrc='' keep='' tmo='' integ=default
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -321,7 +321,9 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	st.events_committed = idev->events_committed;
 	st.debounced = idev->debounced;
 	st.timeouts = idev->timeouts;
-	st.reader_pending = irqcap_ring_pending(idev->head, r->pos);
+	/* records already overwritten are lost, not pending (as in FLUSH) */
+	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->head, r->pos),
+				  idev->ring_slots);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	st.dropped = atomic64_read(&idev->dropped);
 	st.reader_read = r->read;

@@ -17,8 +17,7 @@
  *   fuzz [SEED]   hostile read/write/ioctl/poll and sysfs input, bounded
  *   security      record padding, node mode, unprivileged access
  *   kmemleak      scan and report (run last)
- *   pending       STATS reader_pending after an overflow (not in the default
- *                 list until docs/reliability-driver.patch is applied)
+ *   pending       STATS reader_pending after an overflow (capped at the ring)
  *   soak SECS     periodic reconfiguration under load, one status line / 30 s
  * Prints "ok - NAME" / "not ok - NAME: why" per check.
  */
