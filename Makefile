@@ -9,7 +9,7 @@ KVER ?= $(shell uname -r)
 KDIR ?= $(or $(wildcard /lib/modules/$(KVER)/build),$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e '-rt-' -e cloud | sort -V | tail -1))
 SRC := $(CURDIR)/src
 
-.PHONY: all modules clean check test test-full demo bench help
+.PHONY: all modules clean check test test-full demo bench matrix help
 
 all: modules
 
@@ -36,12 +36,16 @@ demo:
 bench:
 	scripts/bench.sh
 
+matrix:
+	scripts/matrix.sh
+
 help:
 	@echo "make [KDIR=...]   build src/irqcap.ko (W=1 C=1 pass through)"
 	@echo "make check        checkpatch --strict, sparse, W=1"
 	@echo "make test         quick tests (see README)"
 	@echo "make test-full    everything CI runs"
 	@echo "make demo         boot a QEMU board and watch events"
+	@echo "make matrix       build and boot-test on 6.1, 6.1-rt, 6.12, 7.2, 7.3-rc"
 	@echo "make bench        irqcap vs a counting handler vs UIO (docs/bench.md)"
 	@echo "make deb|rpm|dkms-install|dkms-remove|package-check  (docs/packaging.md)"
 

@@ -271,7 +271,7 @@ static bool t_probe(void)
 struct raiser {
 	int line, n;
 	volatile bool done;
-	volatile int *consumed;	/* optional: stay within 512 of the reader */
+	volatile int *consumed;	/* optional: stay within half a ring of the reader */
 };
 
 /* Paced bursts from CPU 0, so a reader on CPU 1 can keep up. */
@@ -282,7 +282,7 @@ static void *raiser_fn(void *arg)
 	pin_cpu(0);
 	for (int i = 0; i < r->n; i += 50) {
 		/* an overloaded host can starve the reader's vCPU: wait for it */
-		for (int w = 0; r->consumed && i - *r->consumed > 512 && w < 5000; w++)
+		for (int w = 0; r->consumed && i - *r->consumed > RING0 / 2 && w < 5000; w++)
 			usleep(1000);
 		raise_irq(r->line, r->n - i < 50 ? r->n - i : 50);
 		usleep(1000);
@@ -930,10 +930,11 @@ static bool t_cycles(void)
 		return capture_in_mode(1, IRQ1, "workqueue", 50);
 	}
 	/*
-	 * One leaked device struct per cycle would add >= 200 kB of slab, one
-	 * leaked ring >= 4 MB of pages; MemFree alone wanders by about 1 MB.
+	 * One leaked device struct per device and cycle would add >= 600 kB of
+	 * slab, one leaked ring >= 4 MB of pages; 7.3-rc's slab wanders by
+	 * 160 kB over the run and MemFree alone by about 1 MB.
 	 */
-	CHECK(slab1 - slab0 < 150, "Slab grew by %lld kB over 200 cycles", slab1 - slab0);
+	CHECK(slab1 - slab0 < 400, "Slab grew by %lld kB over 200 cycles", slab1 - slab0);
 	CHECK(free0 - free1 < 2560, "MemFree fell by %lld kB over 200 cycles", free0 - free1);
 	route_irqs();
 	return capture_in_mode(1, IRQ1, "workqueue", 50);
