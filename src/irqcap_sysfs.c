@@ -127,6 +127,16 @@ static ssize_t bottom_half_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(bottom_half);
 
+/* A sysfs number: -EINVAL when malformed, -ERANGE above @max. */
+static int irqcap_parse_u32(const char *buf, u32 max, u32 *val)
+{
+	int ret = kstrtou32(buf, 0, val);
+
+	if (ret)
+		return ret;
+	return *val > max ? -ERANGE : 0;
+}
+
 static ssize_t debounce_us_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -143,11 +153,9 @@ static ssize_t debounce_us_store(struct device *dev,
 	u32 val;
 	int ret;
 
-	ret = kstrtou32(buf, 0, &val);
+	ret = irqcap_parse_u32(buf, IRQCAP_DEBOUNCE_MAX_US, &val);
 	if (ret)
 		return ret;
-	if (val > IRQCAP_DEBOUNCE_MAX_US)
-		return -ERANGE;
 	mutex_lock(&idev->cfg_lock);
 	WRITE_ONCE(idev->debounce_us, val);
 	mutex_unlock(&idev->cfg_lock);
@@ -171,11 +179,9 @@ static ssize_t idle_timeout_ms_store(struct device *dev,
 	u32 val;
 	int ret;
 
-	ret = kstrtou32(buf, 0, &val);
+	ret = irqcap_parse_u32(buf, IRQCAP_IDLE_TIMEOUT_MAX_MS, &val);
 	if (ret)
 		return ret;
-	if (val > IRQCAP_IDLE_TIMEOUT_MAX_MS)
-		return -ERANGE;
 	mutex_lock(&idev->cfg_lock);
 	WRITE_ONCE(idev->idle_timeout_ms, val);
 	/* let the timer re-evaluate the current idle period under the new value */
