@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../guest/guest-util.h"
 #include "../../src/uapi/irqcap.h"
 
 #define LINE_IRQCAP	5
@@ -73,35 +74,6 @@ static uint64_t chunk_end[MAXN / CHUNK + 2];	/* raise time at each chunk's end *
 static double chunk_rate[MAXN / CHUNK + 2];
 static char count_attr[256], stamp_attr[256];
 static const char *tag;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 static long long read_ll(const char *path)
 {
@@ -388,7 +360,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	pthread_t th;
 
 	if (c->kind == K_IRQCAP) {
-		if (write_str("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
+		if (write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
 			printf("# cannot set bottom_half %s\n", c->mode);
 			return;
 		}
@@ -398,8 +370,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		r.fd = open("/dev/uio0", O_RDWR);
 		r.base = uio_count();
 	} else {
-		write_str(stamp_attr, c->mode ? c->mode : "0");
-		write_str(count_attr, "0");
+		write_file(stamp_attr, c->mode ? c->mode : "0");
+		write_file(count_attr, "0");
 		cnt0 = read_ll(count_attr);
 	}
 	if (c->kind != K_COUNT && r.fd < 0) {
@@ -550,7 +522,7 @@ static void route_irqs(void)
 
 	for (int line = 5; line <= 7; line++) {
 		snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", line);
-		if (write_str(p, "1"))
+		if (write_file(p, "1"))
 			printf("# cannot route irq %d to CPU 0\n", line);
 	}
 }

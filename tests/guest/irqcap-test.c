@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../../src/uapi/irqcap.h"
+#include "guest-util.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -48,14 +49,6 @@ static const char *module_path = "/irqcap.ko";
 	}								\
 } while (0)
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /*
  * An edge raised while the previous one is still pending in the I/O APIC
  * is merged with it.  Raising from the CPU that takes the interrupt makes
@@ -63,15 +56,6 @@ static uint64_t now_ns(void)
  * between translation blocks), so none merge: route both lines to CPU 0
  * and raise from CPU 0.
  */
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static void raise_irq(int line, int n);
 
 /*
@@ -153,18 +137,6 @@ static int sysfs_set(int dev, const char *attr, const char *val)
 
 	sysfs_path(dev, attr, p, sizeof(p));
 	fd = open(p, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
 	if (fd < 0)
 		return -errno;
 	if (write(fd, val, strlen(val)) < 0)
