@@ -49,38 +49,8 @@ if [ -n "$need" ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need
 fi
 
-# ---- 2. shared QEMU pieces (tests/lib/qemu.sh), or a built-in copy -------------
-if [ -r "$top/tests/lib/qemu.sh" ]; then
-	. "$top/tests/lib/qemu.sh"
-else
-	irqcap_default_kernel() {
-		local h
-		h=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e '-rt-' -e cloud | sort -V | tail -1)
-		[ -n "$h" ] || return 1
-		echo "/boot/vmlinuz-${h##*/linux-headers-}"
-	}
-	irqcap_build_ssdt() {
-		local tmp
-		tmp=$(mktemp -d)
-		(cd "$tmp" && iasl -p ssdt "$1" >iasl.log 2>&1) || { cat "$tmp/iasl.log" >&2; rm -rf "$tmp"; return 1; }
-		mv "$tmp/ssdt.aml" "$2"; rm -rf "$tmp"
-	}
-	irqcap_build_initramfs() {
-		local dir=$1 bb a
-		bb=$(command -v busybox) || return 1
-		mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp"
-		cp "$bb" "$dir/bin/busybox"
-		for a in $("$bb" --list); do [ -e "$dir/bin/$a" ] || ln -s busybox "$dir/bin/$a"; done
-		(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
-	}
-	irqcap_boot() {
-		local k=$1 i=$2 s=$3 log=$4 tmo=$5
-		shift 5
-		timeout "$tmo" qemu-system-x86_64 -accel tcg -smp 2 -m 512 -nographic \
-			-no-reboot -device pc-testdev -acpitable file="$s" -kernel "$k" -initrd "$i" \
-			-append "console=ttyS0 quiet loglevel=1 panic=-1 $*" </dev/null >"$log" 2>&1
-	}
-fi
+# ---- 2. shared QEMU pieces -----------------------------------------------------
+. "$top/tests/lib/qemu.sh"
 
 # ---- 3. kernel, module, CLI ----------------------------------------------------
 if [ -z "$kernel" ]; then
@@ -114,52 +84,8 @@ work=${keep:-$(mktemp -d)}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/bin"
 
-# The board: tests/ssdt.asl (the one the integration tests boot) when present.
+# The board: tests/ssdt.asl, the one the integration tests boot.
 asl=$top/tests/ssdt.asl
-if [ ! -r "$asl" ]; then
-	asl=$work/demo-board.asl
-	cat >"$asl" <<'ASL'
-DefinitionBlock ("ssdt.aml", "SSDT", 2, "IRQCAP", "DEMOBRD", 1)
-{
-    External (\_SB, DeviceObj)
-    Scope (\_SB)
-    {
-        Device (IQC0)
-        {
-            Name (_HID, "PRP0001")
-            Name (_UID, 0)
-            Name (_CRS, ResourceTemplate () {
-                Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { 5 }
-            })
-            Name (_DSD, Package () {
-                ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
-                Package () {
-                    Package () { "compatible", "irqcap,event-capture" },
-                    Package () { "irqcap,bottom-half", "threaded" },
-                    Package () { "irqcap,ring-size", 256 },
-                }
-            })
-        }
-        Device (IQC1)
-        {
-            Name (_HID, "PRP0001")
-            Name (_UID, 1)
-            Name (_CRS, ResourceTemplate () {
-                Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { 7 }
-            })
-            Name (_DSD, Package () {
-                ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
-                Package () {
-                    Package () { "compatible", "irqcap,event-capture" },
-                    Package () { "irqcap,bottom-half", "workqueue" },
-                    Package () { "irqcap,idle-timeout-ms", 200 },
-                }
-            })
-        }
-    }
-}
-ASL
-fi
 irqcap_build_ssdt "$asl" "$work/ssdt.aml" || die "iasl failed on $asl"
 
 cp "$ko" "$work/root/irqcap.ko"
