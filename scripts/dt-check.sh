@@ -158,6 +158,8 @@ same("irqcap,ring-size default", props["irqcap,ring-size"]["default"], dflt)
 same("irqcap,debounce-us maximum", props["irqcap,debounce-us"]["maximum"], define("IRQCAP_DEBOUNCE_MAX_US"))
 same("irqcap,idle-timeout-ms maximum", props["irqcap,idle-timeout-ms"]["maximum"],
      define("IRQCAP_IDLE_TIMEOUT_MAX_MS"))
+same("irqcap,wakeup-holdoff-us maximum", props["irqcap,wakeup-holdoff-us"]["maximum"],
+     define("IRQCAP_WAKEUP_HOLDOFF_MAX_US"))
 same("irqcap,bottom-half values", props["irqcap,bottom-half"]["enum"], strings("irqcap_bh_names"))
 m = re.search(r"int\s+mode\s*=\s*IRQCAP_BH_([A-Z]+)\s*;", allsrc)
 same("irqcap,bottom-half default", props["irqcap,bottom-half"]["default"], m and m.group(1).lower())
@@ -232,6 +234,9 @@ if [ -s "$W/example.pp.dts" ]; then
 	negative 'irqcap,idle-timeout-ms = <3600001> (over 1 h)' \
 		's/irqcap,idle-timeout-ms = <5000>/irqcap,idle-timeout-ms = <3600001>/' \
 		"irqcap,idle-timeout-ms.*3600001 is greater than the maximum of 3600000"
+	negative 'irqcap,wakeup-holdoff-us = <100001> (over 100 ms)' \
+		's/irqcap,wakeup-holdoff-us = <100>/irqcap,wakeup-holdoff-us = <100001>/' \
+		"irqcap,wakeup-holdoff-us.*100001 is greater than the maximum of 100000"
 	negative 'irqcap,bottom-half = "softirq" (unknown mode)' \
 		's/irqcap,bottom-half = "workqueue"/irqcap,bottom-half = "softirq"/' \
 		"irqcap,bottom-half.*'softirq' is not one of"

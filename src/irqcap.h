@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
@@ -27,6 +28,7 @@
 #endif
 
 #define IRQCAP_DEBOUNCE_MAX_US		1000000U
+#define IRQCAP_WAKEUP_HOLDOFF_MAX_US	100000U
 #define IRQCAP_HIST_BUCKETS		32
 
 /**
@@ -91,6 +93,7 @@ struct irqcap_dev {
 	u32 ring_slots;
 	u32 debounce_us;
 	u32 idle_timeout_ms;
+	u32 wakeup_holdoff_us;
 
 	/* producer side */
 	raw_spinlock_t prod_lock;
@@ -99,8 +102,7 @@ struct irqcap_dev {
 	u64 reserve;			/* prod_lock; WRITE_ONCE for readers */
 	u64 head;			/* prod_lock; smp_store_release */
 	u64 seqno;			/* prod_lock */
-	u64 last_accept_ns;		/* prod_lock */
-	u64 last_irq_ns;		/* prod_lock */
+	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
 	unsigned long last_irq_jiffies;	/* prod_lock */
 	bool idle_open;			/* prod_lock: no timeout record yet */
 	u64 staged_irqs;		/* prod_lock */
@@ -116,6 +118,8 @@ struct irqcap_dev {
 	/* bottom halves */
 	struct irqcap_softirq_bh softirq_bh;
 	struct work_struct commit_work;
+	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
+	u64 last_wake_ns;		/* READ_ONCE/WRITE_ONCE: hard IRQ, timer */
 
 	/* timers */
 	struct timer_list idle_timer;
@@ -138,11 +142,39 @@ struct irqcap_dev {
 	struct dentry *debugfs;
 };
 
+/**
+ * irqcap_stage_locked() - write one record into the next slot
+ * @idev: device; prod_lock held
+ * @type: enum irqcap_event_type
+ * @ts: timestamp in ns
+ * @data: type-specific value
+ *
+ * Readers are lock-free: @reserve is advanced before the slot is written so
+ * a reader that copied the old contents of this slot sees the overwrite when
+ * it checks @reserve again.  Inline: it is the hard IRQ handler's hot path.
+ */
+static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
+				       u64 ts, u64 data)
+{
+	u64 pos = idev->reserve;
+	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
+
+	lockdep_assert_held(&idev->prod_lock);
+	if (pos - idev->head >= idev->ring_slots)
+		idev->overruns++;
+	WRITE_ONCE(idev->reserve, pos + 1);
+	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in the reader */
+	ev->timestamp_ns = ts;
+	ev->seqno = idev->seqno;
+	ev->data = data;
+	ev->type = type;
+	ev->reserved = 0;
+}
+
 /* irqcap_capture.c */
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
 void irqcap_commit(struct irqcap_dev *idev);
-void irqcap_stage_locked(struct irqcap_dev *idev, u32 type, u64 ts, u64 data);
 u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now);
 void irqcap_wake_readers(struct irqcap_dev *idev);
 void irqcap_bh_init(struct irqcap_dev *idev);
@@ -154,7 +186,22 @@ void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
 void irqcap_timers_init(struct irqcap_dev *idev);
 void irqcap_timers_start(struct irqcap_dev *idev);
 void irqcap_timers_stop(struct irqcap_dev *idev);
-void irqcap_idle_arm(struct irqcap_dev *idev);
+void irqcap_idle_arm_timer(struct irqcap_dev *idev);
+
+/**
+ * irqcap_idle_arm() - make sure the idle timer will look at the current
+ * idle period
+ * @idev: device
+ *
+ * Any context.  Inline because the hard IRQ handler calls it for every
+ * event, and it nearly always has nothing to do: the timeout is off, or
+ * the timer is already pending.
+ */
+static inline void irqcap_idle_arm(struct irqcap_dev *idev)
+{
+	if (READ_ONCE(idev->idle_timeout_ms) && !timer_pending(&idev->idle_timer))
+		irqcap_idle_arm_timer(idev);
+}
 
 /* irqcap_cdev.c */
 extern const struct file_operations irqcap_fops;

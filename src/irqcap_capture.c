@@ -14,6 +14,14 @@
  * nothing to wake: the handler then commits itself (a store-release) and
  * schedules no bottom half.  A reader that keeps up, or reads a burst in
  * batches, costs one bottom-half run per sleep instead of one per interrupt.
+ *
+ * A reader that keeps up with a burst still sleeps after nearly every event
+ * and costs a wake-up (an IPI to its CPU) for each.  With a wake-up hold-off
+ * (wakeup_holdoff_us), a wake-up is followed by a quiet period: events are
+ * published at once (an awake reader takes them without sleeping) and one
+ * hrtimer at the end of the period wakes a sleeping reader through the
+ * device's bottom half.  An isolated event is still woken at once; in a
+ * burst, delivery waits at most the hold-off; timestamps are unaffected.
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
@@ -60,34 +68,6 @@ static void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 }
 
 /**
- * irqcap_stage_locked() - write one record into the next slot
- * @idev: device; prod_lock held
- * @type: enum irqcap_event_type
- * @ts: timestamp in ns
- * @data: type-specific value
- *
- * Readers are lock-free: @reserve is advanced before the slot is written so
- * a reader that copied the old contents of this slot sees the overwrite when
- * it checks @reserve again.
- */
-void irqcap_stage_locked(struct irqcap_dev *idev, u32 type, u64 ts, u64 data)
-{
-	u64 pos = idev->reserve;
-	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
-
-	lockdep_assert_held(&idev->prod_lock);
-	if (pos - idev->head >= idev->ring_slots)
-		idev->overruns++;
-	WRITE_ONCE(idev->reserve, pos + 1);
-	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in the reader */
-	ev->timestamp_ns = ts;
-	ev->seqno = idev->seqno;
-	ev->data = data;
-	ev->type = type;
-	ev->reserved = 0;
-}
-
-/**
  * irqcap_commit_locked() - publish every staged record to readers
  * @idev: device; prod_lock held
  * @now: current time in ns, for the latency histogram
@@ -124,7 +104,64 @@ void irqcap_wake_readers(struct irqcap_dev *idev)
 {
 	if (wq_has_sleeper(&idev->wait))
 		wake_up_interruptible(&idev->wait);
-	kill_fasync(&idev->fasync, SIGIO, POLL_IN);
+	if (READ_ONCE(idev->fasync))
+		kill_fasync(&idev->fasync, SIGIO, POLL_IN);
+}
+
+/*
+ * Hand the wake-up to the bottom half of @mode.  Threaded: the caller
+ * returns IRQ_WAKE_THREAD from the handler, or wakes the thread itself.
+ */
+static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
+				  enum irqcap_bh_mode mode)
+{
+	switch (mode) {
+	case IRQCAP_BH_HARDIRQ:
+		irqcap_wake_readers(idev);
+		break;
+	case IRQCAP_BH_THREADED:
+		return IRQ_WAKE_THREAD;
+	case IRQCAP_BH_TASKLET:
+		irqcap_softirq_bh_schedule(&idev->softirq_bh);
+		break;
+	default:
+		queue_work(system_highpri_wq, &idev->commit_work);
+		break;
+	}
+	return IRQ_HANDLED;
+}
+
+/* Was there a wake-up less than @holdoff_ns before @now? */
+static bool irqcap_wake_held(struct irqcap_dev *idev, u64 now, u64 holdoff_ns)
+{
+	return holdoff_ns && now - READ_ONCE(idev->last_wake_ns) < holdoff_ns;
+}
+
+/*
+ * The end of a hold-off: wake whoever slept meanwhile, through the bottom
+ * half of the current mode.  Hard IRQ context (softirq on PREEMPT_RT).
+ */
+static enum hrtimer_restart irqcap_holdoff_fn(struct hrtimer *timer)
+{
+	struct irqcap_dev *idev = container_of(timer, struct irqcap_dev, holdoff_timer);
+
+	WRITE_ONCE(idev->last_wake_ns, ktime_get_ns());
+	if (irqcap_bh_kick(idev, READ_ONCE(idev->bh_mode)) == IRQ_WAKE_THREAD)
+		irq_wake_thread(idev->irq, idev);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Wake a sleeper at the end of the current hold-off.  Only the handler arms
+ * the timer; if the timer is running its callback, arming again costs at
+ * most one early wake-up.
+ */
+static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 holdoff_ns)
+{
+	if (!hrtimer_is_queued(&idev->holdoff_timer))
+		hrtimer_start(&idev->holdoff_timer,
+			      ns_to_ktime(READ_ONCE(idev->last_wake_ns) + holdoff_ns),
+			      HRTIMER_MODE_ABS);
 }
 
 /**
@@ -163,19 +200,18 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	struct irqcap_dev *idev = data;
 	u64 now = ktime_get_ns();
 	enum irqcap_bh_mode mode;
-	u64 debounce_ns;
-	bool direct;
+	u64 debounce_ns, holdoff_ns;
+	bool direct, held;
 
 	raw_spin_lock(&idev->prod_lock);
 	idev->irqs_seen++;
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
-	    now - idev->last_accept_ns < debounce_ns) {
+	    now - idev->last_irq_ns < debounce_ns) {
 		idev->debounced++;
 		raw_spin_unlock(&idev->prod_lock);
 		return IRQ_HANDLED;
 	}
-	idev->last_accept_ns = now;
 	idev->last_irq_ns = now;
 	idev->last_irq_jiffies = jiffies;
 	idev->idle_open = true;
@@ -184,34 +220,27 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
 
 	mode = READ_ONCE(idev->bh_mode);
-	/* nobody to wake: publish here and skip the bottom half */
-	direct = mode == IRQCAP_BH_HARDIRQ || !irqcap_wake_needed(idev);
+	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
+	held = irqcap_wake_held(idev, now, holdoff_ns);
+	/* nobody to wake, or the wake-up held off: publish here */
+	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed(idev);
 	if (direct)
 		irqcap_commit_locked(idev, now);
 	raw_spin_unlock(&idev->prod_lock);
 
 	if (direct) {
 		irqcap_idle_arm(idev);
-		if (mode == IRQCAP_BH_HARDIRQ) {
-			irqcap_wake_readers(idev);
-			return IRQ_HANDLED;
-		}
 		/* published: only a reader that slept since the check needs waking */
 		if (!irqcap_wake_needed(idev))
 			return IRQ_HANDLED;
+		if (held) {
+			irqcap_holdoff_arm(idev, holdoff_ns);
+			return IRQ_HANDLED;
+		}
 	}
-
-	switch (mode) {
-	case IRQCAP_BH_THREADED:
-		return IRQ_WAKE_THREAD;
-	case IRQCAP_BH_TASKLET:
-		irqcap_softirq_bh_schedule(&idev->softirq_bh);
-		break;
-	default:
-		queue_work(system_highpri_wq, &idev->commit_work);
-		break;
-	}
-	return IRQ_HANDLED;
+	if (holdoff_ns)
+		WRITE_ONCE(idev->last_wake_ns, now);
+	return irqcap_bh_kick(idev, mode);
 }
 
 irqreturn_t irqcap_thread(int irq, void *data)
@@ -236,11 +265,17 @@ void irqcap_bh_init(struct irqcap_dev *idev)
 {
 	irqcap_softirq_bh_init(&idev->softirq_bh, irqcap_softirq_fn);
 	INIT_WORK(&idev->commit_work, irqcap_work_fn);
+	hrtimer_setup(&idev->holdoff_timer, irqcap_holdoff_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS);
 }
 
-/* Called after the IRQ is freed: nothing can schedule them any more. */
+/*
+ * Called after the IRQ is freed: nothing can schedule them any more.  The
+ * hold-off timer goes first, since it schedules the others.
+ */
 void irqcap_bh_kill(struct irqcap_dev *idev)
 {
+	hrtimer_cancel(&idev->holdoff_timer);
 	irqcap_softirq_bh_kill(&idev->softirq_bh);
 	cancel_work_sync(&idev->commit_work);
 }

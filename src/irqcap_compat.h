@@ -8,6 +8,7 @@
 #ifndef _IRQCAP_COMPAT_H
 #define _IRQCAP_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/log2.h>
 #include <linux/mmzone.h>
@@ -37,6 +38,20 @@
 #ifndef IRQCAP_HAVE_TIMER_SHUTDOWN
 #define timer_delete_sync(t)	del_timer_sync(t)
 #define timer_shutdown_sync(t)	del_timer_sync(t)
+#endif
+
+/*
+ * 6.13: hrtimer_setup() sets the callback with the rest; hrtimer_init(),
+ * which left it to the caller, was removed in 6.15.  Probed by src/Kbuild.
+ */
+#ifndef IRQCAP_HAVE_HRTIMER_SETUP
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
 #endif
 
 /*

@@ -110,6 +110,11 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, int *trigger)
 				    &idev->idle_timeout_ms);
 	if (ret)
 		return ret;
+	ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
+				    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
+				    &idev->wakeup_holdoff_us);
+	if (ret)
+		return ret;
 
 	*trigger = -1;
 	return irqcap_read_string_choice(dev, "irqcap,trigger", irqcap_trigger_names,

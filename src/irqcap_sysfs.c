@@ -192,6 +192,33 @@ static ssize_t idle_timeout_ms_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(idle_timeout_ms);
 
+static ssize_t wakeup_holdoff_us_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->wakeup_holdoff_us));
+}
+
+/* A pending hold-off timer keeps its expiry: at worst one wake-up is late. */
+static ssize_t wakeup_holdoff_us_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct irqcap_dev *idev = dev_get_drvdata(dev);
+	u32 val;
+	int ret;
+
+	ret = irqcap_parse_u32(buf, IRQCAP_WAKEUP_HOLDOFF_MAX_US, &val);
+	if (ret)
+		return ret;
+	mutex_lock(&idev->cfg_lock);
+	WRITE_ONCE(idev->wakeup_holdoff_us, val);
+	mutex_unlock(&idev->cfg_lock);
+	return count;
+}
+static DEVICE_ATTR_RW(wakeup_holdoff_us);
+
 static struct attribute *irqcap_attrs[] = {
 	&irqcap_counters[0].attr.attr,
 	&irqcap_counters[1].attr.attr,
@@ -208,6 +235,7 @@ static struct attribute *irqcap_attrs[] = {
 	&dev_attr_bottom_half.attr,
 	&dev_attr_debounce_us.attr,
 	&dev_attr_idle_timeout_ms.attr,
+	&dev_attr_wakeup_holdoff_us.attr,
 	NULL
 };
 

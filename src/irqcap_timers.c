@@ -18,14 +18,8 @@ static unsigned long irqcap_idle_jiffies(struct irqcap_dev *idev)
 	return irqcap_ms_to_jiffies_hz(READ_ONCE(idev->idle_timeout_ms), HZ);
 }
 
-/**
- * irqcap_idle_arm() - make sure the idle timer will look at the current
- * idle period
- * @idev: device
- *
- * Any context; does nothing when the timeout is off or the timer pending.
- */
-void irqcap_idle_arm(struct irqcap_dev *idev)
+/* irqcap_idle_arm() (irqcap.h) found the timeout on and the timer idle. */
+void irqcap_idle_arm_timer(struct irqcap_dev *idev)
 {
 	unsigned long timeout = irqcap_idle_jiffies(idev);
 

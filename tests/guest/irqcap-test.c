@@ -323,6 +323,143 @@ static bool t_mode_threaded(void) { return capture_in_mode(0, IRQ0, "threaded", 
 static bool t_mode_tasklet(void) { return capture_in_mode(0, IRQ0, "tasklet", 1000); }
 static bool t_mode_workqueue(void) { return capture_in_mode(0, IRQ0, "workqueue", 1000); }
 
+/* A reader on CPU 1 that notes when each record reached user space. */
+struct holdoff_reader {
+	int fd;
+	volatile pid_t tid;
+	volatile int got;
+	struct irqcap_event ev[4];
+	uint64_t recv_ns[4];
+};
+
+static void *holdoff_reader_fn(void *arg)
+{
+	struct holdoff_reader *h = arg;
+
+	pin_cpu(1);
+	h->tid = (pid_t)syscall(SYS_gettid);
+	while (h->got < 2) {
+		if (read(h->fd, &h->ev[h->got], sizeof(h->ev[0])) != sizeof(h->ev[0]))
+			break;
+		h->recv_ns[h->got] = now_ns();
+		h->got++;
+	}
+	return NULL;
+}
+
+/* Wait until thread @tid sleeps (state S), for at most 2 s. */
+static bool thread_sleeps(pid_t tid)
+{
+	char p[64], buf[256];
+
+	snprintf(p, sizeof(p), "/proc/self/task/%d/stat", (int)tid);
+	for (int i = 0; i < 2000; i++) {
+		FILE *f = fopen(p, "r");
+		char *rp;
+
+		if (f) {
+			buf[0] = 0;
+			if (!fgets(buf, sizeof(buf), f))
+				buf[0] = 0;
+			fclose(f);
+			rp = strrchr(buf, ')');
+			if (rp && rp[1] == ' ' && rp[2] == 'S')
+				return true;
+		}
+		usleep(1000);
+	}
+	return false;
+}
+
+static bool wait_got(struct holdoff_reader *h, int n)
+{
+	for (int i = 0; i < 3000 && h->got < n; i++)
+		usleep(1000);
+	return h->got >= n;
+}
+
+/*
+ * wakeup_holdoff_us in @mode: an event that finds the reader asleep less
+ * than the hold-off after the last wake-up is published, but the reader is
+ * woken only when the hold-off ends (hrtimers never fire early), through the
+ * mode's bottom half.  Lower bounds only: a loaded host can delay, never
+ * hasten.
+ */
+static bool holdoff_in_mode(const char *mode)
+{
+	const uint64_t holdoff = 100000000ull;	/* 100 ms */
+	struct holdoff_reader h = { .fd = open_dev(0, O_RDONLY) };
+	uint64_t late;
+	pthread_t th;
+	int got;
+	bool ok;
+
+	CHECK(h.fd >= 0, "open");
+	CHECK(sysfs_set(0, "bottom_half", mode) == 0, "set %s", mode);
+	CHECK(sysfs_set(0, "wakeup_holdoff_us", "100000") == 0, "set wakeup_holdoff_us");
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 100000, "wakeup_holdoff_us reads %lld",
+	      sysfs_get(0, "wakeup_holdoff_us"));
+	usleep(150000);	/* any earlier wake-up is older than the hold-off */
+	pthread_create(&th, NULL, holdoff_reader_fn, &h);
+	for (int i = 0; i < 2000 && !h.tid; i++)
+		usleep(1000);
+	ok = h.tid && thread_sleeps(h.tid);
+	if (ok) {
+		raise_irq(IRQ0, 1);	/* A: wakes the reader, starts a hold-off */
+		ok = wait_got(&h, 1) && thread_sleeps(h.tid);
+	}
+	if (ok) {
+		raise_irq(IRQ0, 1);	/* B: held off */
+		ok = wait_got(&h, 2);
+	}
+	sysfs_set(0, "wakeup_holdoff_us", "0");
+	got = h.got;
+	if (!ok)
+		raise_irq(IRQ0, 2);	/* let the reader finish */
+	pthread_join(th, NULL);
+	close(h.fd);
+	CHECK(ok, "%s: the reader got %d of 2 records within 3 s (tid %d)", mode, got,
+	      (int)h.tid);
+	CHECK(h.ev[0].type == IRQCAP_EVENT_IRQ && h.ev[1].type == IRQCAP_EVENT_IRQ &&
+	      h.ev[1].seqno == h.ev[0].seqno + 1, "%s: records %u/%llu %u/%llu", mode,
+	      h.ev[0].type, (unsigned long long)h.ev[0].seqno, h.ev[1].type,
+	      (unsigned long long)h.ev[1].seqno);
+	/* the wake-up for A was at A's timestamp or later */
+	late = h.recv_ns[1] - h.ev[0].timestamp_ns;
+	CHECK(late >= holdoff, "%s: B delivered %llu us after A, inside the %llu us hold-off",
+	      mode, (unsigned long long)late / 1000, (unsigned long long)holdoff / 1000);
+	return true;
+}
+
+static bool t_holdoff(void)
+{
+	static const char * const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	char before[32];
+	bool ok = true;
+
+	sysfs_str(0, "bottom_half", before, sizeof(before));
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 0, "wakeup_holdoff_us defaults to %lld",
+	      sysfs_get(0, "wakeup_holdoff_us"));
+	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++)
+		ok = holdoff_in_mode(modes[i]);
+	sysfs_set(0, "bottom_half", before);
+	return ok;
+}
+
+/* Bursts with a hold-off: every edge arrives once, in every mode. */
+static bool t_holdoff_burst(void)
+{
+	static const char * const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	bool ok = true;
+
+	CHECK(sysfs_set(0, "wakeup_holdoff_us", "500") == 0, "set wakeup_holdoff_us");
+	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++)
+		ok = capture_in_mode(0, IRQ0, modes[i], 1000);
+	sysfs_set(0, "wakeup_holdoff_us", "0");
+	sysfs_set(0, "bottom_half", "threaded");
+	return ok;
+}
+
 /*
  * Switch the bottom half continuously while 20000 edges arrive on device 1
  * (1024-record ring): every edge arrives once, in order.
@@ -542,6 +679,9 @@ static bool t_sysfs_bad_writes(void)
 	CHECK(sysfs_set(0, "idle_timeout_ms", "3600001") == -ERANGE, "timeout too big");
 	CHECK(sysfs_set(0, "idle_timeout_ms", "1e3") == -EINVAL, "timeout 1e3");
 	CHECK(sysfs_get(0, "idle_timeout_ms") == 0, "timeout changed");
+	CHECK(sysfs_set(0, "wakeup_holdoff_us", "100001") == -ERANGE, "holdoff too big");
+	CHECK(sysfs_set(0, "wakeup_holdoff_us", "10ms") == -EINVAL, "holdoff 10ms");
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 0, "holdoff changed");
 	CHECK(sysfs_set(0, "irqs_seen", "0") == -EACCES || sysfs_set(0, "irqs_seen", "0") == -EIO,
 	      "read-only attribute writable");
 	return true;
@@ -926,6 +1066,8 @@ static const struct test tests[] = {
 	{ "mode_tasklet", t_mode_tasklet },
 	{ "mode_workqueue", t_mode_workqueue },
 	{ "mode_switch_under_load", t_mode_switch },
+	{ "wakeup_holdoff_all_modes", t_holdoff },
+	{ "wakeup_holdoff_burst_all_modes", t_holdoff_burst },
 	{ "two_readers", t_two_readers },
 	{ "stalled_reader_loss_count", t_stalled_reader },
 	{ "nonblock", t_nonblock },
