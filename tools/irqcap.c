@@ -1167,6 +1167,8 @@ struct snapshot {
 	unsigned long long c[N_COUNTERS];
 	bool have[N_COUNTERS];
 	unsigned long long ring, irq, rate, rate_avg, debounce_us, idle_ms;
+	unsigned long long holdoff_us;	/* wakeup_holdoff_us */
+	bool have_holdoff;		/* false: a driver from before wakeup_holdoff_us */
 	char bh[32];
 	bool ioctl_ok;
 	int ioctl_errno;
@@ -1192,6 +1194,8 @@ static int take_snapshot(const struct dev *d, struct snapshot *s)
 	s->rate_avg = attr_u64(d, "rate_avg", NULL);
 	s->debounce_us = attr_u64(d, "debounce_us", NULL);
 	s->idle_ms = attr_u64(d, "idle_timeout_ms", NULL);
+	s->have_holdoff = true;
+	s->holdoff_us = attr_u64(d, "wakeup_holdoff_us", &s->have_holdoff);
 	if (read_attr(d, "bottom_half", s->bh, sizeof(s->bh)))
 		strcpy(s->bh, "?");
 
@@ -1277,6 +1281,11 @@ static void stats_print(const struct dev *d, enum fmt fmt, const struct snapshot
 		json_str(stdout, s->bh);
 		printf(",\"ring_size\":%llu,\"debounce_us\":%llu,\"idle_timeout_ms\":%llu",
 		       s->ring, s->debounce_us, s->idle_ms);
+		/* null like a missing counter: older drivers have no hold-off */
+		if (s->have_holdoff)
+			printf(",\"wakeup_holdoff_us\":%llu", s->holdoff_us);
+		else
+			printf(",\"wakeup_holdoff_us\":null");
 		for (i = 0; i < N_COUNTERS; i++) {
 			if (s->have[i])
 				printf(",\"%s\":%llu", counter_names[i], s->c[i]);
@@ -1297,8 +1306,12 @@ static void stats_print(const struct dev *d, enum fmt fmt, const struct snapshot
 		return;
 	}
 
-	printf("%s: irq %llu, bottom_half %s, ring %llu records, debounce_us %llu, idle_timeout_ms %llu\n",
+	printf("%s: irq %llu, bottom_half %s, ring %llu records, debounce_us %llu, idle_timeout_ms %llu",
 	       d->name, s->irq, s->bh, s->ring, s->debounce_us, s->idle_ms);
+	if (s->have_holdoff)
+		printf(", wakeup_holdoff_us %llu\n", s->holdoff_us);
+	else
+		printf(", wakeup_holdoff_us ?\n");
 	for (i = 0; i < N_COUNTERS; i++) {
 		if (s->have[i])
 			printf("  %-18s %12llu   %s\n", counter_names[i], s->c[i], counter_help[i]);
@@ -1432,6 +1445,7 @@ static const struct setting settings[] = {
 	{ "bottom_half", "bottom-half", 0, NULL },
 	{ "debounce_us", "debounce-us", 1000000ULL, "microseconds" },
 	{ "idle_timeout_ms", "idle-timeout-ms", 3600000ULL, "milliseconds (0 = off)" },
+	{ "wakeup_holdoff_us", "wakeup-holdoff-us", 100000ULL, "microseconds (0 = off)" },
 };
 
 /*
@@ -1451,7 +1465,7 @@ static int validate_setting(const char *key, const char *value,
 		if (!strcmp(key, settings[i].key) || !strcmp(key, settings[i].alias))
 			*set = &settings[i];
 	if (!*set) {
-		snprintf(msg, mlen, "unknown setting '%s' (settable: bottom_half, debounce_us, idle_timeout_ms)",
+		snprintf(msg, mlen, "unknown setting '%s' (settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)",
 			 key);
 		return EXIT_USAGE;
 	}
@@ -1485,12 +1499,13 @@ static int cmd_set(int argc, char **argv)
 {
 	const struct setting *set;
 	char canon[32], msg[256], old[64], now[64], path[PATH_LEN + 64];
+	struct stat sb;
 	struct dev d;
 	int rc, fd, e;
 	ssize_t w;
 
 	if (argc != 3) {
-		err("set: usage: irqcap set DEV KEY VALUE (KEY: bottom_half, debounce_us, idle_timeout_ms)");
+		err("set: usage: irqcap set DEV KEY VALUE (KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)");
 		return EXIT_USAGE;
 	}
 	rc = validate_setting(argv[1], argv[2], &set, canon, sizeof(canon), msg, sizeof(msg));
@@ -1512,6 +1527,12 @@ static int cmd_set(int argc, char **argv)
 			err("%s: cannot set %s: %s: %s: sysfs settings are writable by root only (try 'sudo irqcap set %s %s %s')",
 			    d.name, set->key, path, strerror(e), d.name, set->key, canon);
 			return EXIT_PERM;
+		}
+		if (e == ENOENT && stat(d.sysdir, &sb) == 0) {
+			/* the device is there, the attribute is not: an older driver */
+			err("%s: cannot set %s: %s: %s (this irqcap driver is too old to have the setting; nothing changed)",
+			    d.name, set->key, path, strerror(e));
+			return EXIT_USAGE;
 		}
 		err("%s: cannot set %s: %s: %s", d.name, set->key, path, strerror(e));
 		return e == ENOENT ? EXIT_NODEV : EXIT_ERR;
@@ -1562,6 +1583,7 @@ static void usage(FILE *f)
 "        bottom_half  hardirq|threaded|tasklet|workqueue\n"
 "        debounce_us  0..1000000\n"
 "        idle_timeout_ms  0..3600000 (0 = off)\n"
+"        wakeup_holdoff_us  0..100000 (0 = off)\n"
 "  help, --help, -h      this text\n"
 "  version, --version    print the version\n"
 "\n"

@@ -62,6 +62,7 @@ check "list json: two objects" [ "$(grep -c '^{"device":"irqcap[01]","node":"/de
 # ---- monitor, text ------------------------------------------------------------
 $IRQCAP set 0 idle_timeout_ms 0 >/dev/null
 $IRQCAP set 0 debounce_us 0 >/dev/null
+$IRQCAP set 0 wakeup_holdoff_us 0 >/dev/null
 base=$(attr 0 events_committed)
 $IRQCAP monitor 0 --count 5 --timeout 30 >"$T/mon" 2>"$T/monerr" &
 pid=$!
@@ -151,7 +152,7 @@ check "overflow: sysfs dropped grew by lost" [ "$(attr 0 dropped)" -eq $((droppe
 # ---- stats ---------------------------------------------------------------------------
 $IRQCAP stats 0 >"$T/st" 2>&1; rc=$?
 check "stats exits 0" [ $rc -eq 0 ]
-check "stats title" grep -Eq '^irqcap0: irq 5, bottom_half [a-z]+, ring [0-9]+ records, debounce_us 0, idle_timeout_ms 0$' "$T/st"
+check "stats title" grep -Eq '^irqcap0: irq 5, bottom_half [a-z]+, ring [0-9]+ records, debounce_us 0, idle_timeout_ms 0, wakeup_holdoff_us 0$' "$T/st"
 for c in irqs_seen events_committed debounced dropped timeouts overruns commits readers rate rate_avg; do
 	check "stats counter $c" grep -Eq "^  $c +[0-9]+   " "$T/st"
 done
@@ -161,7 +162,7 @@ check "stats draws bars" grep -Eq '^ +[0-9.]+[nmu]?s(\.\.[0-9.]+[nmu]?s)? \|#+ +
 check "stats via ioctl (no sysfs-only note)" sh -c "! grep -q 'counters from sysfs only' '$T/st'"
 $IRQCAP stats /dev/irqcap1 --format json >"$T/stj"; rc=$?
 check "stats json exits 0" [ $rc -eq 0 ]
-check "stats json shape" grep -Eq '^\{"device":"irqcap1","irq":7,"bottom_half":"[a-z]+","ring_size":[0-9]+,"debounce_us":[0-9]+,"idle_timeout_ms":200,"irqs_seen":[0-9]+,"events_committed":[0-9]+,"debounced":[0-9]+,"dropped":[0-9]+,"timeouts":[1-9][0-9]*,"overruns":[0-9]+,"commits":[0-9]+,"readers":0,"rate":[0-9]+,"rate_avg":[0-9]+,"rate_measured":null,"source":"ioctl","latency":\{"irq_to_commit":\{"max_ns":[0-9]+,"buckets":\[.*\]\},"irq_to_read":.*,"commit_to_read":.*\}\}$' "$T/stj"
+check "stats json shape" grep -Eq '^\{"device":"irqcap1","irq":7,"bottom_half":"[a-z]+","ring_size":[0-9]+,"debounce_us":[0-9]+,"idle_timeout_ms":200,"wakeup_holdoff_us":[0-9]+,"irqs_seen":[0-9]+,"events_committed":[0-9]+,"debounced":[0-9]+,"dropped":[0-9]+,"timeouts":[1-9][0-9]*,"overruns":[0-9]+,"commits":[0-9]+,"readers":0,"rate":[0-9]+,"rate_avg":[0-9]+,"rate_measured":null,"source":"ioctl","latency":\{"irq_to_commit":\{"max_ns":[0-9]+,"buckets":\[.*\]\},"irq_to_read":.*,"commit_to_read":.*\}\}$' "$T/stj"
 $IRQCAP stats irqcap0 --watch --interval 0.5 --count 2 --format json --no-latency >"$T/stw"; rc=$?
 check "stats --watch --count 2: exit 0, two objects" [ $rc -eq 0 -a "$(lines "$T/stw")" -eq 2 ]
 check "stats --watch: second has rate_measured" sh -c "sed -n 2p '$T/stw' | grep -Eq '\"rate_measured\":[0-9]+\.[0-9]{3},.*\"latency\":null\}$'"
@@ -192,8 +193,27 @@ $IRQCAP set 0 idle_timeout_ms 3600001 >/dev/null 2>&1; rc=$?
 check "set out of range: exit 2, unchanged" [ $rc -eq 2 -a "$(attr 0 idle_timeout_ms)" = 0 ]
 $IRQCAP set 0 debounce_us 1000001 >/dev/null 2>&1; rc=$?
 check "set debounce over max: exit 2" [ $rc -eq 2 ]
+out=$($IRQCAP set 0 wakeup_holdoff_us 5000); rc=$?
+check "set wakeup_holdoff_us: exit 0 and old -> new" [ $rc -eq 0 -a "$out" = "irqcap0: wakeup_holdoff_us: 0 -> 5000" ]
+check "set wakeup_holdoff_us: sysfs" [ "$(attr 0 wakeup_holdoff_us)" = 5000 ]
+$IRQCAP stats 0 --no-latency >"$T/st" 2>&1
+check "stats shows wakeup_holdoff_us" grep -Eq '^irqcap0: .*, wakeup_holdoff_us 5000$' "$T/st"
+$IRQCAP monitor 0 --format csv --no-header --count 5 --timeout 30 >"$T/ho" 2>/dev/null &
+pid=$!
+wait_readers 0 1
+raise 5 5 1000
+wait $pid; rc=$?
+check "monitor under wakeup hold-off: 5 events" [ $rc -eq 0 -a "$(grep -c '^irqcap0,irq,' "$T/ho")" -eq 5 ]
+$IRQCAP set 0 wakeup_holdoff_us 100001 >/dev/null 2>"$T/err"; rc=$?
+check "set wakeup_holdoff_us over max: exit 2, unchanged" [ $rc -eq 2 -a "$(attr 0 wakeup_holdoff_us)" = 5000 ]
+check "set wakeup_holdoff_us over max: says range" grep -q "out of range (0..100000" "$T/err"
+$IRQCAP set 0 wakeup_holdoff_us 0 >/dev/null
+check "set wakeup_holdoff_us back to 0 (off)" [ "$(attr 0 wakeup_holdoff_us)" = 0 ]
 $IRQCAP set 5 debounce_us 1 >/dev/null 2>&1; rc=$?
 check "set missing device: exit 3" [ $rc -eq 3 ]
+$IRQCAP set 0 ring_size 64 >/dev/null 2>"$T/err"; rc=$?
+check "set read-only key: exit 2" [ $rc -eq 2 ]
+check "set read-only key: lists settable keys" grep -q "settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)" "$T/err"
 $IRQCAP --help >/dev/null; rc=$?
 check "--help: exit 0" [ $rc -eq 0 ]
 

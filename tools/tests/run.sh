@@ -75,11 +75,12 @@ attrs() { # DIR irq bh ring rate avg events dropped
 	echo "$8" >"$d/dropped"
 	echo 120 >"$d/irqs_seen"; echo 3 >"$d/debounced"; echo 2 >"$d/timeouts"
 	echo 0 >"$d/overruns"; echo 40 >"$d/commits"; echo 1 >"$d/readers"
-	echo 0 >"$d/debounce_us"; echo 0 >"$d/idle_timeout_ms"
+	echo 0 >"$d/debounce_us"; echo 0 >"$d/idle_timeout_ms"; echo 0 >"$d/wakeup_holdoff_us"
 }
 P0=$S/devices/platform/PRP0001:00 P1=$S/devices/platform/irqcap.1
 attrs "$P0" 5 threaded 256 20 18 117 0
 attrs "$P1" 7 workqueue 1024 0 0 9 4
+rm "$P1/wakeup_holdoff_us"	# irqcap1: a driver from before wakeup_holdoff_us
 printf '\\_SB_.IQC0\n' >"$P0/firmware_node/path"
 ln -s "$S/firmware/devicetree/base/soc/irqcap@1" "$P1/of_node"
 mk_misc 0 "$P0"
@@ -236,7 +237,7 @@ fi
 # ---- stats -----------------------------------------------------------------
 run stats 0
 check "stats exit 0" test $rc -eq 0
-check "stats title" test "$(printf '%s\n' "$out" | head -n1)" = "irqcap0: irq 5, bottom_half threaded, ring 256 records, debounce_us 0, idle_timeout_ms 0"
+check "stats title" test "$(printf '%s\n' "$out" | head -n1)" = "irqcap0: irq 5, bottom_half threaded, ring 256 records, debounce_us 0, idle_timeout_ms 0, wakeup_holdoff_us 0"
 check "stats counter irqs_seen" bash -c 'grep -Eq "^  irqs_seen +120   " <<<"$1"' _ "$out"
 check "stats counter dropped" bash -c 'grep -Eq "^  dropped +0   " <<<"$1"' _ "$out"
 check "stats rate" bash -c 'grep -Eq "^  rate +20   " <<<"$1"' _ "$out"
@@ -246,12 +247,20 @@ check "stats histogram bar" bash -c 'grep -Eq "^ +2\.0us\.\.4\.1us \|#{40} 10$" 
 check "stats empty histogram" bash -c '[[ "$1" == *"commit_to_read"*"(no samples yet)"* ]]' _ "$out"
 run stats /dev/irqcap1
 check "stats DEV as /dev path" test $rc -eq 0
+check "stats, driver without wakeup_holdoff_us: title shows it absent" test "$(printf '%s\n' "$out" | head -n1)" = "irqcap1: irq 7, bottom_half workqueue, ring 1024 records, debounce_us 0, idle_timeout_ms 0, wakeup_holdoff_us ?"
+check "stats, driver without wakeup_holdoff_us: counters still shown" bash -c 'grep -Eq "^  events_committed +9   " <<<"$1"' _ "$out"
 check "stats without debugfs says why" bash -c '[[ "$1" == *"latency histograms: not available ("*"irqcap1/latency: No such file or directory"* ]]' _ "$out"
 run stats irqcap0 --format json
 check "stats json one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
-check "stats json fields" bash -c '[[ "$1" == "{\"device\":\"irqcap0\",\"irq\":5,\"bottom_half\":\"threaded\",\"ring_size\":256,\"debounce_us\":0,\"idle_timeout_ms\":0,\"irqs_seen\":120,\"events_committed\":117,\"debounced\":3,\"dropped\":0,\"timeouts\":2,\"overruns\":0,\"commits\":40,\"readers\":1,\"rate\":20,\"rate_avg\":18,\"rate_measured\":null,\"source\":\"sysfs\",\"latency\":{\"irq_to_commit\":{\"max_ns\":5000,"* ]]' _ "$out"
+check "stats json fields" bash -c '[[ "$1" == "{\"device\":\"irqcap0\",\"irq\":5,\"bottom_half\":\"threaded\",\"ring_size\":256,\"debounce_us\":0,\"idle_timeout_ms\":0,\"wakeup_holdoff_us\":0,\"irqs_seen\":120,\"events_committed\":117,\"debounced\":3,\"dropped\":0,\"timeouts\":2,\"overruns\":0,\"commits\":40,\"readers\":1,\"rate\":20,\"rate_avg\":18,\"rate_measured\":null,\"source\":\"sysfs\",\"latency\":{\"irq_to_commit\":{\"max_ns\":5000,"* ]]' _ "$out"
 if command -v python3 >/dev/null; then
 	check "stats json parses" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["latency"]["irq_to_read"]["buckets"][0]["count"] == 15' <<<"$out" 2>/dev/null
+fi
+run stats 1 --format json --no-latency
+check "stats json, driver without wakeup_holdoff_us: exit 0" test $rc -eq 0
+check "stats json, driver without wakeup_holdoff_us: null" bash -c '[[ "$1" == *"\"idle_timeout_ms\":0,\"wakeup_holdoff_us\":null,\"irqs_seen\":120,"* ]]' _ "$out"
+if command -v python3 >/dev/null; then
+	check "stats json with null wakeup_holdoff_us parses" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["wakeup_holdoff_us"] is None and d["events_committed"] == 9' <<<"$out" 2>/dev/null
 fi
 run stats 0 --watch --interval 0.05 --count 3 --format json --no-latency
 check "stats --watch --count 3: 3 lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
@@ -284,10 +293,36 @@ run set 0 debounce_us 5ms
 check "set non-number: exit 2" test $rc -eq 2
 run set 0 ring_size 64
 check "set read-only key: exit 2" test $rc -eq 2
+check "set read-only key: lists settable keys" bash -c '[[ "$1" == *"settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)"* ]]' _ "$errout"
+run set 0 wakeup_holdoff_us 500
+check "set wakeup_holdoff_us: exit 0" test $rc -eq 0
+check "set wakeup_holdoff_us: old -> new" test "$out" = "irqcap0: wakeup_holdoff_us: 0 -> 500"
+check "set wakeup_holdoff_us: wrote the attribute" test "$(cat "$P0/wakeup_holdoff_us")" = "500"
+run set 0 wakeup-holdoff-us 100000
+check "set wakeup-holdoff-us alias, max 100000" test $rc -eq 0 -a "$(cat "$P0/wakeup_holdoff_us")" = "100000"
+run set 0 wakeup_holdoff_us 100001
+check "set wakeup_holdoff_us out of range: exit 2" test $rc -eq 2
+check "set wakeup_holdoff_us out of range: says range" bash -c '[[ "$1" == *"wakeup_holdoff_us: 100001 is out of range (0..100000 microseconds (0 = off))"* ]]' _ "$errout"
+check "set wakeup_holdoff_us out of range: unchanged" test "$(cat "$P0/wakeup_holdoff_us")" = "100000"
+run set 0 wakeup_holdoff_us 1ms
+check "set wakeup_holdoff_us non-number: exit 2" test $rc -eq 2 -a "$(cat "$P0/wakeup_holdoff_us")" = "100000"
+run stats 0 --no-latency
+check "stats shows the new wakeup_holdoff_us" test "$(printf '%s\n' "$out" | head -n1)" = "irqcap0: irq 5, bottom_half tasklet, ring 256 records, debounce_us 10, idle_timeout_ms 0, wakeup_holdoff_us 100000"
+run stats 0 --format json --no-latency
+check "stats json shows the new wakeup_holdoff_us" bash -c '[[ "$1" == *"\"debounce_us\":10,\"idle_timeout_ms\":0,\"wakeup_holdoff_us\":100000,"* ]]' _ "$out"
+run set 1 wakeup_holdoff_us 10
+check "set wakeup_holdoff_us, driver without it: exit 2" test $rc -eq 2
+check "set wakeup_holdoff_us, driver without it: says so" bash -c '[[ "$1" == *"irqcap1: cannot set wakeup_holdoff_us"*"too old"* ]]' _ "$errout"
+check "set wakeup_holdoff_us, driver without it: no file created" test ! -e "$P1/wakeup_holdoff_us"
+run set 1 debounce_us 20
+check "set debounce_us, driver without wakeup_holdoff_us: still works" test $rc -eq 0 -a "$(cat "$P1/debounce_us")" = "20"
 run set 7 debounce_us 1
 check "set missing device: exit 3" test $rc -eq 3
 run set 0 debounce_us
 check "set missing value: exit 2" test $rc -eq 2
+check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)"* ]]' _ "$errout"
+run --help
+check "--help lists wakeup_holdoff_us" bash -c '[[ "$1" == *"wakeup_holdoff_us  0..100000 (0 = off)"* ]]' _ "$out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -322,6 +322,23 @@ static void test_validate_setting(void)
 			       msg, 256) == EXIT_USAGE && strstr(msg, "out of range"), "huge: %s", msg);
 	CHECK(validate_setting("ring_size", "64", &s, canon, 32, msg, 256) == EXIT_USAGE &&
 	      strstr(msg, "unknown setting 'ring_size'"), "read-only key: %s", msg);
+	CHECK(validate_setting("wakeup_holdoff_us", "0", &s, canon, 32, msg, 256) == 0 &&
+	      !strcmp(s->key, "wakeup_holdoff_us") && !strcmp(canon, "0"), "holdoff 0 (off)");
+	CHECK(validate_setting("wakeup-holdoff-us", "0100", &s, canon, 32, msg, 256) == 0 &&
+	      !strcmp(s->key, "wakeup_holdoff_us") && !strcmp(canon, "100"),
+	      "holdoff alias, canon '%s'", canon);
+	CHECK(validate_setting("wakeup_holdoff_us", "100000", &s, canon, 32, msg, 256) == 0,
+	      "holdoff max");
+	CHECK(validate_setting("wakeup_holdoff_us", "100001", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "wakeup_holdoff_us: 100001 is out of range (0..100000 microseconds"),
+	      "holdoff over max: %s", msg);
+	CHECK(validate_setting("wakeup_holdoff_us", "1ms", &s, canon, 32, msg, 256) == EXIT_USAGE &&
+	      strstr(msg, "not a plain decimal integer (expected 0..100000"), "holdoff 1ms: %s", msg);
+	/* the "settable:" list names every key of the table */
+	validate_setting("frequency", "1", &s, canon, 32, msg, 256);
+	for (unsigned int i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		CHECK(strstr(msg, settings[i].key) != NULL, "'%s' missing from: %s",
+		      settings[i].key, msg);
 }
 
 static void test_split_long_opts(void)
