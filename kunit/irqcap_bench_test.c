@@ -4,14 +4,14 @@
  * kfifo, for the same 32-byte record, in the same run.  Prints times and
  * ratios; asserts nothing about them (they depend on the machine).
  *
- * Push is the driver's own code: irqcap_stage_locked() and
- * irqcap_commit_locked() under the raw producer lock, exactly as the hard
- * IRQ handler calls them (commit per event: the hardirq bottom half; commit
- * per batch: the other bottom halves).  Pop is irqcap_reader_fill()'s
- * per-record protocol (static in irqcap_cdev.c, so mirrored here): acquire
- * head, copy the slot, smp_rmb(), re-check reserve, advance the cursor;
- * "bulk pop" is the variant docs/bench-driver.patch proposes (one memcpy
- * and one re-check per contiguous run).
+ * Push is the driver's own code: irqcap_stage_locked() (inline, irqcap.h)
+ * and irqcap_commit_locked() under the raw producer lock, as the hard IRQ
+ * handler calls them (commit per event: the hardirq bottom half, or any
+ * mode when nobody sleeps; commit per batch: a bottom half that runs after
+ * several interrupts).  Pop mirrors irqcap_reader_fill() (static in
+ * irqcap_cdev.c): "bulk pop" is what the driver does (one memcpy and one
+ * re-check of reserve per contiguous run); the per-record pop (copy a
+ * slot, smp_rmb(), re-check, advance) is the protocol spelled out.
  * kfifo gets the same lock around its producer side, which is what a driver
  * needs when the interrupt handler and process context both produce.
  *
@@ -108,7 +108,6 @@ static u64 bench_irqcap(struct bench_ctx *c, unsigned int batch,
 		for (j = 0; j < batch; j++) {
 			raw_spin_lock(&idev->prod_lock);
 			idev->seqno++;
-			idev->staged_irqs++;
 			irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, i + j, 0);
 			if (++staged == commit_every) {
 				irqcap_commit_locked(idev, i + j);

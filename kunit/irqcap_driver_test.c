@@ -382,6 +382,7 @@ static void probe_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "bottom_half"), "threaded");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "debounce_us"), "0");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "idle_timeout_ms"), "0");
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "wakeup_holdoff_us"), "0");
 	snprintf(want, sizeof(want), "%u", sim_virq[0]);
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "irq"), want);
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "irqs_seen"), 0ULL);
@@ -520,6 +521,8 @@ static void sysfs_bad_writes_test(struct kunit *test)
 		{ "debounce_us", "99999999999" },
 		{ "idle_timeout_ms", "3600001" },
 		{ "idle_timeout_ms", "1x" },
+		{ "wakeup_holdoff_us", "100001" },
+		{ "wakeup_holdoff_us", "1ms" },
 	};
 	struct platform_device *pdev = drv_add(test, NULL, 3, 0);
 	unsigned int i;
@@ -528,6 +531,7 @@ static void sysfs_bad_writes_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, drv_store(test, pdev, "debounce_us", "250\n"), 4L);
 	KUNIT_ASSERT_EQ(test, drv_store(test, pdev, "idle_timeout_ms", "1000"), 4L);
 	KUNIT_ASSERT_EQ(test, drv_store(test, pdev, "bottom_half", "tasklet\n"), 8L);
+	KUNIT_ASSERT_EQ(test, drv_store(test, pdev, "wakeup_holdoff_us", "50"), 2L);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ssize_t ret = drv_store(test, pdev, bad[i].attr, bad[i].val);
 
@@ -535,16 +539,18 @@ static void sysfs_bad_writes_test(struct kunit *test)
 				    bad[i].val);
 		/* the documented error for a bad write is -EINVAL */
 		if (strcmp(bad[i].val, "1000001") && strcmp(bad[i].val, "3600001") &&
-		    strcmp(bad[i].val, "99999999999"))
+		    strcmp(bad[i].val, "100001") && strcmp(bad[i].val, "99999999999"))
 			KUNIT_EXPECT_EQ_MSG(test, ret, (ssize_t)-EINVAL,
 					    "%s <- \"%s\"", bad[i].attr, bad[i].val);
 	}
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "debounce_us"), "250");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "idle_timeout_ms"), "1000");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "bottom_half"), "tasklet");
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "wakeup_holdoff_us"), "50");
 	/* the limits themselves are accepted */
 	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "debounce_us", "1000000"), 7L);
 	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "idle_timeout_ms", "3600000"), 7L);
+	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "wakeup_holdoff_us", "100000"), 6L);
 }
 
 struct bad_prop_case {
@@ -568,6 +574,8 @@ static const struct bad_prop_case bad_prop_cases[] = {
 	  { PROPERTY_ENTRY_U32("irqcap,debounce-us", 1000001) }, 4, 0, -ERANGE },
 	{ "idle-timeout-ms too large",
 	  { PROPERTY_ENTRY_U32("irqcap,idle-timeout-ms", 3600001) }, 4, 0, -ERANGE },
+	{ "wakeup-holdoff-us too large",
+	  { PROPERTY_ENTRY_U32("irqcap,wakeup-holdoff-us", 100001) }, 4, 0, -ERANGE },
 	{ "trigger level",
 	  { PROPERTY_ENTRY_STRING("irqcap,trigger", "high") }, 4, 0, -EINVAL },
 	{ "no interrupt, no gpios", { }, -1, 0, -ENODEV },

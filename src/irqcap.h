@@ -105,13 +105,12 @@ struct irqcap_dev {
 	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
 	unsigned long last_irq_jiffies;	/* prod_lock */
 	bool idle_open;			/* prod_lock: no timeout record yet */
-	u64 staged_irqs;		/* prod_lock */
 	u64 irqs_seen;			/* prod_lock */
-	u64 events_committed;		/* prod_lock */
+	u64 events_committed;		/* prod_lock: @seqno at the last commit */
 	u64 debounced;			/* prod_lock */
 	u64 timeouts;			/* prod_lock */
 	u64 overruns;			/* prod_lock: uncommitted slots reused */
-	u64 commits;			/* prod_lock: bottom-half runs */
+	u64 commits;			/* prod_lock: commits that published records */
 	u64 last_commit_ns;		/* prod_lock */
 	atomic64_t dropped;		/* records lost by readers, summed */
 
@@ -156,16 +155,16 @@ struct irqcap_dev {
 static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 				       u64 ts, u64 data)
 {
-	u64 pos = idev->reserve;
+	u64 pos = idev->reserve, seqno = idev->seqno;
 	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
 
 	lockdep_assert_held(&idev->prod_lock);
-	if (pos - idev->head >= idev->ring_slots)
+	if (unlikely(pos - idev->head >= idev->ring_slots))
 		idev->overruns++;
 	WRITE_ONCE(idev->reserve, pos + 1);
 	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in the reader */
 	ev->timestamp_ns = ts;
-	ev->seqno = idev->seqno;
+	ev->seqno = seqno;
 	ev->data = data;
 	ev->type = type;
 	ev->reserved = 0;

@@ -77,17 +77,23 @@ static void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
 {
 	u64 head = idev->head, reserve = idev->reserve;
-	u64 n = reserve - head, oldest;
+	u64 n = reserve - head, oldest, age;
 
 	lockdep_assert_held(&idev->prod_lock);
 	if (!n)
 		return 0;
-	/* one sample per commit: the age of the oldest record it publishes */
+	/*
+	 * One sample per commit: the age of the oldest record it publishes.
+	 * Age 0 (published by the handler that took the event) is the common
+	 * case; bucket 0 is derived from @commits instead (irqcap_sysfs.c).
+	 */
 	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
 	oldest = irqcap_ring_slot(oldest, idev->ring_slots);
-	irqcap_hist_add_locked(&idev->hist_commit, now - idev->slots[oldest].timestamp_ns);
-	idev->events_committed += idev->staged_irqs;
-	idev->staged_irqs = 0;
+	age = now - idev->slots[oldest].timestamp_ns;
+	if (age)
+		irqcap_hist_add_locked(&idev->hist_commit, age);
+	/* all staged records go out, and @seqno numbers the staged interrupts */
+	idev->events_committed = idev->seqno;
 	idev->commits++;
 	idev->last_commit_ns = now;
 	smp_store_release(&idev->head, reserve); /* slots before head */
@@ -216,7 +222,6 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	idev->last_irq_jiffies = jiffies;
 	idev->idle_open = true;
 	idev->seqno++;
-	idev->staged_irqs++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
 
 	mode = READ_ONCE(idev->bh_mode);

@@ -70,21 +70,3 @@ int irqcap_ring_plan(u32 slots, size_t rec_size, struct irqcap_alloc_plan *plan)
 	}
 	return 0;
 }
-
-/**
- * irqcap_ring_reader_skip() - move a lagging reader to the oldest live record
- * @reserve: producer reserve position
- * @slots: ring size
- * @pos: reader position, advanced when it lags by more than @slots
- *
- * Return: the number of records the reader lost (0 when it keeps up).
- */
-u64 irqcap_ring_reader_skip(u64 reserve, u32 slots, u64 *pos)
-{
-	u64 lag = reserve - *pos;
-
-	if ((s64)lag <= 0 || lag <= slots)
-		return 0;
-	*pos = reserve - slots;
-	return lag - slots;
-}

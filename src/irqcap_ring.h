@@ -78,7 +78,25 @@ static inline u64 irqcap_ring_pending(u64 head, u64 pos)
 	return (s64)(head - pos) > 0 ? head - pos : 0;
 }
 
-u64 irqcap_ring_reader_skip(u64 reserve, u32 slots, u64 *pos);
+/**
+ * irqcap_ring_reader_skip() - move a lagging reader to the oldest live record
+ * @reserve: producer reserve position
+ * @slots: ring size
+ * @pos: reader position, advanced when it lags by more than @slots
+ *
+ * Inline: every read() calls it.
+ *
+ * Return: the number of records the reader lost (0 when it keeps up).
+ */
+static inline u64 irqcap_ring_reader_skip(u64 reserve, u32 slots, u64 *pos)
+{
+	u64 lag = reserve - *pos;
+
+	if ((s64)lag <= 0 || lag <= slots)
+		return 0;
+	*pos = reserve - slots;
+	return lag - slots;
+}
 
 /**
  * irqcap_ring_slot_intact() - was the slot of @pos left alone while read?

@@ -249,27 +249,51 @@ const struct attribute_group *irqcap_groups[] = {
 };
 
 static void irqcap_hist_show(struct seq_file *s, const char *name,
-			     struct irqcap_hist *hist)
+			     const long *bucket, s64 max_ns)
 {
 	unsigned int i;
 
-	seq_printf(s, "%s max_ns %lld\n", name, atomic64_read(&hist->max_ns));
-	for (i = 0; i < IRQCAP_HIST_BUCKETS; i++) {
-		long n = atomic_long_read(&hist->bucket[i]);
-
-		if (n)
+	seq_printf(s, "%s max_ns %lld\n", name, max_ns);
+	for (i = 0; i < IRQCAP_HIST_BUCKETS; i++)
+		if (bucket[i])
 			seq_printf(s, "%s lt_ns %llu %ld\n", name,
-				   i ? 1ULL << i : 1ULL, n);
-	}
+				   i ? 1ULL << i : 1ULL, bucket[i]);
+}
+
+static void irqcap_hist_snapshot(struct irqcap_hist *hist, long *bucket)
+{
+	unsigned int i;
+
+	for (i = 0; i < IRQCAP_HIST_BUCKETS; i++)
+		bucket[i] = atomic_long_read(&hist->bucket[i]);
 }
 
 static int irqcap_latency_show(struct seq_file *s, void *unused)
 {
 	struct irqcap_dev *idev = s->private;
+	long bucket[IRQCAP_HIST_BUCKETS];
+	unsigned long flags;
+	unsigned int i;
+	u64 commits;
 
-	irqcap_hist_show(s, "irq_to_commit", &idev->hist_commit);
-	irqcap_hist_show(s, "irq_to_read", &idev->hist_read);
-	irqcap_hist_show(s, "commit_to_read", &idev->hist_wake);
+	/*
+	 * Commits of age 0 are not sampled (irqcap_commit_locked()): they are
+	 * the commits the other buckets do not count, read under the lock
+	 * that serialises the histogram's only writer.
+	 */
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_hist_snapshot(&idev->hist_commit, bucket);
+	commits = idev->commits;
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	for (i = 1; i < IRQCAP_HIST_BUCKETS; i++)
+		commits -= bucket[i];
+	bucket[0] = commits;
+	irqcap_hist_show(s, "irq_to_commit", bucket,
+			 atomic64_read(&idev->hist_commit.max_ns));
+	irqcap_hist_snapshot(&idev->hist_read, bucket);
+	irqcap_hist_show(s, "irq_to_read", bucket, atomic64_read(&idev->hist_read.max_ns));
+	irqcap_hist_snapshot(&idev->hist_wake, bucket);
+	irqcap_hist_show(s, "commit_to_read", bucket, atomic64_read(&idev->hist_wake.max_ns));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(irqcap_latency);
