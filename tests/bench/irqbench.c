@@ -52,18 +52,23 @@ struct contender {
 	enum kind kind;
 	const char *mode;	/* irqcap bottom half */
 	int line;
+	const char *holdoff;	/* irqcap wakeup_holdoff_us (NULL: 0) */
 };
 
 static const struct contender contenders[] = {
-	{ "count", K_COUNT, NULL, LINE_COUNT },
-	{ "count-ktime", K_COUNT, "1", LINE_COUNT },
-	{ "count-lock", K_COUNT, "2", LINE_COUNT },
-	{ "count-mb", K_COUNT, "3", LINE_COUNT },
-	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP },
-	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP },
-	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP },
-	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP },
-	{ "uio", K_UIO, NULL, LINE_UIO },
+	{ "count", K_COUNT, NULL, LINE_COUNT, NULL },
+	{ "count-ktime", K_COUNT, "1", LINE_COUNT, NULL },
+	{ "count-lock", K_COUNT, "2", LINE_COUNT, NULL },
+	{ "count-mb", K_COUNT, "3", LINE_COUNT, NULL },
+	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP, NULL },
+	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP, NULL },
+	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP, NULL },
+	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP, NULL },
+	{ "irqcap-hardirq-h100", K_IRQCAP, "hardirq", LINE_IRQCAP, "100" },
+	{ "irqcap-threaded-h100", K_IRQCAP, "threaded", LINE_IRQCAP, "100" },
+	{ "irqcap-tasklet-h100", K_IRQCAP, "tasklet", LINE_IRQCAP, "100" },
+	{ "irqcap-workqueue-h100", K_IRQCAP, "workqueue", LINE_IRQCAP, "100" },
+	{ "uio", K_UIO, NULL, LINE_UIO, NULL },
 };
 
 static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
@@ -364,6 +369,12 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 			printf("# cannot set bottom_half %s\n", c->mode);
 			return;
 		}
+		/* a driver without the hold-off runs only the contenders without */
+		if (write_file("/sys/class/misc/irqcap0/device/wakeup_holdoff_us",
+			       c->holdoff ? c->holdoff : "0") && c->holdoff) {
+			printf("# %s: cannot set wakeup_holdoff_us %s\n", c->name, c->holdoff);
+			return;
+		}
 		r.fd = open("/dev/irqcap0", O_RDONLY);
 		r.base = irqcap_seqno();
 	} else if (c->kind == K_UIO) {
@@ -591,9 +602,15 @@ int main(int argc, char **argv)
 		raise_burst(line, 3);
 	usleep(100000);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* contenders interleaved within each repetition: noise hits all alike */
+	/*
+	 * Contenders interleaved within each repetition, so noise hits all
+	 * alike, and their order rotated from one repetition to the next, so
+	 * no contender always runs first (or right after the same one).
+	 */
 	for (int rep = 1; rep <= reps; rep++) {
-		for (unsigned int i = 0; i < sizeof(want); i++) {
+		for (unsigned int j = 0; j < sizeof(want); j++) {
+			unsigned int i = (j + rep0 + rep - 1) % sizeof(want);
+
 			if (!want[i])
 				continue;
 			bool cdf = force_cdf || (rep == reps && !getenv("IRQBENCH_CDF"));
