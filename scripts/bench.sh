@@ -23,6 +23,9 @@
 #   --clocksource the guest's (default tsc: TCG's TSC looks unstable to the
 #                 kernel, which then falls back to HPET, an emulated MMIO
 #                 read per ktime_get_ns() and a syscall per clock_gettime())
+#   --no-pin      leave QEMU's vCPU threads to the host scheduler (default: pin
+#                 vCPU n to host CPU n, so that a vCPU that sleeps and wakes is
+#                 not put on the other vCPU's host CPU; needs 2 host CPUs)
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -33,8 +36,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
-out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc
-usage() { sed -n '4,30s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes
+usage() { sed -n '4,33s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2;;
@@ -48,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--compare) compare=$2; shift 2;;
 	--clocksource) clocksource=$2; shift 2;;
 	--tag) tag=$2; shift 2;;
+	--no-pin) pin=no; shift;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -114,6 +118,26 @@ install -m 755 "$top/tests/bench/init.sh" "$work/root/init"
 irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 
+# Pin the guest's vCPU threads ("CPU n/TCG") of the newest QEMU to host CPU n.
+pin_vcpus() {
+	local pid='' i t
+	for i in $(seq 1 100); do
+		pid=$(pgrep -n -f 'qemu-system-x86_64 .*-name irqcap,debug-threads=on') && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || { log "no QEMU to pin"; return 0; }
+	for i in $(seq 1 100); do
+		[ "$(grep -l '^CPU [01]/TCG$' /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)" -eq 2 ] && break
+		sleep 0.1
+	done
+	for t in /proc/"$pid"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		"CPU 0/TCG") taskset -p -c 0 "${t##*/}" >/dev/null && log "vCPU 0 (thread ${t##*/}) pinned to host CPU 0";;
+		"CPU 1/TCG") taskset -p -c 1 "${t##*/}" >/dev/null && log "vCPU 1 (thread ${t##*/}) pinned to host CPU 1";;
+		esac
+	done
+}
+
 args="irqbench.args=$reps,$burst,$(echo "$rates" | tr , +)"
 [ -n "$only" ] && args="$args,$(echo "$only" | tr , +)"
 [ -n "$compare" ] && args="$args irqbench.tagb=$tag"
@@ -125,7 +149,9 @@ esac
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
 	start=$(date +%s)
+	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus &
 	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console-$b.log" 1800 "$args"
+	wait
 	log "guest ran $(( $(date +%s) - start )) s"
 	tr -d '\r' <"$work/console-$b.log" | sed "s/^RES /RES boot=$b /" >>"$out/console.log"
 	grep -q '^=== irqbench done' "$work/console-$b.log" ||

@@ -79,6 +79,7 @@ struct irqcap_hist {
  * @cfg_lock serialises configuration changes from sysfs.
  */
 struct irqcap_dev {
+	/* set up at probe, or configuration: read-mostly */
 	struct kref ref;
 	struct device *dev;
 	int id;
@@ -86,6 +87,11 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
+	struct irqcap_event *slots;
+	struct irqcap_alloc_plan plan;
+	struct fasync_struct *fasync;
+	bool dead;
+	struct dentry *debugfs;
 
 	/* configuration; written under @cfg_lock, read with READ_ONCE() */
 	struct mutex cfg_lock;
@@ -95,10 +101,26 @@ struct irqcap_dev {
 	u32 idle_timeout_ms;
 	u32 wakeup_holdoff_us;
 
-	/* producer side */
-	raw_spinlock_t prod_lock;
-	struct irqcap_event *slots;
-	struct irqcap_alloc_plan plan;
+	/* bottom halves */
+	struct irqcap_softirq_bh softirq_bh;
+	struct work_struct commit_work;
+	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
+
+	/* timers */
+	struct timer_list idle_timer;
+	struct timer_list rate_timer;
+	u64 rate_last_count;		/* rate timer only */
+	unsigned long rate_last_jiffies;/* rate timer only */
+	u64 rate;			/* events/s, last 1 s window */
+	u64 rate_avg;			/* events/s, smoothed */
+
+	/*
+	 * Producer side: written for every interrupt, on cache lines of its
+	 * own.  Readers read @reserve and @head; nothing they write shares
+	 * these lines (a reader's read() would otherwise take the line from
+	 * the interrupt's CPU every time).
+	 */
+	raw_spinlock_t prod_lock ____cacheline_aligned_in_smp;
 	u64 reserve;			/* prod_lock; WRITE_ONCE for readers */
 	u64 head;			/* prod_lock; smp_store_release */
 	u64 seqno;			/* prod_lock */
@@ -112,33 +134,18 @@ struct irqcap_dev {
 	u64 overruns;			/* prod_lock: uncommitted slots reused */
 	u64 commits;			/* prod_lock: commits that published records */
 	u64 last_commit_ns;		/* prod_lock */
-	atomic64_t dropped;		/* records lost by readers, summed */
-
-	/* bottom halves */
-	struct irqcap_softirq_bh softirq_bh;
-	struct work_struct commit_work;
-	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
 	u64 last_wake_ns;		/* READ_ONCE/WRITE_ONCE: hard IRQ, timer */
-
-	/* timers */
-	struct timer_list idle_timer;
-	struct timer_list rate_timer;
-	u64 rate_last_count;		/* rate timer only */
-	unsigned long rate_last_jiffies;/* rate timer only */
-	u64 rate;			/* events/s, last 1 s window */
-	u64 rate_avg;			/* events/s, smoothed */
-
-	/* readers */
-	wait_queue_head_t wait;
-	struct fasync_struct *fasync;
-	struct rw_semaphore lifetime;
-	bool dead;
-	atomic_t readers;
-
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
+
+	/* sleeping readers: written when one sleeps, read for every interrupt */
+	wait_queue_head_t wait ____cacheline_aligned_in_smp;
+
+	/* readers: written for every read() */
+	struct rw_semaphore lifetime ____cacheline_aligned_in_smp;
+	atomic_t readers;
+	atomic64_t dropped;		/* records lost by readers, summed */
 	struct irqcap_hist hist_read;	/* IRQ -> read() returns */
 	struct irqcap_hist hist_wake;	/* commit -> read() returns */
-	struct dentry *debugfs;
 };
 
 /**

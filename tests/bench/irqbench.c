@@ -45,7 +45,8 @@
 #define READ_RECORDS	256
 #define CHUNK		500	/* burst edges per timed chunk */
 
-enum kind { K_COUNT, K_IRQCAP, K_UIO };
+/* K_NOREAD: irqcap in hardirq mode with no file open: the handler alone */
+enum kind { K_COUNT, K_IRQCAP, K_UIO, K_NOREAD };
 
 struct contender {
 	const char *name;
@@ -60,7 +61,10 @@ static const struct contender contenders[] = {
 	{ "count-ktime", K_COUNT, "1", LINE_COUNT, NULL },
 	{ "count-lock", K_COUNT, "2", LINE_COUNT, NULL },
 	{ "count-mb", K_COUNT, "3", LINE_COUNT, NULL },
+	{ "count-busy", K_COUNT, NULL, LINE_COUNT, NULL },
+	{ "count-ktime-busy", K_COUNT, "1", LINE_COUNT, NULL },
 	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP, NULL },
+	{ "irqcap-hardirq-noreader", K_NOREAD, "hardirq", LINE_IRQCAP, NULL },
 	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP, NULL },
 	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP, NULL },
 	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP, NULL },
@@ -77,6 +81,8 @@ static uint64_t kern_ts[MAXN];	/* event i: irqcap's hard IRQ timestamp */
 static uint64_t lat[MAXN];
 static uint64_t chunk_end[MAXN / CHUNK + 2];	/* raise time at each chunk's end */
 static double chunk_rate[MAXN / CHUNK + 2];
+static uint64_t chunk_start[MAXN / CHUNK + 2];	/* "alt": start of each chunk */
+static double alt_rate[MAXN / CHUNK + 2];	/* "alt": the counting line's chunks */
 static char count_attr[256], stamp_attr[256];
 static const char *tag;
 
@@ -207,6 +213,36 @@ static void ping(int line, int n, struct reader *r)
 		while (r->delivered <= i && now_ns() - t < 100000000ull)
 			usleep(20);
 	}
+}
+
+/*
+ * The "-busy" counting contenders keep CPU 1 busy in user space while the
+ * edges are raised, as a reader does for the other contenders: under TCG
+ * each busy vCPU is a busy host thread, and on a 2-core host that alone
+ * slows the raising vCPU.  The contender with a reader is compared with
+ * the counting handler under the same host load.
+ */
+static volatile int spin_stop;
+
+static void *spin_fn(void *arg)
+{
+	(void)arg;
+	pin_cpu(1);
+	while (!spin_stop)
+		;
+	return NULL;
+}
+
+static bool has_reader(const struct contender *c)
+{
+	return c->kind == K_IRQCAP || c->kind == K_UIO;
+}
+
+static bool count_busy(const struct contender *c)
+{
+	size_t l = strlen(c->name);
+
+	return c->kind == K_COUNT && l > 5 && !strcmp(c->name + l - 5, "-busy");
 }
 
 static void on_usr1(int sig)
@@ -361,7 +397,9 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	uint64_t t0, t1, u0, s0, u1, s1, done;
 	long long proc0, proc1, cnt0 = 0, seen;
 	long nlat = 0, delivered, late = 0;
-	double sustained;
+	double sustained, alt_count = 0;
+	bool alt = !strcmp(test, "alt");
+	long long alt_cnt0 = 0, alt_cnt = 0;
 	pthread_t th;
 
 	if (c->kind == K_IRQCAP) {
@@ -380,21 +418,32 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	} else if (c->kind == K_UIO) {
 		r.fd = open("/dev/uio0", O_RDWR);
 		r.base = uio_count();
+	} else if (c->kind == K_NOREAD) {
+		write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode);
+		write_file("/sys/class/misc/irqcap0/device/wakeup_holdoff_us", "0");
+		cnt0 = read_ll("/sys/class/misc/irqcap0/device/events_committed");
 	} else {
 		write_file(stamp_attr, c->mode ? c->mode : "0");
 		write_file(count_attr, "0");
 		cnt0 = read_ll(count_attr);
 	}
-	if (c->kind != K_COUNT && r.fd < 0) {
+	if (has_reader(c) && r.fd < 0) {
 		printf("# %s: open: %s\n", c->name, strerror(errno));
 		return;
+	}
+	if (alt) {
+		write_file(stamp_attr, "0");
+		alt_cnt0 = read_ll(count_attr);
 	}
 	memset(recv_ts, 0, sizeof(recv_ts[0]) * n);
 	memset(kern_ts, 0, sizeof(kern_ts[0]) * n);
 	memset(raise_ts, 0, sizeof(raise_ts[0]) * n);
-	if (c->kind != K_COUNT) {
+	if (has_reader(c)) {
 		pthread_create(&th, NULL, reader_fn, &r);
 		usleep(20000);	/* the reader is asleep in read() */
+	} else if (count_busy(c)) {
+		spin_stop = 0;
+		pthread_create(&th, NULL, spin_fn, NULL);
 	}
 	quiesce();
 	proc0 = proc_interrupts(c->line);
@@ -404,6 +453,18 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		ping(c->line, n, &r);
 	} else if (rate) {
 		raise_at_rate(c->line, n, 1000000000ull / rate);
+	} else if (alt) {
+		/* chunks alternate with the counting handler's line */
+		for (int k = 0; k * CHUNK < n; k++) {
+			int m = n - k * CHUNK < CHUNK ? n - k * CHUNK : CHUNK;
+			uint64_t a = now_ns();
+
+			raise_burst(LINE_COUNT, m);
+			chunk_start[k] = now_ns();
+			alt_rate[k] = m * 1e9 / (double)(chunk_start[k] - a);
+			raise_burst(c->line, m);
+			chunk_end[k] = now_ns();
+		}
 	} else {
 		for (int k = 0; k * CHUNK < n; k++) {
 			raise_burst(c->line, n - k * CHUNK < CHUNK ? n - k * CHUNK : CHUNK);
@@ -411,7 +472,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		}
 	}
 	t1 = now_ns();
-	if (c->kind != K_COUNT) {
+	if (has_reader(c)) {
 		/*
 		 * Wait for the reader: until it has every interrupt the kernel
 		 * took, or 1.5 s without news (a VM on a loaded host can stall
@@ -437,11 +498,18 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 			usleep(1000);
 		}
 	}
+	if (count_busy(c)) {
+		spin_stop = 1;
+		pthread_join(th, NULL);
+	}
 	proc_stat(&u1, &s1);
 	proc1 = proc_interrupts(c->line);
 	seen = proc1 - proc0;
 	if (c->kind == K_COUNT) {
 		delivered = read_ll(count_attr) - cnt0;
+		done = t1;
+	} else if (c->kind == K_NOREAD) {
+		delivered = read_ll("/sys/class/misc/irqcap0/device/events_committed") - cnt0;
 		done = t1;
 	} else {
 		delivered = r.delivered;
@@ -464,7 +532,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	 * to read().  Event i is raise i only when every edge was taken
 	 * (seen == n) and, for UIO, every interrupt was delivered.
 	 */
-	if (c->kind != K_COUNT && seen == n && (c->kind == K_IRQCAP || delivered == n)) {
+	if (has_reader(c) && seen == n && (c->kind == K_IRQCAP || delivered == n)) {
 		for (long i = 0; i < n; i++) {
 			uint64_t from = rate ? raise_ts[i] : kern_ts[i];
 
@@ -488,32 +556,41 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	 * delivery (latency, reported apart) does not count as throughput.
 	 */
 	sustained = delivered * 1e9 / (double)((rate ? t1 : done) - t0);
-	if (!rate && seen == n && delivered == n && n >= 2 * CHUNK) {
+	if (alt)
+		alt_cnt = read_ll(count_attr) - alt_cnt0;
+	if (!rate && seen == n && delivered == n && n >= 2 * CHUNK &&
+	    (!alt || alt_cnt == n)) {
 		uint64_t prev = t0;
 		int nk = 0;
 
 		for (int k = 0; (k + 1) * CHUNK <= n; k++) {
+			if (alt)
+				prev = chunk_start[k];
 			chunk_rate[nk++] = CHUNK * 1e9 / (double)(chunk_end[k] - prev);
 			prev = chunk_end[k];
 		}
 		qsort(chunk_rate, nk, sizeof(chunk_rate[0]), cmp_double);
 		sustained = chunk_rate[nk / 2];
+		if (alt) {
+			qsort(alt_rate, nk, sizeof(alt_rate[0]), cmp_double);
+			alt_count = alt_rate[nk / 2];
+		}
 	}
 
 	printf("RES contender=%s%s%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
 	       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
-	       "reads=%ld elapsed_ns=%llu overall_s=%.0f\n",
-	       c->name, tag && c->kind == K_IRQCAP ? "/" : "",
-	       tag && c->kind == K_IRQCAP ? tag : "", rep, test, n, seen, delivered,
+	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f\n",
+	       c->name, tag && c->kind != K_COUNT && c->kind != K_UIO ? "/" : "",
+	       tag && c->kind != K_COUNT && c->kind != K_UIO ? tag : "", rep, test, n, seen, delivered,
 	       (long long)n - delivered, seen - delivered - late, r.lost, late,
 	       n * 1e9 / (double)(t1 - t0), sustained,
 	       (unsigned long long)pct(lat, nlat, 50), (unsigned long long)pct(lat, nlat, 99),
 	       (unsigned long long)(nlat ? lat[nlat - 1] : 0), nlat,
-	       c->kind == K_COUNT ? "-" : rate ? "raise" : "hardirq",
+	       !has_reader(c) ? "-" : rate ? "raise" : "hardirq",
 	       (unsigned long long)(s1 - s0), (unsigned long long)(u1 - u0),
 	       (unsigned long long)r.stime_ns, (unsigned long long)r.utime_ns, r.reads,
-	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0));
+	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0), alt_count);
 	if (cdf && nlat) {
 		static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
 					     95, 98, 99, 99.5, 99.9, 100 };
@@ -616,8 +693,11 @@ int main(int argc, char **argv)
 			bool cdf = force_cdf || (rep == reps && !getenv("IRQBENCH_CDF"));
 
 			run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
+			/* irqcap against the counting handler, chunk by chunk */
+			if (contenders[i].kind == K_IRQCAP || contenders[i].kind == K_NOREAD)
+				run(&contenders[i], rep0 + rep, "alt", burst, 0, cdf);
 			for (int k = 0; k < nrates; k++)
-				if (rates[k].rate >= 0 || contenders[i].kind != K_COUNT)
+				if (rates[k].rate >= 0 || has_reader(&contenders[i]))
 					run(&contenders[i], rep0 + rep, rates[k].name, rates[k].n,
 				    rates[k].rate, cdf);
 		}

@@ -35,8 +35,9 @@ irqcap_build_initramfs() {
 irqcap_boot() {
 	local kernel=$1 initrd=$2 ssdt=$3 log=$4 tmo=$5
 	shift 5
+	# debug-threads names the vCPU threads "CPU n/TCG" (scripts/bench.sh pins them)
 	timeout "$tmo" qemu-system-x86_64 -accel tcg -smp 2 -m 512 -nographic \
-		-no-reboot -device pc-testdev -acpitable file="$ssdt" \
+		-name irqcap,debug-threads=on -no-reboot -device pc-testdev -acpitable file="$ssdt" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 cryptomgr.notests $*" \
 		</dev/null >"$log" 2>&1
