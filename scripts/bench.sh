@@ -23,6 +23,9 @@
 #   --clocksource the guest's (default tsc: TCG's TSC looks unstable to the
 #                 kernel, which then falls back to HPET, an emulated MMIO
 #                 read per ktime_get_ns() and a syscall per clock_gettime())
+#   --idle-poll   boot the guest with idle=poll: an idle vCPU spins instead of
+#                 halting, so a wake-up is not a host thread wake-up (TCG's
+#                 ~100 us); latencies then show the kernel's and driver's work
 #   --no-pin      leave QEMU's vCPU threads to the host scheduler (default: pin
 #                 vCPU n to host CPU n, so that a vCPU that sleeps and wakes is
 #                 not put on the other vCPU's host CPU; needs 2 host CPUs)
@@ -36,8 +39,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
-out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes
-usage() { sed -n '4,33s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes idlepoll=no
+usage() { sed -n '4,36s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2;;
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--clocksource) clocksource=$2; shift 2;;
 	--tag) tag=$2; shift 2;;
 	--no-pin) pin=no; shift;;
+	--idle-poll) idlepoll=yes; shift;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -145,6 +149,7 @@ case $clocksource in
 tsc) args="$args clocksource=tsc tsc=reliable";;
 *) args="$args clocksource=$clocksource";;
 esac
+[ "$idlepoll" = yes ] && args="$args idle=poll"
 : >"$out/console.log"
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
