@@ -19,9 +19,9 @@
  * and costs a wake-up (an IPI to its CPU) for each.  With a wake-up hold-off
  * (wakeup_holdoff_us), a wake-up is followed by a quiet period: events are
  * published at once (an awake reader takes them without sleeping) and one
- * hrtimer at the end of the period wakes a sleeping reader through the
- * device's bottom half.  An isolated event is still woken at once; in a
- * burst, delivery waits at most the hold-off; timestamps are unaffected.
+ * soft hrtimer at the end of the period wakes a sleeping reader.  An
+ * isolated event is still woken at once; in a burst, delivery waits at most
+ * the hold-off; timestamps are unaffected.
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
@@ -114,10 +114,7 @@ void irqcap_wake_readers(struct irqcap_dev *idev)
 		kill_fasync(&idev->fasync, SIGIO, POLL_IN);
 }
 
-/*
- * Hand the wake-up to the bottom half of @mode.  Threaded: the caller
- * returns IRQ_WAKE_THREAD from the handler, or wakes the thread itself.
- */
+/* Hand the wake-up to the bottom half of @mode (threaded: IRQ_WAKE_THREAD). */
 static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
 				  enum irqcap_bh_mode mode)
 {
@@ -144,16 +141,20 @@ static bool irqcap_wake_held(struct irqcap_dev *idev, u64 now, u64 holdoff_ns)
 }
 
 /*
- * The end of a hold-off: wake whoever slept meanwhile, through the bottom
- * half of the current mode.  Hard IRQ context (softirq on PREEMPT_RT).
+ * The end of a hold-off: wake whoever slept meanwhile.  A soft hrtimer, so
+ * this runs in softirq context (on PREEMPT_RT in the softirq thread), never
+ * in hard IRQ context, whatever the mode.  It wakes readers itself rather
+ * than through the mode's bottom half: the IRQ thread cannot be woken from
+ * here, since irq_wake_thread() finds the first action with our dev_id,
+ * which under forced threading (PREEMPT_RT, threadirqs) is the thread that
+ * runs irqcap_hardirq(), not irqcap_thread().
  */
 static enum hrtimer_restart irqcap_holdoff_fn(struct hrtimer *timer)
 {
 	struct irqcap_dev *idev = container_of(timer, struct irqcap_dev, holdoff_timer);
 
 	WRITE_ONCE(idev->last_wake_ns, ktime_get_ns());
-	if (irqcap_bh_kick(idev, READ_ONCE(idev->bh_mode)) == IRQ_WAKE_THREAD)
-		irq_wake_thread(idev->irq, idev);
+	irqcap_wake_readers(idev);
 	return HRTIMER_NORESTART;
 }
 
@@ -167,7 +168,7 @@ static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 holdoff_ns)
 	if (!hrtimer_is_queued(&idev->holdoff_timer))
 		hrtimer_start(&idev->holdoff_timer,
 			      ns_to_ktime(READ_ONCE(idev->last_wake_ns) + holdoff_ns),
-			      HRTIMER_MODE_ABS);
+			      HRTIMER_MODE_ABS_SOFT);
 }
 
 /**
@@ -271,7 +272,7 @@ void irqcap_bh_init(struct irqcap_dev *idev)
 	irqcap_softirq_bh_init(&idev->softirq_bh, irqcap_softirq_fn);
 	INIT_WORK(&idev->commit_work, irqcap_work_fn);
 	hrtimer_setup(&idev->holdoff_timer, irqcap_holdoff_fn, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_ABS);
+		      HRTIMER_MODE_ABS_SOFT);
 }
 
 /*
