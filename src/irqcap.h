@@ -192,7 +192,7 @@ void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
 void irqcap_timers_init(struct irqcap_dev *idev);
 void irqcap_timers_start(struct irqcap_dev *idev);
 void irqcap_timers_stop(struct irqcap_dev *idev);
-void irqcap_idle_arm_timer(struct irqcap_dev *idev);
+void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms);
 
 /**
  * irqcap_idle_arm() - make sure the idle timer will look at the current
@@ -205,8 +205,10 @@ void irqcap_idle_arm_timer(struct irqcap_dev *idev);
  */
 static inline void irqcap_idle_arm(struct irqcap_dev *idev)
 {
-	if (READ_ONCE(idev->idle_timeout_ms) && !timer_pending(&idev->idle_timer))
-		irqcap_idle_arm_timer(idev);
+	u32 timeout_ms = READ_ONCE(idev->idle_timeout_ms);
+
+	if (timeout_ms && !timer_pending(&idev->idle_timer))
+		irqcap_idle_arm_timer(idev, timeout_ms);
 }
 
 /* irqcap_cdev.c */

@@ -276,8 +276,8 @@ void irqcap_bh_init(struct irqcap_dev *idev)
 }
 
 /*
- * Called after the IRQ is freed: nothing can schedule them any more.  The
- * hold-off timer goes first, since it schedules the others.
+ * Called after the IRQ is freed: nothing can schedule them, or arm the
+ * hold-off timer, any more.
  */
 void irqcap_bh_kill(struct irqcap_dev *idev)
 {

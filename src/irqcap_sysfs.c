@@ -137,87 +137,76 @@ static int irqcap_parse_u32(const char *buf, u32 max, u32 *val)
 	return *val > max ? -ERANGE : 0;
 }
 
-static ssize_t debounce_us_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	struct irqcap_dev *idev = dev_get_drvdata(dev);
+/*
+ * The u32 settings: shown as they are, stored after irqcap_parse_u32()
+ * under @cfg_lock, then @changed (if any) runs under the lock too.  Each
+ * attribute carries its field's offset in struct irqcap_dev and its limit.
+ */
+struct irqcap_u32_attr {
+	struct device_attribute attr;
+	size_t offset;
+	u32 max;
+	void (*changed)(struct irqcap_dev *idev);
+};
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->debounce_us));
+static u32 *irqcap_u32_field(struct device *dev, struct device_attribute *attr)
+{
+	struct irqcap_u32_attr *ua = container_of(attr, struct irqcap_u32_attr, attr);
+
+	return (void *)dev_get_drvdata(dev) + ua->offset;
 }
 
-static ssize_t debounce_us_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t count)
+static ssize_t irqcap_u32_show(struct device *dev, struct device_attribute *attr,
+			       char *buf)
 {
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*irqcap_u32_field(dev, attr)));
+}
+
+static ssize_t irqcap_u32_store(struct device *dev, struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct irqcap_u32_attr *ua = container_of(attr, struct irqcap_u32_attr, attr);
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 	u32 val;
 	int ret;
 
-	ret = irqcap_parse_u32(buf, IRQCAP_DEBOUNCE_MAX_US, &val);
+	ret = irqcap_parse_u32(buf, ua->max, &val);
 	if (ret)
 		return ret;
 	mutex_lock(&idev->cfg_lock);
-	WRITE_ONCE(idev->debounce_us, val);
+	WRITE_ONCE(*irqcap_u32_field(dev, attr), val);
+	if (ua->changed)
+		ua->changed(idev);
 	mutex_unlock(&idev->cfg_lock);
 	return count;
 }
-static DEVICE_ATTR_RW(debounce_us);
 
-static ssize_t idle_timeout_ms_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
+/* Let the idle timer re-evaluate the current idle period under the new value. */
+static void irqcap_idle_timeout_changed(struct irqcap_dev *idev)
 {
-	struct irqcap_dev *idev = dev_get_drvdata(dev);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->idle_timeout_ms));
-}
-
-static ssize_t idle_timeout_ms_store(struct device *dev,
-				     struct device_attribute *attr,
-				     const char *buf, size_t count)
-{
-	struct irqcap_dev *idev = dev_get_drvdata(dev);
-	u32 val;
-	int ret;
-
-	ret = irqcap_parse_u32(buf, IRQCAP_IDLE_TIMEOUT_MAX_MS, &val);
-	if (ret)
-		return ret;
-	mutex_lock(&idev->cfg_lock);
-	WRITE_ONCE(idev->idle_timeout_ms, val);
-	/* let the timer re-evaluate the current idle period under the new value */
 	timer_delete_sync(&idev->idle_timer);
 	irqcap_idle_arm(idev);
-	mutex_unlock(&idev->cfg_lock);
-	return count;
 }
-static DEVICE_ATTR_RW(idle_timeout_ms);
 
-static ssize_t wakeup_holdoff_us_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	struct irqcap_dev *idev = dev_get_drvdata(dev);
+static struct irqcap_u32_attr irqcap_attr_debounce_us = {
+	.attr = __ATTR(debounce_us, 0644, irqcap_u32_show, irqcap_u32_store),
+	.offset = offsetof(struct irqcap_dev, debounce_us),
+	.max = IRQCAP_DEBOUNCE_MAX_US,
+};
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(idev->wakeup_holdoff_us));
-}
+static struct irqcap_u32_attr irqcap_attr_idle_timeout_ms = {
+	.attr = __ATTR(idle_timeout_ms, 0644, irqcap_u32_show, irqcap_u32_store),
+	.offset = offsetof(struct irqcap_dev, idle_timeout_ms),
+	.max = IRQCAP_IDLE_TIMEOUT_MAX_MS,
+	.changed = irqcap_idle_timeout_changed,
+};
 
 /* A pending hold-off timer keeps its expiry: at worst one wake-up is late. */
-static ssize_t wakeup_holdoff_us_store(struct device *dev,
-				       struct device_attribute *attr,
-				       const char *buf, size_t count)
-{
-	struct irqcap_dev *idev = dev_get_drvdata(dev);
-	u32 val;
-	int ret;
-
-	ret = irqcap_parse_u32(buf, IRQCAP_WAKEUP_HOLDOFF_MAX_US, &val);
-	if (ret)
-		return ret;
-	mutex_lock(&idev->cfg_lock);
-	WRITE_ONCE(idev->wakeup_holdoff_us, val);
-	mutex_unlock(&idev->cfg_lock);
-	return count;
-}
-static DEVICE_ATTR_RW(wakeup_holdoff_us);
+static struct irqcap_u32_attr irqcap_attr_wakeup_holdoff_us = {
+	.attr = __ATTR(wakeup_holdoff_us, 0644, irqcap_u32_show, irqcap_u32_store),
+	.offset = offsetof(struct irqcap_dev, wakeup_holdoff_us),
+	.max = IRQCAP_WAKEUP_HOLDOFF_MAX_US,
+};
 
 static struct attribute *irqcap_attrs[] = {
 	&irqcap_counters[0].attr.attr,
@@ -233,9 +222,9 @@ static struct attribute *irqcap_attrs[] = {
 	&dev_attr_rate.attr,
 	&dev_attr_rate_avg.attr,
 	&dev_attr_bottom_half.attr,
-	&dev_attr_debounce_us.attr,
-	&dev_attr_idle_timeout_ms.attr,
-	&dev_attr_wakeup_holdoff_us.attr,
+	&irqcap_attr_debounce_us.attr.attr,
+	&irqcap_attr_idle_timeout_ms.attr.attr,
+	&irqcap_attr_wakeup_holdoff_us.attr.attr,
 	NULL
 };
 

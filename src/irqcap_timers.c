@@ -19,14 +19,11 @@ static unsigned long irqcap_idle_jiffies(struct irqcap_dev *idev)
 }
 
 /* irqcap_idle_arm() (irqcap.h) found the timeout on and the timer idle. */
-void irqcap_idle_arm_timer(struct irqcap_dev *idev)
+void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms)
 {
-	unsigned long timeout = irqcap_idle_jiffies(idev);
-
-	if (!timeout || timer_pending(&idev->idle_timer))
-		return;
 	mod_timer(&idev->idle_timer,
-		  irqcap_idle_deadline(READ_ONCE(idev->last_irq_jiffies), timeout));
+		  irqcap_idle_deadline(READ_ONCE(idev->last_irq_jiffies),
+				       irqcap_ms_to_jiffies_hz(timeout_ms, HZ)));
 }
 
 static void irqcap_idle_fn(struct timer_list *t)

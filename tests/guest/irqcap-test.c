@@ -380,10 +380,10 @@ static bool wait_got(struct holdoff_reader *h, int n)
 
 /*
  * wakeup_holdoff_us in @mode: an event that finds the reader asleep less
- * than the hold-off after the last wake-up is published, but the reader is
- * woken only when the hold-off ends (hrtimers never fire early), through the
- * mode's bottom half.  Lower bounds only: a loaded host can delay, never
- * hasten.
+ * than the hold-off after the last wake-up (made by @mode's bottom half) is
+ * published, but the reader is woken only when the hold-off ends (hrtimers
+ * never fire early), by the hold-off timer.  Lower bounds only: a loaded
+ * host can delay, never hasten.
  */
 static bool holdoff_in_mode(const char *mode)
 {

@@ -174,16 +174,20 @@ out=$($IRQCAP set 0 debounce_us 100); rc=$?
 check "set debounce_us: exit 0 and old -> new" [ $rc -eq 0 -a "$out" = "irqcap0: debounce_us: 0 -> 100" ]
 check "set debounce_us: sysfs" [ "$(attr 0 debounce_us)" = 100 ]
 $IRQCAP set 0 debounce_us 0 >/dev/null
+# monitor_n N PERIOD_US: `monitor irqcap0 --count N` gets all N edges raised on IRQ 5
+monitor_n() {
+	local pid
+	$IRQCAP monitor 0 --format csv --no-header --count "$1" --timeout 30 >"$T/mon" 2>/dev/null &
+	pid=$!
+	wait_readers 0 1
+	raise 5 "$1" "$2"
+	wait "$pid" && [ "$(grep -c '^irqcap0,irq,' "$T/mon")" -eq "$1" ]
+}
 bh=$(attr 0 bottom_half)
 for m in hardirq tasklet workqueue threaded; do
 	out=$($IRQCAP set irqcap0 bottom_half $m); rc=$?
 	check "set bottom_half $m" [ $rc -eq 0 -a "$(attr 0 bottom_half)" = $m ]
-	$IRQCAP monitor 0 --format csv --no-header --count 3 --timeout 30 >"$T/bh" 2>/dev/null &
-	pid=$!
-	wait_readers 0 1
-	raise 5 3 10000
-	wait $pid; rc=$?
-	check "monitor under $m: 3 events" [ $rc -eq 0 -a "$(grep -c '^irqcap0,irq,' "$T/bh")" -eq 3 ]
+	check "monitor under $m: 3 events" monitor_n 3 10000
 done
 $IRQCAP set 0 bottom_half "$bh" >/dev/null
 $IRQCAP set 0 bottom_half fast >/dev/null 2>"$T/err"; rc=$?
@@ -198,12 +202,7 @@ check "set wakeup_holdoff_us: exit 0 and old -> new" [ $rc -eq 0 -a "$out" = "ir
 check "set wakeup_holdoff_us: sysfs" [ "$(attr 0 wakeup_holdoff_us)" = 5000 ]
 $IRQCAP stats 0 --no-latency >"$T/st" 2>&1
 check "stats shows wakeup_holdoff_us" grep -Eq '^irqcap0: .*, wakeup_holdoff_us 5000$' "$T/st"
-$IRQCAP monitor 0 --format csv --no-header --count 5 --timeout 30 >"$T/ho" 2>/dev/null &
-pid=$!
-wait_readers 0 1
-raise 5 5 1000
-wait $pid; rc=$?
-check "monitor under wakeup hold-off: 5 events" [ $rc -eq 0 -a "$(grep -c '^irqcap0,irq,' "$T/ho")" -eq 5 ]
+check "monitor under wakeup hold-off: 5 events" monitor_n 5 1000
 $IRQCAP set 0 wakeup_holdoff_us 100001 >/dev/null 2>"$T/err"; rc=$?
 check "set wakeup_holdoff_us over max: exit 2, unchanged" [ $rc -eq 2 -a "$(attr 0 wakeup_holdoff_us)" = 5000 ]
 check "set wakeup_holdoff_us over max: says range" grep -q "out of range (0..100000" "$T/err"
