@@ -133,6 +133,12 @@ table = [f"irqcap benchmark, {date}; {machine}",
 table += [line(r) for r in rows]
 
 # targets
+def quart(p):
+    """median and quartiles of sorted ratios, in percent"""
+    return (f"median {med(p) * 100:.0f}% (quartiles {p[len(p) // 4] * 100:.0f}-"
+            f"{p[(3 * len(p)) // 4] * 100:.0f}%, n={len(p)})")
+
+
 verdict = []
 modes = [c for c in conts if c.startswith("irqcap-")]
 bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
@@ -148,8 +154,7 @@ for m in modes:
         p = s["alt_ratios"]
         verdict.append((f"{m} sustained rate >= 95% of count (alt: chunks alternate in one run)",
                         med(p) >= 0.95,
-                        f"median of per-run ratios {med(p) * 100:.0f}% (quartiles "
-                        f"{p[len(p) // 4] * 100:.0f}-{p[(3 * len(p)) // 4] * 100:.0f}%, n={len(p)})"))
+                        "per-run ratio " + quart(p)))
 for t in tests:
     for m in modes:
         s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
@@ -164,10 +169,6 @@ for t in tests:
                 return sorted(r["rate_s"] / cnt[(r["boot"], r["rep"])] for r in runs
                               if r["contender"] == m and r["test"] == t
                               and (r["boot"], r["rep"]) in cnt)
-
-            def quart(p):
-                return (f"median {med(p) * 100:.0f}% (quartiles {p[len(p) // 4] * 100:.0f}-"
-                        f"{p[(3 * len(p)) // 4] * 100:.0f}%, n={len(p)})")
 
             ok = s["vs_count"] >= 0.95
             pairs = paired("count")
