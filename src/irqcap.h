@@ -73,7 +73,10 @@ struct irqcap_hist {
  * PREEMPT_RT) serialises the producer side: staging records, committing
  * them, and the counters marked "prod_lock" below.  Readers take no lock
  * against the producer: they read @head with acquire semantics and check
- * @reserve again after copying a slot.
+ * @reserve again after copying a slot.  A reader takes it only to count
+ * itself in @sleepers before it sleeps, so that the handler, which reads
+ * @sleepers under the lock after publishing, needs no barrier to know
+ * whether anyone must be woken (see irqcap_wake_needed_locked()).
  * @lifetime is held for reading by readers while they touch @slots, and
  * for writing when the storage is freed.
  * @cfg_lock serialises configuration changes from sysfs.
@@ -134,6 +137,8 @@ struct irqcap_dev {
 	u64 overruns;			/* prod_lock: uncommitted slots reused */
 	u64 commits;			/* prod_lock: commits that published records */
 	u64 last_commit_ns;		/* prod_lock */
+	unsigned int sleepers;		/* prod_lock: readers in read()'s wait */
+	unsigned int pollers;		/* prod_lock: files that poll()ed */
 	u64 last_wake_ns;		/* READ_ONCE/WRITE_ONCE: hard IRQ, timer */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
 
@@ -178,15 +183,51 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 }
 
 /* irqcap_capture.c */
+void irqcap_sleepers_add(struct irqcap_dev *idev, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
 void irqcap_commit(struct irqcap_dev *idev);
-u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now);
 void irqcap_wake_readers(struct irqcap_dev *idev);
 void irqcap_bh_init(struct irqcap_dev *idev);
 void irqcap_bh_kill(struct irqcap_dev *idev);
 int irqcap_set_bh_mode(struct irqcap_dev *idev, enum irqcap_bh_mode mode);
 void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
+void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
+
+/**
+ * irqcap_commit_locked() - publish every staged record to readers
+ * @idev: device; prod_lock held
+ * @now: current time in ns, for the latency histogram
+ *
+ * Copies nothing: the records are in their slots already.  Inline: the
+ * hard IRQ handler publishes every event itself when nobody waits.
+ *
+ * Return: the number of records published.
+ */
+static inline u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
+{
+	u64 head = idev->head, reserve = idev->reserve;
+	u64 n = reserve - head, oldest, age;
+
+	lockdep_assert_held(&idev->prod_lock);
+	if (!n)
+		return 0;
+	/*
+	 * One sample per commit: the age of the oldest record it publishes.
+	 * Age 0 (published by the handler that took the event) is the common
+	 * case; bucket 0 is derived from @commits instead (irqcap_sysfs.c).
+	 */
+	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
+	age = now - idev->slots[irqcap_ring_slot(oldest, idev->ring_slots)].timestamp_ns;
+	if (age)
+		irqcap_hist_add_locked(&idev->hist_commit, age);
+	/* all staged records go out, and @seqno numbers the staged interrupts */
+	idev->events_committed = idev->seqno;
+	idev->commits++;
+	idev->last_commit_ns = now;
+	smp_store_release(&idev->head, reserve); /* slots before head */
+	return n;
+}
 
 /* irqcap_timers.c */
 void irqcap_timers_init(struct irqcap_dev *idev);

@@ -54,11 +54,11 @@ void irqcap_hist_add(struct irqcap_hist *hist, u64 ns)
 }
 
 /*
- * The same for a histogram with a single writer (hist_commit: prod_lock):
+ * The same for the histogram with a single writer (hist_commit: prod_lock):
  * no locked read-modify-write, which costs more than the rest of a commit
  * together.  Readers (debugfs) still see whole values.
  */
-static void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
+void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 {
 	unsigned int idx = min_t(unsigned int, fls64(ns), IRQCAP_HIST_BUCKETS - 1);
 
@@ -68,48 +68,58 @@ static void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 }
 
 /**
- * irqcap_commit_locked() - publish every staged record to readers
- * @idev: device; prod_lock held
- * @now: current time in ns, for the latency histogram
+ * irqcap_sleepers_add() - count a reader in or out of read()'s wait
+ * @idev: device
+ * @n: 1 before the reader waits, -1 after
  *
- * Return: the number of records published.
+ * Process context.  Under @prod_lock, so that the handler sees the count
+ * in its own critical section, without a barrier: if it runs after this,
+ * it wakes the reader; if before, the reader, taking the lock after it,
+ * sees what it published and does not sleep.  poll() cannot say when it
+ * stops waiting; pollers are counted for the file's lifetime instead.
  */
-u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
+void irqcap_sleepers_add(struct irqcap_dev *idev, int n)
 {
-	u64 head = idev->head, reserve = idev->reserve;
-	u64 n = reserve - head, oldest, age;
+	raw_spin_lock_irq(&idev->prod_lock);
+	idev->sleepers += n;
+	raw_spin_unlock_irq(&idev->prod_lock);
+}
 
+/*
+ * Is there anyone for a commit to wake?  prod_lock held.  Readers in read()
+ * are counted under the lock; poll() waiters only on the wait queue, which
+ * needs wq_has_sleeper()'s full barrier, paid only while a file that ever
+ * poll()ed is open.  Called after publishing, it tells exactly; called
+ * before, a "no" must be asked again after publishing.
+ */
+static bool irqcap_wake_needed_locked(struct irqcap_dev *idev)
+{
 	lockdep_assert_held(&idev->prod_lock);
-	if (!n)
-		return 0;
-	/*
-	 * One sample per commit: the age of the oldest record it publishes.
-	 * Age 0 (published by the handler that took the event) is the common
-	 * case; bucket 0 is derived from @commits instead (irqcap_sysfs.c).
-	 */
-	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
-	oldest = irqcap_ring_slot(oldest, idev->ring_slots);
-	age = now - idev->slots[oldest].timestamp_ns;
-	if (age)
-		irqcap_hist_add_locked(&idev->hist_commit, age);
-	/* all staged records go out, and @seqno numbers the staged interrupts */
-	idev->events_committed = idev->seqno;
-	idev->commits++;
-	idev->last_commit_ns = now;
-	smp_store_release(&idev->head, reserve); /* slots before head */
-	return n;
+	return idev->sleepers || READ_ONCE(idev->fasync) ||
+	       (idev->pollers && wq_has_sleeper(&idev->wait));
 }
 
-/* Is there anyone for a commit to wake?  Full barrier: see wq_has_sleeper(). */
-static bool irqcap_wake_needed(struct irqcap_dev *idev)
-{
-	return wq_has_sleeper(&idev->wait) || READ_ONCE(idev->fasync);
-}
-
+/*
+ * Wake everyone who may wait for what was just published, from any context.
+ * The full barrier in wq_has_sleeper() pairs with the one a sleeper has
+ * between joining the wait queue and checking the ring.
+ */
 void irqcap_wake_readers(struct irqcap_dev *idev)
 {
 	if (wq_has_sleeper(&idev->wait))
 		wake_up_interruptible(&idev->wait);
+	if (READ_ONCE(idev->fasync))
+		kill_fasync(&idev->fasync, SIGIO, POLL_IN);
+}
+
+/*
+ * The same, once irqcap_wake_needed_locked() said yes after publishing:
+ * no barrier; wake_up() takes the queue's lock, which orders it against a
+ * sleeper that joins the queue at the same time.
+ */
+static void irqcap_wake_needed_readers(struct irqcap_dev *idev)
+{
+	wake_up_interruptible(&idev->wait);
 	if (READ_ONCE(idev->fasync))
 		kill_fasync(&idev->fasync, SIGIO, POLL_IN);
 }
@@ -120,7 +130,7 @@ static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
 {
 	switch (mode) {
 	case IRQCAP_BH_HARDIRQ:
-		irqcap_wake_readers(idev);
+		irqcap_wake_needed_readers(idev);
 		break;
 	case IRQCAP_BH_THREADED:
 		return IRQ_WAKE_THREAD;
@@ -208,7 +218,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	u64 now = ktime_get_ns();
 	enum irqcap_bh_mode mode;
 	u64 debounce_ns, holdoff_ns;
-	bool direct, held;
+	bool direct, held, wake = true;
 
 	raw_spin_lock(&idev->prod_lock);
 	idev->irqs_seen++;
@@ -229,15 +239,16 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
 	held = irqcap_wake_held(idev, now, holdoff_ns);
 	/* nobody to wake, or the wake-up held off: publish here */
-	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed(idev);
-	if (direct)
+	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed_locked(idev);
+	if (direct) {
 		irqcap_commit_locked(idev, now);
+		wake = irqcap_wake_needed_locked(idev);
+	}
 	raw_spin_unlock(&idev->prod_lock);
 
 	if (direct) {
 		irqcap_idle_arm(idev);
-		/* published: only a reader that slept since the check needs waking */
-		if (!irqcap_wake_needed(idev))
+		if (!wake)
 			return IRQ_HANDLED;
 		if (held) {
 			irqcap_holdoff_arm(idev, holdoff_ns);

@@ -33,6 +33,7 @@ static_assert(sizeof(struct irqcap_stats) == 96);
  * @read: records read, overflow records not counted
  * @lost: records lost
  * @last_seqno: seqno of the last record read
+ * @polled: counted in the device's pollers (prod_lock)
  * @batch: bounce buffer: records are copied here lock-free, checked, and
  *	only then copied to user space
  */
@@ -44,6 +45,7 @@ struct irqcap_reader {
 	u64 read;
 	u64 lost;
 	u64 last_seqno;
+	bool polled;
 	struct irqcap_event batch[IRQCAP_READ_BATCH];
 };
 
@@ -90,6 +92,11 @@ static int irqcap_release(struct inode *inode, struct file *file)
 	struct irqcap_dev *idev = r->idev;
 
 	fasync_helper(-1, file, 0, &idev->fasync);
+	if (r->polled) {
+		raw_spin_lock_irq(&idev->prod_lock);
+		idev->pollers--;
+		raw_spin_unlock_irq(&idev->prod_lock);
+	}
 	atomic_dec(&idev->readers);
 	mutex_destroy(&r->lock);
 	kmem_cache_free(irqcap_reader_cache, r);
@@ -219,9 +226,10 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 	while (want) {
 		u64 saved_pos = r->pos, saved_lost = r->lost_pending;
 		u64 saved_seqno = r->last_seqno;
+		unsigned int batch = min_t(size_t, want, IRQCAP_READ_BATCH);
 		size_t bytes;
 
-		ret = irqcap_reader_fill(r, min_t(size_t, want, IRQCAP_READ_BATCH));
+		ret = irqcap_reader_fill(r, batch);
 		if (ret < 0)
 			break;
 		if (!ret) {
@@ -231,8 +239,10 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 				ret = -EAGAIN;
 				break;
 			}
+			irqcap_sleepers_add(r->idev, 1);
 			ret = wait_event_interruptible(r->idev->wait,
 						       irqcap_reader_ready(r));
+			irqcap_sleepers_add(r->idev, -1);
 			if (ret)
 				break;
 			continue;
@@ -249,6 +259,9 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 		irqcap_account_read(r, ret);
 		done += bytes;
 		want -= ret;
+		/* fewer than asked for: the ring is drained, do not scan it again */
+		if (ret < batch)
+			break;
 	}
 	mutex_unlock(&r->lock);
 	return done ? done : ret;
@@ -297,7 +310,21 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 	struct irqcap_reader *r = file->private_data;
 	struct irqcap_dev *idev = r->idev;
 
+	if (!poll_does_not_wait(wait) && !READ_ONCE(r->polled)) {
+		/* the handler then checks the wait queue (irqcap_capture.c) */
+		raw_spin_lock_irq(&idev->prod_lock);
+		if (!r->polled) {
+			r->polled = true;
+			idev->pollers++;
+		}
+		raw_spin_unlock_irq(&idev->prod_lock);
+	}
 	poll_wait(file, &idev->wait, wait);
+	/*
+	 * Joining the queue before checking the ring; pairs with the barrier
+	 * in wq_has_sleeper() on the waking side, as in sock_poll_wait().
+	 */
+	smp_mb();
 	if (READ_ONCE(idev->dead))
 		return EPOLLHUP | EPOLLERR;
 	return irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0;

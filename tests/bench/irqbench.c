@@ -712,9 +712,7 @@ int main(int argc, char **argv)
 
 			run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
 			/* irqcap against the counting handler, chunk by chunk */
-			if (contenders[i].kind != K_UIO && !count_busy(&contenders[i]) &&
-			    (contenders[i].kind != K_COUNT || !contenders[i].mode ||
-			     !strcmp(contenders[i].mode, "1")))
+			if (contenders[i].kind != K_UIO && !count_busy(&contenders[i]))
 				run(&contenders[i], rep0 + rep, "alt", burst, 0, cdf);
 			for (int k = 0; k < nrates; k++)
 				if (rates[k].rate >= 0 || has_reader(&contenders[i]))

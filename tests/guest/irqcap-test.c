@@ -461,6 +461,109 @@ static bool t_holdoff_burst(void)
 }
 
 /*
+ * One edge at a time, each raised once the waiter on CPU 1 has the previous
+ * record, after a delay that varies by a few microseconds: the edge meets
+ * the waiter asleep, falling asleep, or just awake.  The handler decides
+ * whether to wake without a barrier for read() sleepers (they are counted
+ * under the producer lock) and with one for poll() waiters: a lost wake-up
+ * leaves the waiter asleep and fails here.
+ */
+struct pingpong {
+	int fd;
+	int kind;	/* 0 read, 1 poll then read, 2 epoll_wait then read */
+	int n;
+	volatile int got;
+	volatile bool failed;
+	uint64_t seqno[300];
+};
+
+static void *pingpong_fn(void *arg)
+{
+	struct pingpong *pp = arg;
+	struct epoll_event ee = { .events = EPOLLIN }, out;
+	int ep = -1;
+
+	pin_cpu(1);
+	if (pp->kind == 2) {
+		ep = epoll_create1(0);
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, pp->fd, &ee)) {
+			pp->failed = true;
+			return NULL;
+		}
+	}
+	while (pp->got < pp->n) {
+		struct pollfd p = { .fd = pp->fd, .events = POLLIN };
+		struct irqcap_event ev;
+
+		if ((pp->kind == 1 && poll(&p, 1, 5000) != 1) ||
+		    (pp->kind == 2 && epoll_wait(ep, &out, 1, 5000) != 1) ||
+		    read(pp->fd, &ev, sizeof(ev)) != sizeof(ev)) {
+			pp->failed = true;
+			break;
+		}
+		pp->seqno[pp->got] = ev.seqno;
+		pp->got = pp->got + 1;
+	}
+	if (ep >= 0)
+		close(ep);
+	return NULL;
+}
+
+static bool pingpong_in_mode(const char *mode, int kind)
+{
+	static const char * const kinds[] = { "read", "poll", "epoll" };
+	struct pingpong pp = { .kind = kind, .n = 300 };
+	pthread_t th;
+	int i = 0;
+
+	CHECK(sysfs_set(0, "bottom_half", mode) == 0, "set %s", mode);
+	pp.fd = open_dev(0, O_RDONLY);
+	CHECK(pp.fd >= 0, "open");
+	pthread_create(&th, NULL, pingpong_fn, &pp);
+	for (i = 0; i < pp.n && !pp.failed; i++) {
+		uint64_t t = now_ns(), delay = (i % 16) * 3000;
+
+		while (pp.got < i && !pp.failed && now_ns() - t < 3000000000ull)
+			;
+		if (pp.got < i)
+			break;
+		for (t = now_ns(); now_ns() - t < delay;)
+			;
+		raise_irq(IRQ0, 1);
+	}
+	for (uint64_t t = now_ns(); pp.got < pp.n && !pp.failed &&
+	     now_ns() - t < 3000000000ull;)
+		usleep(1000);
+	if (pp.got < pp.n) {
+		/* a waiter that missed its wake-up may never return: cancel it */
+		raise_irq(IRQ0, pp.n - pp.got);
+		usleep(200000);
+		pthread_cancel(th);
+	}
+	pthread_join(th, NULL);
+	close(pp.fd);
+	CHECK(!pp.failed && pp.got == pp.n, "%s, %s: waiter got %d of %d records (edge %d)%s",
+	      mode, kinds[kind], pp.got, pp.n, i, pp.failed ? ", a wait timed out" : "");
+	for (i = 1; i < pp.n; i++)
+		CHECK(pp.seqno[i] == pp.seqno[i - 1] + 1, "%s, %s: seqno %llu after %llu",
+		      mode, kinds[kind], (unsigned long long)pp.seqno[i],
+		      (unsigned long long)pp.seqno[i - 1]);
+	return true;
+}
+
+static bool t_pingpong(void)
+{
+	static const char * const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	bool ok = true;
+
+	for (size_t m = 0; ok && m < sizeof(modes) / sizeof(modes[0]); m++)
+		for (int kind = 0; ok && kind < 3; kind++)
+			ok = pingpong_in_mode(modes[m], kind);
+	sysfs_set(0, "bottom_half", "threaded");
+	return ok;
+}
+
+/*
  * Switch the bottom half continuously while 20000 edges arrive on device 1
  * (1024-record ring): every edge arrives once, in order.
  */
@@ -1089,6 +1192,7 @@ static const struct test tests[] = {
 	{ "mode_switch_under_load", t_mode_switch },
 	{ "wakeup_holdoff_all_modes", t_holdoff },
 	{ "wakeup_holdoff_burst_all_modes", t_holdoff_burst },
+	{ "wakeups_one_edge_at_a_time_all_modes", t_pingpong },
 	{ "two_readers", t_two_readers },
 	{ "stalled_reader_loss_count", t_stalled_reader },
 	{ "nonblock", t_nonblock },
