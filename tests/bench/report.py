@@ -170,6 +170,9 @@ for t in tests:
                               if r["contender"] == m and r["test"] == t
                               and (r["boot"], r["rep"]) in cnt)
 
+            # separate runs spread 2x under TCG: with an alt figure, these only inform
+            has_alt = any(x["contender"] == m and x["test"] == "alt" and x.get("alt_ratios")
+                          for x in summary)
             ok = s["vs_count"] >= 0.95
             pairs = paired("count")
             if pairs:
@@ -181,9 +184,12 @@ for t in tests:
                 # the same host load: a reader keeps CPU 1 busy, so does count-busy
                 s["vs_count_busy_paired"] = med(busy)
                 verdict.append((f"{m} sustained rate >= 95% of count-busy ({t}, CPU 1 busy in both)",
-                                med(busy) >= 0.95, "per-repetition ratio " + quart(busy)))
-            verdict.append((f"{m} sustained rate >= 95% of count ({t})", ok,
-                            f"medians {s['vs_count'] * 100:.0f}%{extra}"))
+                                None if has_alt else med(busy) >= 0.95,
+                                "per-repetition ratio " + quart(busy)))
+            verdict.append((f"{m} sustained rate >= 95% of count ({t})",
+                            None if has_alt else ok,
+                            f"medians {s['vs_count'] * 100:.0f}%{extra}"
+                            + ("; separate runs, see alt for the verdict" if has_alt else "")))
 for t in tests:
     u = next((x for x in summary if x["contender"] == "uio" and x["test"] == t), None)
     if not u:
@@ -213,7 +219,7 @@ except OSError:
 table.append("")
 table.append("targets:")
 for name, ok, why in verdict:
-    table.append(f"  [{'met' if ok else 'MISSED'}] {name}: {why}")
+    table.append(f"  [{'info' if ok is None else 'met' if ok else 'MISSED'}] {name}: {why}")
 with open(f"{out}/table.txt", "w") as f:
     f.write("\n".join(table) + "\n")
 with open(f"{out}/summary.json", "w") as f:
