@@ -29,6 +29,10 @@
 #   --no-pin      leave QEMU's vCPU threads to the host scheduler (default: pin
 #                 vCPU n to host CPU n, so that a vCPU that sleeps and wakes is
 #                 not put on the other vCPU's host CPU; needs 2 host CPUs)
+#   --perf C1,C2  instead of the benchmark, profile bursts of these contenders
+#                 with the host's perf (6.1, copied into the guest with its
+#                 libraries): perf record -a -e cpu-clock, flat profile per
+#                 contender in perf.txt (TCG has no PMU: a software clock)
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -40,6 +44,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes idlepoll=no
+perf=''
 usage() { sed -n '4,36s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -56,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--tag) tag=$2; shift 2;;
 	--no-pin) pin=no; shift;;
 	--idle-poll) idlepoll=yes; shift;;
+	--perf) perf=$2; shift 2;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -119,6 +125,15 @@ if [ -n "$compare" ]; then
 fi
 cp "$work/count/irqcnt_bench.ko" "$work/uio/drivers/uio/uio_pdrv_genirq.ko" "$work/root/"
 install -m 755 "$top/tests/bench/init.sh" "$work/root/init"
+if [ -n "$perf" ]; then
+	# the binary, its libraries and the dynamic loader, at their own paths
+	pbin=$(command -v perf) || die "--perf: no perf on the host (apt-get install linux-perf)"
+	mkdir -p "$work/root/usr/bin"
+	cp -L "$pbin" "$work/root/usr/bin/perf"
+	for l in $(ldd "$pbin" | grep -o '/[^ ]*'); do
+		cp -L --parents "$l" "$work/root/" || die "--perf: cannot copy $l"
+	done
+fi
 irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 
@@ -150,6 +165,7 @@ tsc) args="$args clocksource=tsc tsc=reliable";;
 *) args="$args clocksource=$clocksource";;
 esac
 [ "$idlepoll" = yes ] && args="$args idle=poll"
+[ -n "$perf" ] && args="$args irqbench.perf=$(echo "$perf" | tr , +)"
 : >"$out/console.log"
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
@@ -163,6 +179,12 @@ for b in $(seq 1 "$boots"); do
 		{ tail -30 "$work/console-$b.log" >&2; die "the guest did not finish (see $out/console.log)"; }
 done
 grep '^# ' "$out/console.log" | sort -u | sed 's/^/# guest: /' >&2
+if [ -n "$perf" ]; then
+	sed -n '/^=== perf .* begin/,/^=== perf .* end/p' "$out/console.log" >"$out/perf.txt"
+	[ -s "$out/perf.txt" ] || die "no profile in the guest's output (see $out/console.log)"
+	cat "$out/perf.txt"
+	exit 0
+fi
 
 python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), TCG -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||

@@ -17,12 +17,13 @@ sleep 1
 ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
 grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
 echo "# clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-args='' IRQBENCH_TAG_B=b
+args='' IRQBENCH_TAG_B=b perf=''
 # shellcheck disable=SC2013
 for a in $(cat /proc/cmdline); do
 	case $a in
 	irqbench.args=*) args=${a#irqbench.args=};;
 	irqbench.tagb=*) IRQBENCH_TAG_B=${a#irqbench.tagb=};;
+	irqbench.perf=*) perf=${a#irqbench.perf=};;
 	esac
 done
 # shellcheck disable=SC2046
@@ -30,6 +31,21 @@ set -- $(echo "$args" | tr ',+' ' ,')
 reps=${1:-3} burst=${2:-20000} rates=${3:-1000:2000}
 shift 3 2>/dev/null
 conts=$(echo "$@" | tr ',' ' ')
+# scripts/bench.sh --perf: profile each named contender's bursts, then stop
+if [ -n "$perf" ]; then
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	for c in $(echo "$perf" | tr + ' '); do
+		perf record -q -a -e cpu-clock -F 10000 -o "/tmp/$c.data" -- \
+			/irqbench "$reps" "$burst" ping:10 "$c" >/dev/null 2>&1 ||
+			echo "# perf record failed for $c"
+		echo "=== perf $c begin"
+		perf report -q --stdio --no-children --sort dso,sym -i "/tmp/$c.data" 2>&1 | head -45
+		echo "=== perf $c end"
+	done
+	echo "=== irqbench done"
+	poweroff -f
+fi
 echo "=== irqbench $reps $burst $rates $conts"
 # One repetition at a time; with a second irqcap module (/irqcap-b.ko, see
 # scripts/bench.sh --compare) its irqcap runs follow each repetition's.
