@@ -33,6 +33,10 @@
 #                 with the host's perf (6.1, copied into the guest with its
 #                 libraries): perf record -a -e cpu-clock, flat profile per
 #                 contender in perf.txt (TCG has no PMU: a software clock)
+#   --insns C1,C2 instead of the benchmark, count the guest instructions of
+#                 these contenders' bursts with a QEMU plugin
+#                 (tests/bench/insncount.c), per edge and per function, in
+#                 insns.txt (TCG's cost is close to proportional to them)
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -44,7 +48,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes idlepoll=no
-perf=''
+perf='' insns=''
 usage() { sed -n '4,36s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--no-pin) pin=no; shift;;
 	--idle-poll) idlepoll=yes; shift;;
 	--perf) perf=$2; shift 2;;
+	--insns) insns=$2; shift 2;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -166,6 +171,12 @@ tsc) args="$args clocksource=tsc tsc=reliable";;
 esac
 [ "$idlepoll" = yes ] && args="$args idle=poll"
 [ -n "$perf" ] && args="$args irqbench.perf=$(echo "$perf" | tr , +)"
+if [ -n "$insns" ]; then
+	gcc -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden \
+		-o "$work/insncount.so" "$top/tests/bench/insncount.c" || die "the QEMU plugin does not build"
+	args="irqbench.args=$reps,$burst,ping:1,$(echo "$insns" | tr , +) irqbench.insns=1 clocksource=tsc tsc=reliable"
+	export IRQCAP_QEMU_ARGS="-plugin $work/insncount.so,out=$work/insns-raw.txt"
+fi
 : >"$out/console.log"
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
@@ -178,7 +189,14 @@ for b in $(seq 1 "$boots"); do
 	grep -q '^=== irqbench done' "$work/console-$b.log" ||
 		{ tail -30 "$work/console-$b.log" >&2; die "the guest did not finish (see $out/console.log)"; }
 done
-grep '^# ' "$out/console.log" | sort -u | sed 's/^/# guest: /' >&2
+grep -v -e '^# ksym' -e '^# insns mark' "$out/console.log" | grep '^# ' | sort -u | sed 's/^/# guest: /' >&2
+if [ -n "$insns" ]; then
+	python3 "$top/tests/bench/insns.py" "$work/insns-raw.txt" "$out/console.log" \
+		"$work/root/irqbench" "$burst" >"$out/insns.txt" ||
+		die "insns.py failed"
+	cat "$out/insns.txt"
+	exit 0
+fi
 if [ -n "$perf" ]; then
 	sed -n '/^=== perf .* begin/,/^=== perf .* end/p' "$out/console.log" >"$out/perf.txt"
 	[ -s "$out/perf.txt" ] || die "no profile in the guest's output (see $out/console.log)"

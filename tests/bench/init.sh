@@ -24,6 +24,7 @@ for a in $(cat /proc/cmdline); do
 	irqbench.args=*) args=${a#irqbench.args=};;
 	irqbench.tagb=*) IRQBENCH_TAG_B=${a#irqbench.tagb=};;
 	irqbench.perf=*) perf=${a#irqbench.perf=};;
+	irqbench.insns=1) export IRQBENCH_MARK=1;;
 	esac
 done
 # shellcheck disable=SC2046
@@ -69,6 +70,11 @@ for rep in $(seq 1 "$reps"); do
 	fi
 done
 echo "=== irqbench done"
+if [ -n "${IRQBENCH_MARK:-}" ]; then
+	# scripts/bench.sh --insns names the counted addresses with these
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	grep ' [Tt] ' /proc/kallsyms | sed 's/^/# ksym /'
+fi
 echo "=== dmesg begin"
 dmesg | grep -iE 'irqcap|irqcnt|uio|warn|bug|oops' | tail -40
 echo "=== dmesg end"

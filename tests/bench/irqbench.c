@@ -251,6 +251,21 @@ static bool count_busy(const struct contender *c)
 	return c->kind == K_COUNT && l > 5 && !strcmp(c->name + l - 5, "-busy");
 }
 
+/*
+ * scripts/bench.sh --insns: the QEMU plugin tests/bench/insncount.c counts
+ * guest instructions and writes them out whenever a translation block
+ * holding this instruction runs, so each burst is counted on its own.
+ */
+static bool marking;
+
+static __attribute__((noinline)) void insn_mark(const char *what, const struct contender *c)
+{
+	if (!marking)
+		return;
+	printf("# insns mark: %s %s\n", what, c->name);
+	asm volatile("movabs $0x1eadbeefcafef00d, %%rax" ::: "rax", "memory");
+}
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -455,6 +470,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	quiesce();
 	proc0 = proc_interrupts(c->line);
 	proc_stat(&u0, &s0);
+	if (!strcmp(test, "burst"))
+		insn_mark("begin", c);
 	t0 = now_ns();
 	if (rate < 0) {
 		ping(c->line, n, &r);
@@ -515,6 +532,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		spin_stop = 1;
 		pthread_join(th, NULL);
 	}
+	if (!strcmp(test, "burst"))
+		insn_mark("end", c);
 	proc_stat(&u1, &s1);
 	proc1 = proc_interrupts(c->line);
 	seen = proc1 - proc0;
@@ -673,6 +692,7 @@ int main(int argc, char **argv)
 				want[i] = true;
 	}
 	tag = getenv("IRQBENCH_TAG");
+	marking = getenv("IRQBENCH_MARK") != NULL;
 	if (getenv("IRQBENCH_REP"))
 		rep0 = atoi(getenv("IRQBENCH_REP")) - 1;
 	if (getenv("IRQBENCH_CDF"))
