@@ -5,7 +5,7 @@
 usage: insns.py RAW CONSOLE IRQBENCH BURST
 
 RAW is the QEMU plugin's output (tests/bench/insncount.c): "snap N" blocks of
-"VADDR INSNS EXECS"; snapshot N is written at the guest's N-th marker, whose
+"VADDR INSNS EXECS_VCPU0 EXECS_VCPU1"; snapshot N is written at the guest's N-th marker, whose
 "# insns mark: begin|end CONTENDER" line is in CONSOLE, so the snapshot taken
 at "end C" right after "begin C" covers one burst of C.  Kernel and module
 addresses are named from the "# ksym" lines (/proc/kallsyms) the guest
@@ -66,17 +66,20 @@ def main():
                 cur = collections.Counter()
                 snaps.append(cur)
                 continue
-            vaddr, insns, execs = line.split()
-            cur[int(vaddr, 16)] += int(insns) * int(execs)
+            vaddr, insns, e0, e1 = line.split()
+            cur[(int(vaddr, 16), 0)] += int(insns) * int(e0)
+            cur[(int(vaddr, 16), 1)] += int(insns) * int(e1)
 
     per_cont = collections.defaultdict(collections.Counter)
+    per_cpu = collections.defaultdict(collections.Counter)
     bursts = collections.Counter()
     for i in range(1, min(len(snaps), len(marks))):
         (w0, c0), (w1, c1) = marks[i - 1], marks[i]
         if w0 == "begin" and w1 == "end" and c0 == c1:
             bursts[c0] += 1
-            for vaddr, n in snaps[i].items():
+            for (vaddr, cpu), n in snaps[i].items():
                 per_cont[c0][name(vaddr)] += n
+                per_cpu[c0][cpu] += n
 
     out = []
     out.append(f"guest instructions per edge in bursts of {burst} (QEMU plugin, both vCPUs,"
@@ -87,7 +90,9 @@ def main():
         tot = sum(per_cont[c].values())
         user = sum(n for s, n in per_cont[c].items() if s.startswith(("irqbench:", "[user")))
         out.append(f"\n{c}: {bursts[c]} bursts, {tot / edges:.0f} instructions per edge"
-                   f" ({(tot - user) / edges:.0f} kernel, {user / edges:.0f} user)")
+                   f" ({(tot - user) / edges:.0f} kernel, {user / edges:.0f} user;"
+                   f" vCPU 0, interrupts and raiser: {per_cpu[c][0] / edges:.0f},"
+                   f" vCPU 1, reader: {per_cpu[c][1] / edges:.0f})")
         for s, n in per_cont[c].most_common(25):
             out.append(f"  {n / edges:9.1f}  {s}")
     # each contender against the counter, and irqcap's modes against its handler alone
