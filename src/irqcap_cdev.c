@@ -310,8 +310,12 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 	struct irqcap_reader *r = file->private_data;
 	struct irqcap_dev *idev = r->idev;
 
-	if (!poll_does_not_wait(wait) && !READ_ONCE(r->polled)) {
-		/* the handler then checks the wait queue (irqcap_capture.c) */
+	if (!READ_ONCE(r->polled)) {
+		/*
+		 * From the first poll() on, the handler checks the wait queue
+		 * for this file's waiters (irqcap_capture.c).  Counted before
+		 * queueing, and under the lock the handler holds when it looks.
+		 */
 		raw_spin_lock_irq(&idev->prod_lock);
 		if (!r->polled) {
 			r->polled = true;
@@ -319,12 +323,7 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 		}
 		raw_spin_unlock_irq(&idev->prod_lock);
 	}
-	poll_wait(file, &idev->wait, wait);
-	/*
-	 * Joining the queue before checking the ring; pairs with the barrier
-	 * in wq_has_sleeper() on the waking side, as in sock_poll_wait().
-	 */
-	smp_mb();
+	irqcap_poll_wait(file, &idev->wait, wait);
 	if (READ_ONCE(idev->dead))
 		return EPOLLHUP | EPOLLERR;
 	return irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0;

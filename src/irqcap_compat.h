@@ -12,6 +12,7 @@
 #include <linux/interrupt.h>
 #include <linux/log2.h>
 #include <linux/mmzone.h>
+#include <linux/poll.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
@@ -51,6 +52,23 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 {
 	hrtimer_init(timer, clock_id, mode);
 	timer->function = function;
+}
+#endif
+
+/*
+ * 6.13 (and the stable kernels it was backported to, 6.1.y among them):
+ * poll_wait() ends with a full barrier, so that a poll() that checks its
+ * condition after queueing pairs with wq_has_sleeper() on the waking side.
+ * Older kernels need it here.  Probed by src/Kbuild (poll.h's only smp_mb).
+ */
+#ifdef IRQCAP_HAVE_POLL_WAIT_MB
+#define irqcap_poll_wait(filp, queue, pt)	poll_wait(filp, queue, pt)
+#else
+static inline void irqcap_poll_wait(struct file *filp, wait_queue_head_t *queue,
+				    poll_table *pt)
+{
+	poll_wait(filp, queue, pt);
+	smp_mb(); /* pairs with wq_has_sleeper() */
 }
 #endif
 
