@@ -13,11 +13,6 @@
 #include "irqcap.h"
 #include "irqcap_time.h"
 
-static unsigned long irqcap_idle_jiffies(struct irqcap_dev *idev)
-{
-	return irqcap_ms_to_jiffies_hz(READ_ONCE(idev->idle_timeout_ms), HZ);
-}
-
 /* irqcap_idle_arm() (irqcap.h) found the timeout on and the timer idle. */
 void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms)
 {
@@ -29,7 +24,8 @@ void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms)
 static void irqcap_idle_fn(struct timer_list *t)
 {
 	struct irqcap_dev *idev = timer_container_of(idev, t, idle_timer);
-	unsigned long timeout = irqcap_idle_jiffies(idev);
+	u32 timeout_ms = READ_ONCE(idev->idle_timeout_ms);
+	unsigned long timeout = irqcap_ms_to_jiffies_hz(timeout_ms, HZ);
 	unsigned long flags, deadline = 0;
 	bool emitted = false;
 	u64 now;
@@ -39,8 +35,16 @@ static void irqcap_idle_fn(struct timer_list *t)
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	if (idev->idle_open) {
 		deadline = irqcap_idle_deadline(idev->last_irq_jiffies, timeout);
-		if (irqcap_deadline_reached(jiffies, deadline)) {
-			now = ktime_get_ns();
+		now = ktime_get_ns();
+		/*
+		 * jiffies can lag the clock of the timestamps (a tick handled
+		 * late on the CPU that counts them; seen under QEMU: a record
+		 * 0.9 ms short), so the idle time itself is checked too: a
+		 * record never reports less than the timeout.  If only that is
+		 * short, the timer comes back at the next tick.
+		 */
+		if (irqcap_deadline_reached(jiffies, deadline) &&
+		    now - idev->last_irq_ns >= (u64)timeout_ms * NSEC_PER_MSEC) {
 			irqcap_stage_locked(idev, IRQCAP_EVENT_TIMEOUT, now,
 					    now - idev->last_irq_ns);
 			idev->timeouts++;
@@ -54,7 +58,8 @@ static void irqcap_idle_fn(struct timer_list *t)
 	if (emitted)
 		irqcap_wake_readers(idev);
 	else if (deadline)
-		mod_timer(&idev->idle_timer, deadline);
+		mod_timer(&idev->idle_timer,
+			  irqcap_deadline_reached(jiffies, deadline) ? jiffies + 1 : deadline);
 }
 
 static void irqcap_rate_fn(struct timer_list *t)
