@@ -76,7 +76,7 @@ struct irqcap_hist {
  * @reserve again after copying a slot.  A reader takes it only to count
  * itself in @sleepers before it sleeps, so that the handler, which reads
  * @sleepers under the lock after publishing, needs no barrier to know
- * whether anyone must be woken (see irqcap_wake_needed_locked()).
+ * whether anyone must be woken (see irqcap_waiters_add()).
  * @lifetime is held for reading by readers while they touch @slots, and
  * for writing when the storage is freed.
  * @cfg_lock serialises configuration changes from sysfs.
@@ -183,7 +183,7 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 }
 
 /* irqcap_capture.c */
-void irqcap_sleepers_add(struct irqcap_dev *idev, int n);
+void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
 void irqcap_commit(struct irqcap_dev *idev);

@@ -68,20 +68,22 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 }
 
 /**
- * irqcap_sleepers_add() - count a reader in or out of read()'s wait
+ * irqcap_waiters_add() - count a waiter in or out
  * @idev: device
- * @n: 1 before the reader waits, -1 after
+ * @count: &idev->sleepers (a reader in read()'s wait) or &idev->pollers (a
+ *	file that has poll()ed, counted until it is closed: poll() cannot say
+ *	when it stops waiting)
+ * @n: 1 before the wait, -1 after
  *
  * Process context.  Under @prod_lock, so that the handler sees the count
  * in its own critical section, without a barrier: if it runs after this,
- * it wakes the reader; if before, the reader, taking the lock after it,
- * sees what it published and does not sleep.  poll() cannot say when it
- * stops waiting; pollers are counted for the file's lifetime instead.
+ * it wakes the waiter; if before, the waiter, taking the lock after it,
+ * sees what it published and does not sleep.
  */
-void irqcap_sleepers_add(struct irqcap_dev *idev, int n)
+void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n)
 {
 	raw_spin_lock_irq(&idev->prod_lock);
-	idev->sleepers += n;
+	*count += n;
 	raw_spin_unlock_irq(&idev->prod_lock);
 }
 

@@ -33,7 +33,7 @@ static_assert(sizeof(struct irqcap_stats) == 96);
  * @read: records read, overflow records not counted
  * @lost: records lost
  * @last_seqno: seqno of the last record read
- * @polled: counted in the device's pollers (prod_lock)
+ * @flags: IRQCAP_READER_POLLED: counted in the device's pollers
  * @batch: bounce buffer: records are copied here lock-free, checked, and
  *	only then copied to user space
  */
@@ -45,9 +45,11 @@ struct irqcap_reader {
 	u64 read;
 	u64 lost;
 	u64 last_seqno;
-	bool polled;
+	unsigned long flags;
 	struct irqcap_event batch[IRQCAP_READ_BATCH];
 };
+
+#define IRQCAP_READER_POLLED	0
 
 static struct kmem_cache *irqcap_reader_cache;
 
@@ -92,11 +94,8 @@ static int irqcap_release(struct inode *inode, struct file *file)
 	struct irqcap_dev *idev = r->idev;
 
 	fasync_helper(-1, file, 0, &idev->fasync);
-	if (r->polled) {
-		raw_spin_lock_irq(&idev->prod_lock);
-		idev->pollers--;
-		raw_spin_unlock_irq(&idev->prod_lock);
-	}
+	if (test_bit(IRQCAP_READER_POLLED, &r->flags))
+		irqcap_waiters_add(idev, &idev->pollers, -1);
 	atomic_dec(&idev->readers);
 	mutex_destroy(&r->lock);
 	kmem_cache_free(irqcap_reader_cache, r);
@@ -239,10 +238,10 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 				ret = -EAGAIN;
 				break;
 			}
-			irqcap_sleepers_add(r->idev, 1);
+			irqcap_waiters_add(r->idev, &r->idev->sleepers, 1);
 			ret = wait_event_interruptible(r->idev->wait,
 						       irqcap_reader_ready(r));
-			irqcap_sleepers_add(r->idev, -1);
+			irqcap_waiters_add(r->idev, &r->idev->sleepers, -1);
 			if (ret)
 				break;
 			continue;
@@ -310,19 +309,13 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 	struct irqcap_reader *r = file->private_data;
 	struct irqcap_dev *idev = r->idev;
 
-	if (!READ_ONCE(r->polled)) {
-		/*
-		 * From the first poll() on, the handler checks the wait queue
-		 * for this file's waiters (irqcap_capture.c).  Counted before
-		 * queueing, and under the lock the handler holds when it looks.
-		 */
-		raw_spin_lock_irq(&idev->prod_lock);
-		if (!r->polled) {
-			r->polled = true;
-			idev->pollers++;
-		}
-		raw_spin_unlock_irq(&idev->prod_lock);
-	}
+	/*
+	 * From the first poll() on, the handler checks the wait queue for this
+	 * file's waiters (irqcap_capture.c); counted before queueing.
+	 */
+	if (!test_bit(IRQCAP_READER_POLLED, &r->flags) &&
+	    !test_and_set_bit(IRQCAP_READER_POLLED, &r->flags))
+		irqcap_waiters_add(idev, &idev->pollers, 1);
 	irqcap_poll_wait(file, &idev->wait, wait);
 	if (READ_ONCE(idev->dead))
 		return EPOLLHUP | EPOLLERR;
