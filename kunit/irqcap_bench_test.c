@@ -4,11 +4,12 @@
  * kfifo, for the same 32-byte record, in the same run.  Prints times and
  * ratios; asserts nothing about them (they depend on the machine).
  *
- * Push is the driver's own code: irqcap_stage_locked() (inline, irqcap.h)
- * and irqcap_commit_locked() under the raw producer lock, as the hard IRQ
- * handler calls them (commit per event: the hardirq bottom half, or any
- * mode when nobody sleeps; commit per batch: a bottom half that runs after
- * several interrupts).  Pop mirrors irqcap_reader_fill() (static in
+ * Push is the driver's own code under the raw producer lock:
+ * irqcap_stage_locked() (inline, irqcap.h), then either the hard IRQ
+ * handler's commit of its own event, irqcap_commit_new_locked() (commit per
+ * event: the hardirq bottom half, or any mode when nobody sleeps), or a
+ * bottom half's irqcap_commit_locked() after several interrupts (commit per
+ * batch).  Pop mirrors irqcap_reader_fill() (static in
  * irqcap_cdev.c): "bulk pop" is what the driver does (one memcpy and one
  * re-check of reserve per contiguous run); the per-record pop (copy a
  * slot, smp_rmb(), re-check, advance) is the protocol spelled out.
@@ -109,7 +110,11 @@ static u64 bench_irqcap(struct bench_ctx *c, unsigned int batch,
 			raw_spin_lock(&idev->prod_lock);
 			idev->seqno++;
 			irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, i + j, 0);
-			if (++staged == commit_every) {
+			if (commit_every == 1) {
+				/* the hard IRQ handler's commit of its own event */
+				irqcap_commit_new_locked(idev, i + j);
+			} else if (++staged == commit_every) {
+				/* a bottom half's */
 				irqcap_commit_locked(idev, i + j);
 				staged = 0;
 			}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for irqcap's jiffies and rate helpers (src/irqcap_time.c):
- * ms <-> jiffies rounding for several HZ values, deadlines across the wrap
- * of unsigned long, and the rate window and its moving average.
+ * ms <-> jiffies rounding for several HZ values, the idle timer's wait,
+ * the rate window across the wrap of jiffies and its moving average.
  * Jiffies values are synthetic; the live counter is never used.
  */
 #include <kunit/test.h>
@@ -121,7 +121,7 @@ static void jiffies_to_ms_test(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
-/* Deadlines across the wrap                                           */
+/* Jiffies values across the wrap (the rate window)                    */
 
 struct wrap_start {
 	const char *name;
@@ -142,71 +142,72 @@ static const struct wrap_start wrap_starts[] = {
 	{ "ULONG_MAX", ULONG_MAX },
 };
 
-static void wrap_start_desc(const struct wrap_start *w, char *desc)
-{
-	strscpy(desc, w->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(wrap, wrap_starts, wrap_start_desc);
+/* ------------------------------------------------------------------ */
+/* The idle timer's wait                                               */
 
 /*
- * The last event came somewhere inside jiffy @start, so a timeout of t
- * jiffies has surely passed only at start + t + 1: never expire early.
+ * The timer set for jiffies + w expires after at least w - 1 whole ticks,
+ * which must cover the rest of the timeout (never early), and w - 2 must
+ * not (no tick more than needed).  Compared in ns * hz: exact for HZ=300.
  */
-static void deadline_wrap_test(struct kunit *test)
+static void idle_wait_never_early_test(struct kunit *test)
 {
-	unsigned long start = ((const struct wrap_start *)test->param_value)->start;
-	static const u32 timeouts_ms[] = { 1, 2, 3, 9, 10, 11, 999, 1000, 1001,
-					   60000, IRQCAP_IDLE_TIMEOUT_MAX_MS };
-	unsigned int h, i;
+	unsigned int hz = *(const unsigned int *)test->param_value;
+	static const u32 timeouts_ms[] = { 1, 2, 3, 9, 10, 11, 200, 999, 1000,
+					   1001, 60000, IRQCAP_IDLE_TIMEOUT_MAX_MS };
+	u64 tick_ns = div_u64(NSEC_PER_SEC, hz);
+	unsigned int i, k;
 
-	for (h = 0; h < ARRAY_SIZE(hz_values); h++) {
-		unsigned int hz = hz_values[h];
+	for (i = 0; i < ARRAY_SIZE(timeouts_ms); i++) {
+		u64 timeout_ns = (u64)timeouts_ms[i] * NSEC_PER_MSEC;
+		const u64 idles[] = { 0, 1, timeout_ns / 3, timeout_ns / 2,
+				      timeout_ns - tick_ns - 1, timeout_ns - tick_ns,
+				      timeout_ns - 900000, timeout_ns - 1,
+				      timeout_ns, timeout_ns + 1, U64_MAX };
 
-		for (i = 0; i < ARRAY_SIZE(timeouts_ms); i++) {
-			unsigned long t = irqcap_ms_to_jiffies_hz(timeouts_ms[i], hz);
-			unsigned long dl = irqcap_idle_deadline(start, t);
+		for (k = 0; k < ARRAY_SIZE(idles); k++) {
+			u64 idle = idles[k], rest_hz;
+			unsigned long w;
 
-			KUNIT_ASSERT_GT(test, t, 0UL);
-			KUNIT_EXPECT_EQ_MSG(test, dl - start, t + 1,
-					    "HZ=%u %u ms", hz, timeouts_ms[i]);
-			/* not expired at the start, nor after t jiffies */
-			KUNIT_EXPECT_FALSE_MSG(test, irqcap_deadline_reached(start, dl),
-					       "HZ=%u %u ms", hz, timeouts_ms[i]);
-			KUNIT_EXPECT_FALSE_MSG(test,
-					       irqcap_deadline_reached(start + t, dl),
-					       "HZ=%u %u ms", hz, timeouts_ms[i]);
-			KUNIT_EXPECT_FALSE(test,
-					   irqcap_deadline_reached(start + t / 2, dl));
-			/* expired one jiffy later, and ever after */
-			KUNIT_EXPECT_TRUE_MSG(test,
-					      irqcap_deadline_reached(start + t + 1, dl),
-					      "HZ=%u %u ms", hz, timeouts_ms[i]);
-			KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(dl + 1, dl));
-			KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(dl + t, dl));
+			if (idle > timeout_ns + 1 && idle != U64_MAX)
+				continue; /* timeout shorter than a tick: wrapped */
+			w = irqcap_idle_wait_jiffies(idle, timeouts_ms[i], hz);
+			if (idle >= timeout_ns) {
+				KUNIT_EXPECT_EQ_MSG(test, w, 0UL, "HZ=%u %u ms idle %llu ns",
+						    hz, timeouts_ms[i], idle);
+				continue;
+			}
+			rest_hz = (timeout_ns - idle) * hz;
+			KUNIT_EXPECT_GE_MSG(test, w, 2UL, "HZ=%u %u ms idle %llu ns",
+					    hz, timeouts_ms[i], idle);
+			KUNIT_EXPECT_GE_MSG(test, (u64)(w - 1) * NSEC_PER_SEC, rest_hz,
+					    "early: HZ=%u %u ms idle %llu ns wait %lu",
+					    hz, timeouts_ms[i], idle, w);
+			KUNIT_EXPECT_LT_MSG(test, (u64)(w - 2) * NSEC_PER_SEC, rest_hz,
+					    "a tick too many: HZ=%u %u ms idle %llu ns wait %lu",
+					    hz, timeouts_ms[i], idle, w);
 		}
 	}
-	/* even a 0-jiffy timeout waits for the next tick */
-	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(start,
-							 irqcap_idle_deadline(start, 0)));
-	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(start + 1,
-							irqcap_idle_deadline(start, 0)));
 }
 
-/* The comparison is on the signed difference, not on the raw values. */
-static void deadline_compare_test(struct kunit *test)
+/* Worked values, including the case that made the timer count in ns. */
+static void idle_wait_table_test(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(0, ULONG_MAX));
-	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(ULONG_MAX, 0));
-	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(5, ULONG_MAX - 5));
-	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(ULONG_MAX - 5, 5));
-	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(INITIAL_JIFFIES + 1,
-							INITIAL_JIFFIES));
-	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(INITIAL_JIFFIES,
-							 INITIAL_JIFFIES + 1));
-	/* up to LONG_MAX ahead is the future */
-	KUNIT_EXPECT_FALSE(test, irqcap_deadline_reached(0, LONG_MAX));
-	KUNIT_EXPECT_TRUE(test, irqcap_deadline_reached(LONG_MAX, 0));
+	/* 200 ms at HZ=250 is 50 ticks, and one for the tick under way */
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(0, 200, 250), 51UL);
+	/* jiffies said 200 ms had passed, the clock said 199.1 ms */
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(199100000, 200, 250), 2UL);
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(200000000, 200, 250), 0UL);
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(200000001, 200, 250), 0UL);
+	/* the longest timeout does not overflow at any HZ */
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(0, IRQCAP_IDLE_TIMEOUT_MAX_MS, 1000),
+			3600001UL);
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(0, IRQCAP_IDLE_TIMEOUT_MAX_MS, 100),
+			360001UL);
+	/* a timeout of 0 has always passed */
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(0, 0, 250), 0UL);
+	/* no interrupt yet: the idle time from 0 is the clock itself */
+	KUNIT_EXPECT_EQ(test, irqcap_idle_wait_jiffies(U64_MAX, 1, 1000), 0UL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -313,8 +314,8 @@ static struct kunit_case irqcap_time_cases[] = {
 	KUNIT_CASE_PARAM(ms_to_jiffies_table_test, ms_gen_params),
 	KUNIT_CASE(ms_to_jiffies_matches_kernel_test),
 	KUNIT_CASE_PARAM(jiffies_to_ms_test, hz_gen_params),
-	KUNIT_CASE_PARAM(deadline_wrap_test, wrap_gen_params),
-	KUNIT_CASE(deadline_compare_test),
+	KUNIT_CASE_PARAM(idle_wait_never_early_test, hz_gen_params),
+	KUNIT_CASE(idle_wait_table_test),
 	KUNIT_CASE_PARAM(rate_per_sec_test, rate_gen_params),
 	KUNIT_CASE(rate_window_wrap_test),
 	KUNIT_CASE(rate_smooth_test),

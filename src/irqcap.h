@@ -127,9 +127,8 @@ struct irqcap_dev {
 	u64 reserve;			/* prod_lock; WRITE_ONCE for readers */
 	u64 head;			/* prod_lock; smp_store_release */
 	u64 seqno;			/* prod_lock */
-	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
-	unsigned long last_irq_jiffies;	/* prod_lock */
-	bool idle_open;			/* prod_lock: no timeout record yet */
+	u64 last_irq_ns;		/* prod_lock, WRITE_ONCE: last accepted IRQ */
+	u64 idle_seqno;			/* prod_lock: @seqno at the last timeout record */
 	u64 irqs_seen;			/* prod_lock */
 	u64 events_committed;		/* prod_lock: @seqno at the last commit */
 	u64 debounced;			/* prod_lock */
@@ -194,13 +193,24 @@ int irqcap_set_bh_mode(struct irqcap_dev *idev, enum irqcap_bh_mode mode);
 void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
 void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
 
+/* The bookkeeping of a commit that publishes up to @reserve. */
+static inline void irqcap_publish_locked(struct irqcap_dev *idev, u64 reserve,
+					 u64 now)
+{
+	/* all staged records go out, and @seqno numbers the staged interrupts */
+	idev->events_committed = idev->seqno;
+	idev->commits++;
+	idev->last_commit_ns = now;
+	smp_store_release(&idev->head, reserve); /* slots before head */
+}
+
 /**
  * irqcap_commit_locked() - publish every staged record to readers
  * @idev: device; prod_lock held
  * @now: current time in ns, for the latency histogram
  *
- * Copies nothing: the records are in their slots already.  Inline: the
- * hard IRQ handler publishes every event itself when nobody waits.
+ * Copies nothing: the records are in their slots already.  A bottom half's
+ * commit: it samples the age of the oldest record it publishes.
  *
  * Return: the number of records published.
  */
@@ -221,12 +231,31 @@ static inline u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
 	age = now - idev->slots[irqcap_ring_slot(oldest, idev->ring_slots)].timestamp_ns;
 	if (age)
 		irqcap_hist_add_locked(&idev->hist_commit, age);
-	/* all staged records go out, and @seqno numbers the staged interrupts */
-	idev->events_committed = idev->seqno;
-	idev->commits++;
-	idev->last_commit_ns = now;
-	smp_store_release(&idev->head, reserve); /* slots before head */
+	irqcap_publish_locked(idev, reserve, now);
 	return n;
+}
+
+/**
+ * irqcap_commit_new_locked() - publish the record just staged, and any
+ * staged before it
+ * @idev: device; prod_lock held
+ * @now: the timestamp of the record just staged
+ *
+ * The commit of the hard IRQ handler for its own event (and of the idle
+ * timer and write() for theirs).  When that record is the only one staged,
+ * its age is 0 by construction: nothing to sample, and nothing to look up.
+ * Inline: the handler publishes every event itself when nobody waits.
+ */
+static inline void irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
+{
+	u64 reserve = idev->reserve;
+
+	lockdep_assert_held(&idev->prod_lock);
+	if (unlikely(reserve - idev->head != 1)) {
+		irqcap_commit_locked(idev, now);
+		return;
+	}
+	irqcap_publish_locked(idev, reserve, now);
 }
 
 /* irqcap_timers.c */

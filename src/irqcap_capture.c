@@ -231,9 +231,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 		raw_spin_unlock(&idev->prod_lock);
 		return IRQ_HANDLED;
 	}
-	idev->last_irq_ns = now;
-	idev->last_irq_jiffies = jiffies;
-	idev->idle_open = true;
+	WRITE_ONCE(idev->last_irq_ns, now); /* the idle timer arms from it */
 	idev->seqno++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
 
@@ -243,7 +241,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	/* nobody to wake, or the wake-up held off: publish here */
 	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed_locked(idev);
 	if (direct) {
-		irqcap_commit_locked(idev, now);
+		irqcap_commit_new_locked(idev, now);
 		wake = irqcap_wake_needed_locked(idev);
 	}
 	raw_spin_unlock(&idev->prod_lock);

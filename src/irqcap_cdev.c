@@ -286,15 +286,16 @@ static ssize_t irqcap_write(struct file *file, const char __user *buf,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		u64 value;
+		u64 value, now;
 
 		if (get_user(value, (const u64 __user *)buf + i)) {
 			ret = -EFAULT;
 			break;
 		}
 		raw_spin_lock_irqsave(&idev->prod_lock, flags);
-		irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, ktime_get_ns(), value);
-		irqcap_commit_locked(idev, ktime_get_ns());
+		now = ktime_get_ns();
+		irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, now, value);
+		irqcap_commit_new_locked(idev, now);
 		raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	}
 	if (i)

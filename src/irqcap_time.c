@@ -4,6 +4,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/math64.h>
+#include <linux/time64.h>
 #include <linux/typecheck.h>
 
 #include "irqcap_time.h"
@@ -32,28 +33,30 @@ u64 irqcap_jiffies_to_ms_hz(unsigned long j, unsigned int hz)
 }
 
 /**
- * irqcap_deadline_reached() - has @now reached @deadline? Wrap-safe.
- * @now: current jiffies
- * @deadline: jiffies value to compare with
- */
-bool irqcap_deadline_reached(unsigned long now, unsigned long deadline)
-{
-	return time_after_eq(now, deadline);
-}
-
-/**
- * irqcap_idle_deadline() - when an idle period that began at @last_event ends
- * @last_event: jiffies of the last interrupt
- * @timeout: idle timeout in jiffies
+ * irqcap_idle_wait_jiffies() - how long the idle timer still has to wait
+ * @idle_ns: time since the last interrupt, in the timestamps' clock
+ * @timeout_ms: idle timeout
+ * @hz: tick rate
  *
- * The interrupt came somewhere inside jiffy @last_event, so one more jiffy
- * is added: the deadline is the first tick at which a full @timeout has
- * surely passed.  A timeout record never comes early.
+ * The idle time is measured in ns, not jiffies: jiffies can lag the clock
+ * of the timestamps (a tick handled late; seen under QEMU: a timeout record
+ * 0.9 ms short).  A timer set for jiffies + k expires after at least k - 1
+ * whole ticks (the current one has partly passed), so the rest of the
+ * timeout, rounded up to ticks, gets one tick more: the timer never comes
+ * back early, and when jiffies lag it comes back again.
+ *
+ * Return: 0 once @idle_ns has reached the timeout, else the jiffies to wait
+ * (at least 2).
  */
-unsigned long irqcap_idle_deadline(unsigned long last_event,
-				   unsigned long timeout)
+unsigned long irqcap_idle_wait_jiffies(u64 idle_ns, u32 timeout_ms,
+				       unsigned int hz)
 {
-	return last_event + timeout + 1;
+	u64 timeout_ns = (u64)timeout_ms * NSEC_PER_MSEC;
+
+	if (idle_ns >= timeout_ns)
+		return 0;
+	return (unsigned long)DIV_ROUND_UP_ULL((timeout_ns - idle_ns) * hz,
+					       NSEC_PER_SEC) + 1;
 }
 
 /**

@@ -12,9 +12,8 @@
 
 unsigned long irqcap_ms_to_jiffies_hz(u32 ms, unsigned int hz);
 u64 irqcap_jiffies_to_ms_hz(unsigned long j, unsigned int hz);
-bool irqcap_deadline_reached(unsigned long now, unsigned long deadline);
-unsigned long irqcap_idle_deadline(unsigned long last_event,
-				   unsigned long timeout);
+unsigned long irqcap_idle_wait_jiffies(u64 idle_ns, u32 timeout_ms,
+				       unsigned int hz);
 u64 irqcap_rate_per_sec(u64 events, unsigned long elapsed, unsigned int hz);
 u64 irqcap_rate_smooth(u64 avg, u64 sample);
 

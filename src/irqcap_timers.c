@@ -4,11 +4,12 @@
  *
  * The idle timer is armed lazily: committing events arms it only when it is
  * not pending, and when it fires early (events came since) it re-arms itself
- * for the deadline of the latest event.  So the interrupt path never pays
- * for mod_timer() more than once per timeout period.
+ * for the end of the latest event's timeout.  So the interrupt path never
+ * pays for mod_timer() more than once per timeout period.
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/minmax.h>
 
 #include "irqcap.h"
 #include "irqcap_time.h"
@@ -16,40 +17,37 @@
 /* irqcap_idle_arm() (irqcap.h) found the timeout on and the timer idle. */
 void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms)
 {
+	u64 idle_ns = ktime_get_ns() - READ_ONCE(idev->last_irq_ns);
+
 	mod_timer(&idev->idle_timer,
-		  irqcap_idle_deadline(READ_ONCE(idev->last_irq_jiffies),
-				       irqcap_ms_to_jiffies_hz(timeout_ms, HZ)));
+		  jiffies + max(irqcap_idle_wait_jiffies(idle_ns, timeout_ms, HZ), 1UL));
 }
 
+/*
+ * An idle period is open from an accepted interrupt until its timeout
+ * record: @idle_seqno is the sequence number the last record closed, so the
+ * interrupt path itself writes nothing for the timer but the timestamp.
+ */
 static void irqcap_idle_fn(struct timer_list *t)
 {
 	struct irqcap_dev *idev = timer_container_of(idev, t, idle_timer);
 	u32 timeout_ms = READ_ONCE(idev->idle_timeout_ms);
-	unsigned long timeout = irqcap_ms_to_jiffies_hz(timeout_ms, HZ);
-	unsigned long flags, deadline = 0;
+	unsigned long flags, wait = 0;
 	bool emitted = false;
-	u64 now;
+	u64 now, idle_ns;
 
-	if (!timeout)
+	if (!timeout_ms)
 		return;
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	if (idev->idle_open) {
-		deadline = irqcap_idle_deadline(idev->last_irq_jiffies, timeout);
+	if (idev->seqno != idev->idle_seqno) {
 		now = ktime_get_ns();
-		/*
-		 * jiffies can lag the clock of the timestamps (a tick handled
-		 * late on the CPU that counts them; seen under QEMU: a record
-		 * 0.9 ms short), so the idle time itself is checked too: a
-		 * record never reports less than the timeout.  If only that is
-		 * short, the timer comes back at the next tick.
-		 */
-		if (irqcap_deadline_reached(jiffies, deadline) &&
-		    now - idev->last_irq_ns >= (u64)timeout_ms * NSEC_PER_MSEC) {
-			irqcap_stage_locked(idev, IRQCAP_EVENT_TIMEOUT, now,
-					    now - idev->last_irq_ns);
+		idle_ns = now - idev->last_irq_ns;
+		wait = irqcap_idle_wait_jiffies(idle_ns, timeout_ms, HZ);
+		if (!wait) {
+			irqcap_stage_locked(idev, IRQCAP_EVENT_TIMEOUT, now, idle_ns);
 			idev->timeouts++;
-			idev->idle_open = false;
-			irqcap_commit_locked(idev, now);
+			idev->idle_seqno = idev->seqno;
+			irqcap_commit_new_locked(idev, now);
 			emitted = true;
 		}
 	}
@@ -57,9 +55,8 @@ static void irqcap_idle_fn(struct timer_list *t)
 
 	if (emitted)
 		irqcap_wake_readers(idev);
-	else if (deadline)
-		mod_timer(&idev->idle_timer,
-			  irqcap_deadline_reached(jiffies, deadline) ? jiffies + 1 : deadline);
+	else if (wait)
+		mod_timer(&idev->idle_timer, jiffies + wait);
 }
 
 static void irqcap_rate_fn(struct timer_list *t)
