@@ -204,7 +204,7 @@ if [ -n "$perf" ]; then
 	exit 0
 fi
 
-python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+IRQCAP_BENCH_IDLE_POLL=$idlepoll python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), TCG -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
 	die "report failed"
 if command -v gnuplot >/dev/null && [ -s "$out/cdf.dat" ]; then

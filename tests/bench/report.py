@@ -10,11 +10,18 @@ handler in the same test.
 """
 import csv
 import json
+import os
 import re
 import statistics
 import sys
 
 out, date, machine = sys.argv[1], sys.argv[2], sys.argv[3]
+# idle=poll: an idle vCPU spins, and under TCG that slows the other vCPU's
+# chunks of the counter (measured: the counter's alt rate fell by ~40 %), so
+# rate ratios against it are no verdict there; latencies are what it is for
+idle_poll = os.environ.get("IRQCAP_BENCH_IDLE_POLL") == "yes"
+if idle_poll:
+    machine += ", guest idle=poll"
 ORDER = ["count", "count-ktime", "count-busy", "count-ktime-busy", "count-lock", "count-mb", "irqcap-hardirq", "irqcap-hardirq-noreader", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "irqcap-hardirq-h100", "irqcap-threaded-h100", "irqcap-tasklet-h100",
          "irqcap-workqueue-h100", "uio"]
@@ -153,8 +160,10 @@ for m in modes:
     if s and s.get("alt_ratios"):
         p = s["alt_ratios"]
         verdict.append((f"{m} sustained rate >= 95% of count (alt: chunks alternate in one run)",
-                        med(p) >= 0.95,
-                        "per-run ratio " + quart(p)))
+                        None if idle_poll else med(p) >= 0.95,
+                        "per-run ratio " + quart(p)
+                        + ("; idle=poll slows the counter's chunks: not a verdict"
+                           if idle_poll else "")))
 for t in tests:
     for m in modes:
         s = next((x for x in summary if x["contender"] == m and x["test"] == t), None)
@@ -184,10 +193,10 @@ for t in tests:
                 # the same host load: a reader keeps CPU 1 busy, so does count-busy
                 s["vs_count_busy_paired"] = med(busy)
                 verdict.append((f"{m} sustained rate >= 95% of count-busy ({t}, CPU 1 busy in both)",
-                                None if has_alt else med(busy) >= 0.95,
+                                None if has_alt or idle_poll else med(busy) >= 0.95,
                                 "per-repetition ratio " + quart(busy)))
             verdict.append((f"{m} sustained rate >= 95% of count ({t})",
-                            None if has_alt else ok,
+                            None if has_alt or idle_poll else ok,
                             f"medians {s['vs_count'] * 100:.0f}%{extra}"
                             + ("; separate runs, see alt for the verdict" if has_alt else "")))
 for t in tests:
