@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for irqcap's jiffies and rate helpers (src/irqcap_time.c):
- * ms <-> jiffies rounding for several HZ values, the idle timer's wait,
- * the rate window across the wrap of jiffies and its moving average.
+ * the idle timer's wait for several HZ values, the rate window across the
+ * wrap of jiffies and its moving average.
  * Jiffies values are synthetic; the live counter is never used.
  */
 #include <kunit/test.h>
@@ -21,104 +21,6 @@ static void hz_desc(const unsigned int *hz, char *desc)
 }
 
 KUNIT_ARRAY_PARAM(hz, hz_values, hz_desc);
-
-/* ms -> jiffies rounds up: never 0, never shorter than asked, minimal. */
-static void ms_to_jiffies_round_up_test(struct kunit *test)
-{
-	unsigned int hz = *(const unsigned int *)test->param_value;
-	u32 ms;
-
-	KUNIT_EXPECT_EQ(test, irqcap_ms_to_jiffies_hz(0, hz), 0UL);
-	for (ms = 1; ms <= 20000; ms++) {
-		unsigned long j = irqcap_ms_to_jiffies_hz(ms, hz);
-
-		if (!j || (u64)j * 1000 < (u64)ms * hz ||
-		    (u64)(j - 1) * 1000 >= (u64)ms * hz) {
-			KUNIT_FAIL(test, "HZ=%u ms=%u -> %lu jiffies", hz, ms, j);
-			return;
-		}
-		/* the round trip never comes back shorter */
-		if (irqcap_jiffies_to_ms_hz(j, hz) < ms) {
-			KUNIT_FAIL(test, "HZ=%u ms=%u -> %lu -> %llu ms", hz, ms, j,
-				   irqcap_jiffies_to_ms_hz(j, hz));
-			return;
-		}
-	}
-}
-
-struct ms_case {
-	unsigned int hz;
-	u32 ms;
-	unsigned long j;
-};
-
-static const struct ms_case ms_cases[] = {
-	{ 100, 1, 1 }, { 100, 9, 1 }, { 100, 10, 1 }, { 100, 11, 2 },
-	{ 100, 1000, 100 }, { 100, 1001, 101 },
-	{ 250, 1, 1 }, { 250, 4, 1 }, { 250, 5, 2 }, { 250, 1000, 250 },
-	{ 300, 1, 1 }, { 300, 3, 1 }, { 300, 4, 2 }, { 300, 10, 3 },
-	{ 300, 1000, 300 },
-	{ 1000, 1, 1 }, { 1000, 999, 999 }, { 1000, 1000, 1000 },
-	/* the largest idle timeout */
-	{ 100, IRQCAP_IDLE_TIMEOUT_MAX_MS, 360000 },
-	{ 1000, IRQCAP_IDLE_TIMEOUT_MAX_MS, 3600000 },
-	/* no 32-bit overflow of ms * hz */
-	{ 1000, U32_MAX, U32_MAX },
-	{ 300, U32_MAX, 1288490189 },
-};
-
-static void ms_case_desc(const struct ms_case *c, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "HZ=%u ms=%u", c->hz, c->ms);
-}
-
-KUNIT_ARRAY_PARAM(ms, ms_cases, ms_case_desc);
-
-static void ms_to_jiffies_table_test(struct kunit *test)
-{
-	const struct ms_case *c = test->param_value;
-
-	KUNIT_EXPECT_EQ(test, irqcap_ms_to_jiffies_hz(c->ms, c->hz), c->j);
-}
-
-/* With this kernel's HZ the helper agrees with msecs_to_jiffies(). */
-static void ms_to_jiffies_matches_kernel_test(struct kunit *test)
-{
-	u32 ms;
-
-	for (ms = 0; ms <= IRQCAP_IDLE_TIMEOUT_MAX_MS; ms += ms < 5000 ? 1 : 997) {
-		unsigned long want = msecs_to_jiffies(ms);
-		unsigned long got = irqcap_ms_to_jiffies_hz(ms, HZ);
-
-		if (got != want) {
-			KUNIT_FAIL(test, "HZ=%d ms=%u: %lu, msecs_to_jiffies() %lu",
-				   HZ, ms, got, want);
-			return;
-		}
-	}
-}
-
-static void jiffies_to_ms_test(struct kunit *test)
-{
-	unsigned int hz = *(const unsigned int *)test->param_value;
-	unsigned long j;
-
-	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(0, hz), 0ULL);
-	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(hz, hz), 1000ULL);
-	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(3600UL * hz, hz), 3600000ULL);
-	/* rounds down, exactly */
-	for (j = 1; j <= 10UL * hz; j++) {
-		u64 ms = irqcap_jiffies_to_ms_hz(j, hz);
-
-		if (ms * hz > (u64)j * 1000 || (ms + 1) * hz <= (u64)j * 1000) {
-			KUNIT_FAIL(test, "HZ=%u %lu jiffies -> %llu ms", hz, j, ms);
-			return;
-		}
-	}
-	/* a 32-bit jiffies count does not overflow */
-	KUNIT_EXPECT_EQ(test, irqcap_jiffies_to_ms_hz(U32_MAX, hz),
-			div_u64((u64)U32_MAX * 1000, hz));
-}
 
 /* ------------------------------------------------------------------ */
 /* Jiffies values across the wrap (the rate window)                    */
@@ -310,10 +212,6 @@ static void rate_smooth_test(struct kunit *test)
 }
 
 static struct kunit_case irqcap_time_cases[] = {
-	KUNIT_CASE_PARAM(ms_to_jiffies_round_up_test, hz_gen_params),
-	KUNIT_CASE_PARAM(ms_to_jiffies_table_test, ms_gen_params),
-	KUNIT_CASE(ms_to_jiffies_matches_kernel_test),
-	KUNIT_CASE_PARAM(jiffies_to_ms_test, hz_gen_params),
 	KUNIT_CASE_PARAM(idle_wait_never_early_test, hz_gen_params),
 	KUNIT_CASE(idle_wait_table_test),
 	KUNIT_CASE_PARAM(rate_per_sec_test, rate_gen_params),

@@ -2,35 +2,11 @@
 /*
  * Pure jiffies and rate helpers for irqcap; see irqcap_time.h.
  */
-#include <linux/jiffies.h>
+#include <linux/math.h>
 #include <linux/math64.h>
 #include <linux/time64.h>
-#include <linux/typecheck.h>
 
 #include "irqcap_time.h"
-
-/**
- * irqcap_ms_to_jiffies_hz() - milliseconds to jiffies, rounding up
- * @ms: duration in milliseconds
- * @hz: tick rate
- *
- * Return: jiffies; never 0 for a non-zero @ms, so a short timeout still
- * expires in the future rather than at once.
- */
-unsigned long irqcap_ms_to_jiffies_hz(u32 ms, unsigned int hz)
-{
-	return (unsigned long)DIV_ROUND_UP_ULL((u64)ms * hz, 1000);
-}
-
-/**
- * irqcap_jiffies_to_ms_hz() - jiffies to milliseconds, rounding down
- * @j: duration in jiffies
- * @hz: tick rate
- */
-u64 irqcap_jiffies_to_ms_hz(unsigned long j, unsigned int hz)
-{
-	return div_u64((u64)j * 1000, hz);
-}
 
 /**
  * irqcap_idle_wait_jiffies() - how long the idle timer still has to wait

@@ -10,8 +10,6 @@
 
 #define IRQCAP_IDLE_TIMEOUT_MAX_MS	3600000U
 
-unsigned long irqcap_ms_to_jiffies_hz(u32 ms, unsigned int hz);
-u64 irqcap_jiffies_to_ms_hz(unsigned long j, unsigned int hz);
 unsigned long irqcap_idle_wait_jiffies(u64 idle_ns, u32 timeout_ms,
 				       unsigned int hz);
 u64 irqcap_rate_per_sec(u64 events, unsigned long elapsed, unsigned int hz);
