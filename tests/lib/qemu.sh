@@ -33,12 +33,14 @@ irqcap_build_initramfs() {
 }
 
 # IRQCAP_QEMU_ARGS: more QEMU options, split at blanks (scripts/bench.sh --insns)
+# IRQCAP_QEMU_ACCEL: the accelerator (default tcg: /dev/kvm hangs on the
+# project's machines; scripts/bench.sh --accel kvm where it works)
 irqcap_boot() {
 	local kernel=$1 initrd=$2 ssdt=$3 log=$4 tmo=$5
 	shift 5
-	# debug-threads names the vCPU threads "CPU n/TCG" (scripts/bench.sh pins them)
+	# debug-threads names the vCPU threads "CPU n/TCG" or "CPU n/KVM" (scripts/bench.sh pins them)
 	# shellcheck disable=SC2086
-	timeout "$tmo" qemu-system-x86_64 -accel tcg -smp 2 -m 512 -nographic ${IRQCAP_QEMU_ARGS:-} \
+	timeout "$tmo" qemu-system-x86_64 -accel "${IRQCAP_QEMU_ACCEL:-tcg}" -smp 2 -m 512 -nographic ${IRQCAP_QEMU_ARGS:-} \
 		-name irqcap,debug-threads=on -no-reboot -device pc-testdev -acpitable file="$ssdt" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 cryptomgr.notests $*" \
