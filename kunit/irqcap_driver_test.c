@@ -780,6 +780,64 @@ static void idle_timeout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "timeouts"), 1ULL);
 }
 
+/*
+ * irqs_seen and events_committed are derived under the producer lock
+ * (irqcap_counters_read_locked()), not counted per interrupt: records a
+ * bottom half has not committed yet are not counted as committed, and a
+ * timeout or marker record is no interrupt.  No device: the producer
+ * calls themselves, on a ring of 16.
+ */
+static void counters_derived_test(struct kunit *test)
+{
+	struct irqcap_dev *idev = kunit_kzalloc(test, sizeof(*idev), GFP_KERNEL);
+	struct irqcap_counters c;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, idev);
+	idev->ring_slots = 16;
+	idev->slots = kunit_kcalloc(test, idev->ring_slots, sizeof(*idev->slots),
+				    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idev->slots);
+	raw_spin_lock_init(&idev->prod_lock);
+
+	raw_spin_lock_irq(&idev->prod_lock);
+	/* five interrupts: the handler commits three, two wait for a bottom half */
+	for (i = 0; i < 5; i++) {
+		idev->seqno++;
+		irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, 1000 + i, 0);
+		if (i < 3)
+			irqcap_commit_new_locked(idev, 1000 + i);
+	}
+	idev->debounced = 4;
+	irqcap_counters_read_locked(idev, &c);
+	KUNIT_EXPECT_EQ(test, c.irqs_seen, 9ULL);
+	KUNIT_EXPECT_EQ(test, c.events_committed, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.commits, 3ULL);
+	/* the idle timer's record is committed with the two before it */
+	irqcap_stage_locked(idev, IRQCAP_EVENT_TIMEOUT, 2000, 0);
+	irqcap_commit_new_locked(idev, 2000);
+	irqcap_counters_read_locked(idev, &c);
+	KUNIT_EXPECT_EQ(test, c.irqs_seen, 9ULL);
+	KUNIT_EXPECT_EQ(test, c.events_committed, 5ULL);
+	KUNIT_EXPECT_EQ(test, c.commits, 4ULL);
+	KUNIT_EXPECT_EQ(test, idev->head, 6ULL);
+	/* a write() marker */
+	irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, 3000, 42);
+	irqcap_commit_new_locked(idev, 3000);
+	irqcap_counters_read_locked(idev, &c);
+	KUNIT_EXPECT_EQ(test, c.events_committed, 5ULL);
+	raw_spin_unlock_irq(&idev->prod_lock);
+	/*
+	 * Only the commit that published older records sampled an age: the
+	 * oldest it published, 2000 - 1003.  The handler's own commits and the
+	 * marker's are age 0.
+	 */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&idev->hist_commit.max_ns), 997LL);
+	for (i = 1; i < IRQCAP_HIST_BUCKETS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&idev->hist_commit.bucket[i]),
+				    i == fls64(997) ? 1L : 0L, "bucket %u", i);
+}
+
 static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(probe_defaults_test),
 	KUNIT_CASE_PARAM(irq_delivery_test, bh_gen_params),
@@ -790,6 +848,7 @@ static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(reader_overflow_test),
 	KUNIT_CASE(unbind_with_readers_test),
 	KUNIT_CASE(idle_timeout_test),
+	KUNIT_CASE(counters_derived_test),
 	{}
 };
 

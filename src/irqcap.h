@@ -129,8 +129,6 @@ struct irqcap_dev {
 	u64 seqno;			/* prod_lock */
 	u64 last_irq_ns;		/* prod_lock, WRITE_ONCE: last accepted IRQ */
 	u64 idle_seqno;			/* prod_lock: @seqno at the last timeout record */
-	u64 irqs_seen;			/* prod_lock */
-	u64 events_committed;		/* prod_lock: @seqno at the last commit */
 	u64 debounced;			/* prod_lock */
 	u64 timeouts;			/* prod_lock */
 	u64 overruns;			/* prod_lock: uncommitted slots reused */
@@ -193,12 +191,51 @@ int irqcap_set_bh_mode(struct irqcap_dev *idev, enum irqcap_bh_mode mode);
 void irqcap_hist_add(struct irqcap_hist *hist, u64 ns);
 void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
 
+/**
+ * struct irqcap_counters - the producer's counters as sysfs and the STATS
+ * ioctl show them; a snapshot taken under @prod_lock
+ * @irqs_seen: interrupts the handler ran for, debounced ones included
+ * @events_committed: interrupt records published to readers
+ * @debounced: interrupts dropped by debounce
+ * @timeouts: idle-timeout records
+ * @overruns: uncommitted slots reused
+ * @commits: commits that published records
+ */
+struct irqcap_counters {
+	u64 irqs_seen;
+	u64 events_committed;
+	u64 debounced;
+	u64 timeouts;
+	u64 overruns;
+	u64 commits;
+};
+
+/*
+ * Derived, not counted on the interrupt path.  Every interrupt is either
+ * accepted (numbered by @seqno) or debounced.  Every record staged but not
+ * yet committed is an interrupt's: the idle timer and write() commit their
+ * own record in the critical section that stages it.
+ */
+static inline u64 irqcap_events_committed_locked(const struct irqcap_dev *idev)
+{
+	return idev->seqno - (idev->reserve - idev->head);
+}
+
+static inline void irqcap_counters_read_locked(const struct irqcap_dev *idev,
+					       struct irqcap_counters *c)
+{
+	c->irqs_seen = idev->seqno + idev->debounced;
+	c->events_committed = irqcap_events_committed_locked(idev);
+	c->debounced = idev->debounced;
+	c->timeouts = idev->timeouts;
+	c->overruns = idev->overruns;
+	c->commits = idev->commits;
+}
+
 /* The bookkeeping of a commit that publishes up to @reserve. */
 static inline void irqcap_publish_locked(struct irqcap_dev *idev, u64 reserve,
 					 u64 now)
 {
-	/* all staged records go out, and @seqno numbers the staged interrupts */
-	idev->events_committed = idev->seqno;
 	idev->commits++;
 	idev->last_commit_ns = now;
 	smp_store_release(&idev->head, reserve); /* slots before head */

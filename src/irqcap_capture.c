@@ -223,7 +223,6 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	bool direct, held, wake = true;
 
 	raw_spin_lock(&idev->prod_lock);
-	idev->irqs_seen++;
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
 	    now - idev->last_irq_ns < debounce_ns) {

@@ -334,17 +334,19 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 {
 	struct irqcap_dev *idev = r->idev;
 	struct irqcap_stats st = { };
+	struct irqcap_counters c;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	st.irqs_seen = idev->irqs_seen;
-	st.events_committed = idev->events_committed;
-	st.debounced = idev->debounced;
-	st.timeouts = idev->timeouts;
+	irqcap_counters_read_locked(idev, &c);
 	/* records already overwritten are lost, not pending (as in FLUSH) */
 	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->head, r->pos),
 				  idev->ring_slots);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	st.irqs_seen = c.irqs_seen;
+	st.events_committed = c.events_committed;
+	st.debounced = c.debounced;
+	st.timeouts = c.timeouts;
 	st.dropped = atomic64_read(&idev->dropped);
 	st.reader_read = r->read;
 	st.reader_lost = r->lost;

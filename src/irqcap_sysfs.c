@@ -15,38 +15,37 @@
 static struct dentry *irqcap_debugfs_root;
 
 /*
- * Producer-side counters, read under the producer lock so they are
- * consistent also on 32-bit kernels.  Each attribute carries the offset of
- * its counter in struct irqcap_dev.
+ * Producer-side counters: one snapshot under the producer lock
+ * (irqcap_counters_read_locked(), some are derived).  Each attribute
+ * carries the offset of its counter in struct irqcap_counters.
  */
 static ssize_t irqcap_counter_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute, attr);
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
-	const u64 *counter = (const void *)idev + (uintptr_t)ea->var;
+	struct irqcap_counters c;
 	unsigned long flags;
-	u64 val;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	val = *counter;
+	irqcap_counters_read_locked(idev, &c);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
-	return sysfs_emit(buf, "%llu\n", val);
+	return sysfs_emit(buf, "%llu\n", *(const u64 *)((const void *)&c + (uintptr_t)ea->var));
 }
 
 static struct dev_ext_attribute irqcap_counters[] = {
 	{ __ATTR(irqs_seen, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, irqs_seen) },
+	  (void *)offsetof(struct irqcap_counters, irqs_seen) },
 	{ __ATTR(events_committed, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, events_committed) },
+	  (void *)offsetof(struct irqcap_counters, events_committed) },
 	{ __ATTR(debounced, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, debounced) },
+	  (void *)offsetof(struct irqcap_counters, debounced) },
 	{ __ATTR(timeouts, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, timeouts) },
+	  (void *)offsetof(struct irqcap_counters, timeouts) },
 	{ __ATTR(overruns, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, overruns) },
+	  (void *)offsetof(struct irqcap_counters, overruns) },
 	{ __ATTR(commits, 0444, irqcap_counter_show, NULL),
-	  (void *)offsetof(struct irqcap_dev, commits) },
+	  (void *)offsetof(struct irqcap_counters, commits) },
 };
 
 static ssize_t dropped_show(struct device *dev, struct device_attribute *attr,

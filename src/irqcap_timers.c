@@ -68,7 +68,7 @@ static void irqcap_rate_fn(struct timer_list *t)
 	u64 count, rate;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	count = idev->events_committed;
+	count = irqcap_events_committed_locked(idev);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 
 	rate = irqcap_rate_per_sec(count - idev->rate_last_count,
