@@ -64,12 +64,13 @@ boot_guest() {
 }
 boot_guest
 # A kernel that dies before user space has not loaded irqcap yet (init.sh
-# prints "=== guest up" before insmod): that is the emulated boot, not the
+# prints "=== guest up" before insmod; on the line of the BIOS's last escape
+# codes, so not anchored): that is the emulated boot, not the
 # driver.  Seen once on 7.2 under TCG: an int3 in sched_clock_cpu() while
 # the initramfs was unpacked.  Boot once more, and say so.
-if ! grep -q '^=== guest up' "$work/log"; then
+if ! grep -q '=== guest up' "$work/log"; then
 	echo "# the guest kernel died before user space (irqcap not loaded); booting once more. Its last lines:"
-	grep -E 'RIP:|panic|Oops' "$work/log" | head -3 | sed 's/^/#   /'
+	grep -E 'RIP:|Kernel panic|Oops' "$work/log" | head -3 | sed 's/^/#   /'
 	mv "$work/console.log" "$work/console-first-boot.log"
 	boot_guest
 fi
