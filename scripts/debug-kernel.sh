@@ -5,32 +5,44 @@
 # tests/debug-kernel.config as KCONFIG_ALLCONFIG of `make alldefconfig` (lockdep, KASAN,
 # kmemleak, debugobjects, fault injection, PREEMPT), build irqcap against it and
 # run the whole integration suite on it.  Any splat, KASAN report or kmemleak
-# entry fails the run.
+# entry fails the run.  --variant kcsan builds the same kernel with KCSAN (the data-race
+# detector) instead of KASAN and kmemleak; each of its reports fails the run and is listed.
 #
-# usage: scripts/debug-kernel.sh [--build-only] [--module-src DIR] [--print-paths]
+# usage: scripts/debug-kernel.sh [--variant kasan|kcsan] [--build-only] [--module-src DIR]
+#        [--print-paths] [--keep DIR]
+#   --variant V        kasan (default) or kcsan: the "# @variant" blocks of the config
 #   --build-only       build kernel + module, print their paths, do not run the suite
 #   --module-src DIR   build irqcap from DIR (a scratch copy of src/) instead of src/
 #   --print-paths      print "KERNEL KO" of the cached build (builds if needed)
-# Cache: ${IRQCAP_CACHE:-/var/cache/irqcap}/debug-kernel/{linux-source-6.1,build-min,module-*}
+#   --keep DIR         keep the integration run (console log, dmesg dumps, KCSAN reports) in DIR
+# Cache: ${IRQCAP_CACHE:-/var/cache/irqcap}/debug-kernel/{linux-source-6.1,build-min,
+#   build-kcsan,module-*}
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/qemu.sh"
 cache=${IRQCAP_CACHE:-/var/cache/irqcap}/debug-kernel
 tarball=${IRQCAP_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 frag=$top/tests/debug-kernel.config
 ksrc=$cache/linux-source-6.1
-kout=$cache/build-min
 jobs=2
 
-mode=test modsrc=$top/src
+mode=test modsrc=$top/src variant=kasan keep=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--variant) variant=$2; shift 2;;
 	--build-only) mode=build; shift;;
 	--print-paths) mode=paths; shift;;
 	--module-src) modsrc=$(cd "$2" && pwd); shift 2;;
-	*) echo "usage: $0 [--build-only] [--module-src DIR] [--print-paths]" >&2; exit 2;;
+	--keep) keep=$2; shift 2;;
+	*) sed -n '11,17p' "$0" >&2; exit 2;;
 	esac
 done
+case $variant in
+kasan) kout=$cache/build-min;;
+kcsan) kout=$cache/build-kcsan;;
+*) echo "unknown variant $variant (kasan, kcsan)" >&2; exit 2;;
+esac
 
 pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
@@ -39,9 +51,18 @@ finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 log() { echo "# $*" >&2; }
 
 mkdir -p "$cache"
-# one builder at a time (CI and people share the cache)
-exec 9>"$cache/.lock"
-flock 9
+# One builder per build directory at a time (CI and people share the cache).  The kasan
+# build and the source extraction keep $cache/.lock (what scripts before the variants
+# took for everything); the kcsan build has its own lock, so the two variants can build at
+# the same time, and takes $cache/.lock only while it extracts the source.
+if [ "$variant" = kasan ]; then
+	exec 9>"$cache/.lock"
+	flock 9
+else
+	exec 8>"$cache/.lock-$variant"
+	flock 8
+	[ -f "$ksrc/.extracted" ] || { exec 9>"$cache/.lock"; flock 9; }
+fi
 
 # --- source ---
 if [ ! -f "$ksrc/.extracted" ]; then
@@ -53,19 +74,24 @@ if [ ! -f "$ksrc/.extracted" ]; then
 	mv "$cache/linux-source-6.1.tmp/linux-source-6.1" "$ksrc" && rmdir "$cache/linux-source-6.1.tmp"
 	touch "$ksrc/.extracted"
 fi
+[ "$variant" = kasan ] || exec 9>&-
+
+# --- the variant's fragment: common lines + its own "# @variant" block ---
+mkdir -p "$kout"
+awk -v want="$variant" '/^# @variant /{ v = $3; next } v == "" || v == "all" || v == want' \
+	"$frag" >"$kout/fragment.config"
 
 # --- config: alldefconfig + fragment, redone when the fragment changes ---
-fraghash=$(sha256sum "$frag" | cut -d' ' -f1)
+fraghash=$(sha256sum "$kout/fragment.config" | cut -d' ' -f1)
 if [ ! -f "$kout/.config" ] || [ "$(cat "$kout/.frag-hash" 2>/dev/null)" != "$fraghash" ]; then
-	log "configuring $kout (alldefconfig + ${frag#"$top"/})"
-	mkdir -p "$kout"
-	make -s -C "$ksrc" O="$kout" ARCH=x86_64 KCONFIG_ALLCONFIG="$frag" alldefconfig >"$kout/config.log" 2>&1 &&
+	log "configuring $kout (alldefconfig + ${frag#"$top"/}, variant $variant)"
+	make -s -C "$ksrc" O="$kout" ARCH=x86_64 KCONFIG_ALLCONFIG="$kout/fragment.config" alldefconfig >"$kout/config.log" 2>&1 &&
 		make -s -C "$ksrc" O="$kout" ARCH=x86_64 olddefconfig >>"$kout/config.log" 2>&1 ||
 		{ nok "configure debug kernel"; finish; }
 	missing=
 	while read -r line; do
 		case $line in CONFIG_*=y) grep -qx "$line" "$kout/.config" || missing="$missing ${line%=y}";; esac
-	done <"$frag"
+	done <"$kout/fragment.config"
 	if [ -n "$missing" ]; then
 		nok "debug config complete (Kconfig dropped:$missing)"
 		finish
@@ -82,10 +108,14 @@ if ! make -s -C "$ksrc" O="$kout" ARCH=x86_64 -j"$jobs" bzImage modules >"$kout/
 fi
 t1=$(date +%s)
 kernel=$kout/arch/x86/boot/bzImage
-log "kernel ready in $((t1 - t0)) s: $kernel"
+log "$variant kernel ready in $((t1 - t0)) s: $kernel"
 
 # --- module, built in a copy so src/ stays clean ---
-mhash=$(echo "$modsrc" | sha256sum | cut -c1-12)
+if [ "$variant" = kasan ]; then
+	mhash=$(echo "$modsrc" | sha256sum | cut -c1-12)
+else
+	mhash=$variant-$(echo "$modsrc" | sha256sum | cut -c1-12)
+fi
 mdir=$cache/module-$mhash
 rm -rf "$mdir"
 mkdir -p "$mdir"
@@ -101,12 +131,18 @@ ko=$mdir/irqcap.ko
 
 case $mode in
 paths) echo "$kernel $ko"; exit 0;;
-build) ok "debug kernel $kernel"; ok "irqcap module $ko"; finish;;
+build) ok "debug kernel ($variant) $kernel"; ok "irqcap module $ko"; finish;;
 esac
 
 # --- the integration suite on the debug kernel ---
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "$keep" ]; then
+	work=$keep
+	rm -rf "$work/run"
+	mkdir -p "$work"
+else
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+fi
 "$top/tests/run-integration.sh" --kernel "$kernel" --module "$ko" --keep "$work/run" >"$work/out" 2>&1
 rc=$?
 # Before a07dcd1 the shared suite grepped the whole boot log for "kmemleak"; on this
@@ -130,6 +166,19 @@ if grep -E "$bad" "$work/run/log" >"$work/bad"; then
 	head -40 "$work/bad"
 else
 	ok "debug kernel console clean"
+fi
+if [ "$variant" = kcsan ]; then
+	# every KCSAN report of the run (the suite's dmesg dumps; the console shows only
+	# loglevel 1), one "# KCSAN:" line per report and the reports in $work/kcsan-reports
+	cat "$work/run/dmesg-probe" "$work/run/dmesg-final" 2>/dev/null | irqcap_kcsan_reports >"$work/kcsan-reports"
+	n=$(grep -c 'BUG: KCSAN:' "$work/kcsan-reports")
+	grep 'BUG: KCSAN:' "$work/kcsan-reports" | sed 's/^.*BUG: /# /' | sort | uniq -c | sed 's/^ */# /'
+	if [ "$n" -eq 0 ]; then
+		ok "no KCSAN report"
+	else
+		nok "no KCSAN report ($n reports${keep:+, in $work/kcsan-reports})"
+		head -60 "$work/kcsan-reports"
+	fi
 fi
 [ "$rc" -eq 0 ] || grep -q '^not ok - ' "$work/out" || nok "integration suite exit status ($rc)"
 finish

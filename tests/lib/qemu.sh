@@ -4,6 +4,8 @@
 #   irqcap_build_ssdt ASL OUT      compile an SSDT with iasl
 #   irqcap_build_initramfs DIR OUT pack DIR (plus busybox) into a gzip'd cpio
 #   irqcap_boot KERNEL INITRD SSDT LOG TIMEOUT [APPEND...]
+#   irqcap_kcsan_reports           KCSAN reports of a kernel log (stdin), each from its
+#                                  "BUG: KCSAN:" line to the closing "====" line
 
 irqcap_default_kernel() {
 	local h
@@ -45,4 +47,8 @@ irqcap_boot() {
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 cryptomgr.notests $*" \
 		</dev/null >"$log" 2>&1
+}
+
+irqcap_kcsan_reports() {
+	awk '/BUG: KCSAN:/ { r = 1 } r { print } r && /====================/ { r = 0; print "" }'
 }
