@@ -9,11 +9,14 @@
 # usage: scripts/reliability.sh [--scenarios a,b,c] [--storm N] [--seed N]
 #        [--kernel BZIMAGE] [--module KO] [--module-src DIR] [--keep DIR]
 #        [--soak SECS] [--timeout SECS] [--integration | --no-integration]
+#        [--variant kasan|kcsan]
 #   scenarios: sleepers storm rmmod faults fuzz security pending kmemleak (default: all, in
 #   that order; kmemleak should stay last) and soak (scripts/soak.sh)
 #   --module-src DIR   build irqcap from a scratch copy of src/ (put-the-bug-back)
 #   The whole integration suite also runs on the debug kernel first
 #   (scripts/debug-kernel.sh) unless --scenarios is given or --no-integration.
+#   --variant kcsan    the KCSAN build of the debug kernel (scripts/debug-kernel.sh
+#                      --variant kcsan); every KCSAN report is listed and fails the run
 # Prints one line per check and "N passed, N failed" last; exits non-zero on failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 scenarios=sleepers,storm,rmmod,faults,fuzz,security,pending,kmemleak
 storm=1000000 seed=0 soak=600 kernel='' module='' modsrc='' keep='' tmo='' integ=default
+variant=kasan
 while [ $# -gt 0 ]; do
 	case $1 in
 	--scenarios) scenarios=$2; shift 2; [ "$integ" = default ] && integ=no;;
@@ -34,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--module-src) modsrc=$2; shift 2;;
 	--keep) keep=$2; shift 2;;
 	--timeout) tmo=$2; shift 2;;
-	*) sed -n '8,18p' "$0" >&2; exit 2;;
+	--variant) variant=$2; shift 2;;
+	*) sed -n '8,21p' "$0" >&2; exit 2;;
 	esac
 done
 
@@ -44,8 +49,9 @@ nok() { echo "not ok - $1"; fail=$((fail + 1)); }
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
 if [ "$integ" != no ]; then
-	echo "# the integration suite on the debug kernel (scripts/debug-kernel.sh)"
-	iargs=()
+	echo "# the integration suite on the debug kernel (scripts/debug-kernel.sh --variant $variant)"
+	iargs=(--variant "$variant")
+	[ -n "$keep" ] && iargs+=(--keep "$keep/integration")
 	[ -n "$modsrc" ] && iargs+=(--module-src "$modsrc")
 	"$top/scripts/debug-kernel.sh" "${iargs[@]}" >"${TMPDIR:-/tmp}/irqcap-dk.$$" 2>&1
 	grep -v '^[0-9]* passed, [0-9]* failed$' "${TMPDIR:-/tmp}/irqcap-dk.$$" | sed 's/^\(not \)\{0,1\}ok - /&debug kernel: /'
@@ -55,7 +61,7 @@ if [ "$integ" != no ]; then
 	rm -f "${TMPDIR:-/tmp}/irqcap-dk.$$"
 fi
 if [ -z "$kernel" ] || [ -z "$module" ]; then
-	args=(--print-paths)
+	args=(--print-paths --variant "$variant")
 	[ -n "$modsrc" ] && args+=(--module-src "$modsrc")
 	paths=$("$top/scripts/debug-kernel.sh" "${args[@]}" | tail -1)
 	[ -n "$kernel" ] || kernel=${paths%% *}
@@ -110,6 +116,18 @@ for s in boot $(echo "$scenarios" | tr , ' '); do
 		ok "kernel log clean during $s"
 	fi
 done
+if [ "$variant" = kcsan ]; then
+	# every KCSAN report of the scenarios (their dmesg dumps), listed, in $work/kcsan-reports
+	irqcap_kcsan_reports <"$work/log" >"$work/kcsan-reports"
+	n=$(grep -c 'BUG: KCSAN:' "$work/kcsan-reports")
+	grep 'BUG: KCSAN:' "$work/kcsan-reports" | sed 's/^.*BUG: /# /' | sort | uniq -c | sed 's/^ */# /'
+	if [ "$n" -eq 0 ]; then
+		ok "no KCSAN report in the scenarios"
+	else
+		nok "no KCSAN report in the scenarios ($n reports${keep:+, in $work/kcsan-reports})"
+		head -60 "$work/kcsan-reports"
+	fi
+fi
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 # a panic or oops on the console outside the dumps (e.g. the guest died mid-scenario)
 if grep -E 'Kernel panic|BUG:|KASAN:|Oops' "$work/log" | grep -v -E '^(ok|not ok) - ' >"$work/console-bad"; then

@@ -8,8 +8,9 @@
 #   scripts/test.sh --full     everything CI runs: the quick suites with KUnit
 #                              also on x86_64 (lockdep, KASAN), the arm64 DT
 #                              boot test, a 10^6-interrupt storm, packaging,
-#                              the kernel matrix and the debug-kernel
-#                              reliability suite
+#                              the kernel matrix, the debug-kernel
+#                              reliability suite and the KCSAN kernel
+#                              (integration suite + storm)
 #   scripts/test.sh SUITE...   only the named suites (see --list)
 # Each suite prints its own checks; the last line sums them all:
 # "N passed, N failed".  Exit status is non-zero if anything failed.
@@ -20,7 +21,7 @@ logdir=${IRQCAP_LOGDIR:-$top/build/test-logs}
 mkdir -p "$logdir"
 
 quick=(style version cli kunit dt integration)
-full=(style version cli kunit-all dt integration storm arm64 package matrix reliability)
+full=(style version cli kunit-all dt integration storm arm64 package matrix reliability kcsan)
 
 suite_cmd() {
 	case $1 in
@@ -39,6 +40,9 @@ suite_cmd() {
 	# storm takes 20 min there: scripts/reliability.sh alone does it)
 	storm) echo "make -s modules && scripts/reliability.sh --scenarios storm --kernel \$(. tests/lib/qemu.sh; irqcap_default_kernel) --module src/irqcap.ko";;
 	reliability) echo "scripts/reliability.sh --storm 100000";;
+	# the KCSAN build of the debug kernel: the integration suite and a 10^5 storm,
+	# 0 KCSAN reports (docs/reliability.md)
+	kcsan) echo "scripts/reliability.sh --variant kcsan --integration --scenarios storm --storm 100000";;
 	*) return 1;;
 	esac
 }
@@ -46,7 +50,7 @@ suite_cmd() {
 case ${1:-} in
 --full) suites=("${full[@]}");;
 --list) echo "quick: ${quick[*]}"; echo "full: ${full[*]}"; exit 0;;
--h|--help) sed -n '4,15s/^# \{0,1\}//p' "$0"; exit 0;;
+-h|--help) sed -n '4,17s/^# \{0,1\}//p' "$0"; exit 0;;
 "") suites=("${quick[@]}");;
 *) suites=("$@");;
 esac
