@@ -169,10 +169,11 @@ else
 fi
 if [ "$variant" = kcsan ]; then
 	# every KCSAN report of the run (the suite's dmesg dumps; the console shows only
-	# loglevel 1), one "# KCSAN:" line per report and the reports in $work/kcsan-reports
+	# loglevel 1): one "# KCSAN, Nx, irqcap|kernel: ..." line per racing pair (irqcap when
+	# either access is in irqcap's code), the reports in $work/kcsan-reports
 	cat "$work/run/dmesg-probe" "$work/run/dmesg-final" 2>/dev/null | irqcap_kcsan_reports >"$work/kcsan-reports"
 	n=$(grep -c 'BUG: KCSAN:' "$work/kcsan-reports")
-	grep 'BUG: KCSAN:' "$work/kcsan-reports" | sed 's/^.*BUG: /# /' | sort | uniq -c | sed 's/^ */# /'
+	irqcap_kcsan_summary <"$work/kcsan-reports" | sort | uniq -c | sed 's/^ *\([0-9]*\) /# KCSAN, \1x, /'
 	if [ "$n" -eq 0 ]; then
 		ok "no KCSAN report"
 	else

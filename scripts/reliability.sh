@@ -120,7 +120,7 @@ if [ "$variant" = kcsan ]; then
 	# every KCSAN report of the scenarios (their dmesg dumps), listed, in $work/kcsan-reports
 	irqcap_kcsan_reports <"$work/log" >"$work/kcsan-reports"
 	n=$(grep -c 'BUG: KCSAN:' "$work/kcsan-reports")
-	grep 'BUG: KCSAN:' "$work/kcsan-reports" | sed 's/^.*BUG: /# /' | sort | uniq -c | sed 's/^ */# /'
+	irqcap_kcsan_summary <"$work/kcsan-reports" | sort | uniq -c | sed 's/^ *\([0-9]*\) /# KCSAN, \1x, /'
 	if [ "$n" -eq 0 ]; then
 		ok "no KCSAN report in the scenarios"
 	else

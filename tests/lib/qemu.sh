@@ -6,6 +6,9 @@
 #   irqcap_boot KERNEL INITRD SSDT LOG TIMEOUT [APPEND...]
 #   irqcap_kcsan_reports           KCSAN reports of a kernel log (stdin), each from its
 #                                  "BUG: KCSAN:" line to the closing "====" line
+#   irqcap_kcsan_summary           one line per report of irqcap_kcsan_reports (stdin):
+#                                  "irqcap" when either racing access is in irqcap's
+#                                  code (its top frame is an [irqcap] symbol), else "kernel"
 
 irqcap_default_kernel() {
 	local h
@@ -35,6 +38,7 @@ irqcap_build_initramfs() {
 }
 
 # IRQCAP_QEMU_ARGS: more QEMU options, split at blanks (scripts/bench.sh --insns)
+# IRQCAP_KERNEL_APPEND: more kernel command-line options (e.g. kcsan.skip_watch=400)
 # IRQCAP_QEMU_ACCEL: the accelerator (default tcg: /dev/kvm hangs on the
 # project's machines; scripts/bench.sh --accel kvm where it works)
 irqcap_boot() {
@@ -45,10 +49,17 @@ irqcap_boot() {
 	timeout "$tmo" qemu-system-x86_64 -accel "${IRQCAP_QEMU_ACCEL:-tcg}" -smp 2 -m 512 -nographic ${IRQCAP_QEMU_ARGS:-} \
 		-name irqcap,debug-threads=on -no-reboot -device pc-testdev -acpitable file="$ssdt" \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet loglevel=1 panic=-1 cryptomgr.notests $*" \
+		-append "console=ttyS0 quiet loglevel=1 panic=-1 cryptomgr.notests ${IRQCAP_KERNEL_APPEND:-} $*" \
 		</dev/null >"$log" 2>&1
 }
 
 irqcap_kcsan_reports() {
 	awk '/BUG: KCSAN:/ { r = 1 } r { print } r && /====================/ { r = 0; print "" }'
+}
+
+irqcap_kcsan_summary() {
+	awk '/BUG: KCSAN:/ { t = $0; sub(/^.*BUG: KCSAN: /, "", t); who = "kernel" }
+		/ (to|of) 0x[0-9a-f]+ of [0-9]+ bytes by / { top = 1; next }
+		top { top = 0; if ($0 ~ /\[irqcap\]/) who = "irqcap" }
+		/====================/ && t != "" { print who ": " t; t = "" }'
 }
