@@ -34,6 +34,15 @@ mkdir -p "$work/root"
 
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 	"$top/tests/guest/irqcap-test.c" || { echo "0 passed, 1 failed"; exit 1; }
+# the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
+# gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
+# the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are
+# installed and the link is made here; linux-libc-dev's asm headers serve both.
+compat32=yes
+mkdir -p "$work/inc32"
+ln -sfn /usr/include/x86_64-linux-gnu/asm "$work/inc32/asm"
+gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-compat32" \
+	"$top/tests/guest/irqcap-compat32.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
 cli=no
@@ -83,6 +92,8 @@ grep -E '^(ok|not ok) - ' "$work/log"
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
 
+[ "$compat32" = yes ] && ok "32-bit test program builds (gcc -m32)" ||
+	{ nok "32-bit test program builds (gcc -m32: gcc-12-multilib, libc6-dev-i386)"; tail -5 "$work/compat32-build.log"; }
 case $cli in
 failed) nok "CLI builds for the guest"; tail -5 "$work/tools-build.log";;
 yes) ok "CLI builds for the guest";;

@@ -22,6 +22,10 @@ echo "=== dmesg-probe end"
 dmesg -c >/dev/null
 # shellcheck disable=SC2086
 NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
+# 32-bit user space on the 64-bit kernel (compat_ioctl); after irqcap-test, which routes the IRQs
+if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' compat32 '; }; then
+	/irqcap-compat32
+fi
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi
