@@ -245,3 +245,157 @@ kernel_source_tarball() {
 	[ -r "$KSET_CHROOT/usr/src/$pkg.tar.xz" ] || { suites_log "no $pkg.tar.xz after installing $pkg"; return 1; }
 	echo "$KSET_CHROOT/usr/src/$pkg.tar.xz"
 }
+
+# ---------------------------------------------------------------------------
+# Other architectures' Debian kernels (for cross builds and QEMU boots).
+#
+# foreign_kernel_setup ARCH   (ARCH: arm64 | armhf) fills:
+#   FK_ARCH FK_ABI FK_VERSION  Debian arch, ABI (6.1.0-57-armmp), package version
+#   FK_ROOT                    the unpacked packages (boot/, usr/src/, bin/busybox)
+#   FK_KDIR FK_IMAGE FK_BUSYBOX  headers dir, kernel image, static busybox
+#   FK_MAKEARGS                ARCH=... CROSS_COMPILE=... for make -C "$FK_KDIR"
+#   FK_CC FK_CC_PKGS           the cross gcc for guest programs, its packages
+#   FK_QEMU FK_MACHINE         qemu-system-* binary and machine options
+#   FK_VERMAGIC                a glob that the vermagic's arch part matches
+# The image, headers (flavour and -common) and busybox-static come from a
+# private apt state (lists, cache, sources) for that architecture only, on the
+# host's mirror: the host's apt configuration is never touched.  Cached under
+# $IRQCAP_CACHE/ARCH/<abi>/, trusted once its .done stamp exists; the ABI is
+# what Debian's linux-headers-<flavour> points at on first use, then the cached
+# one (IRQCAP_ARM64_ABI / IRQCAP_ARMHF_ABI override).  A failed index (the
+# archive's bookworm-security armhf index has failed with a size mismatch) is
+# reported and the lists that did arrive are used: bookworm main then gives an
+# older ABI with its own -common headers.
+#
+# Kbuild's host tools: the headers' scripts/ link points at
+# ../../lib/linux-kbuild-6.1.  For arm64 the host's (amd64) kbuild works.  For
+# armhf it does not: its modpost has the devicetable offsets of a 64-bit
+# target ("sizeof(struct of_device_id)=200 is not a modulo of the size of
+# section __mod_of__...=392"; ARM's struct is 196 bytes).  So a tree from the
+# host's linux-source-6.1 is configured with the image's own config for
+# ARCH=arm and `modules_prepare`d (about 45 s), and its modpost replaces the
+# one in a private copy of the host's kbuild.  Vermagic and CRCs still come
+# from the armmp headers (Module.symvers), so the module loads in the image.
+foreign_kernel_setup() {
+	local arch=$1 cache=$IRQCAP_CACHE/$1 var
+	FK_ARCH=$arch
+	case $arch in
+	arm64)
+		FK_FLAVOUR=arm64 FK_IMGPKG_SUFFIX=-unsigned
+		FK_MAKEARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+		FK_CC=aarch64-linux-gnu-gcc FK_CC_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+		FK_QEMU=qemu-system-aarch64 FK_MACHINE="-machine virt -cpu cortex-a57"
+		FK_VERMAGIC='*aarch64*' ;;
+	armhf)
+		# armmp is not LPAE: keep QEMU's virt below 4 GiB
+		FK_FLAVOUR=armmp FK_IMGPKG_SUFFIX=
+		FK_MAKEARGS="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-"
+		FK_CC=arm-linux-gnueabihf-gcc FK_CC_PKGS="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
+		FK_QEMU=qemu-system-arm FK_MACHINE="-machine virt,highmem=off -cpu cortex-a15"
+		FK_VERMAGIC='*ARMv7*' ;;
+	*) suites_log "unknown architecture '$arch' (known: arm64 armhf)"; return 1 ;;
+	esac
+	var=IRQCAP_$(echo "$arch" | tr '[:lower:]' '[:upper:]')_ABI
+	mkdir -p "$cache"
+	(
+		flock 9
+		_foreign_fetch "$arch" "$cache" "${!var:-}"
+	) 9>"$cache/.lock" || return 1
+	FK_ABI=${!var:-$(cat "$cache/abi")}
+	FK_ROOT=$cache/$FK_ABI
+	FK_VERSION=$(cat "$FK_ROOT/version" 2>/dev/null)
+	FK_KDIR=$FK_ROOT/usr/src/linux-headers-$FK_ABI
+	FK_IMAGE=$FK_ROOT/boot/vmlinuz-$FK_ABI
+	FK_BUSYBOX=$FK_ROOT/bin/busybox
+}
+
+_foreign_apt() { # _foreign_apt CACHE ARCH apt-get|apt-cache ARGS...
+	local c=$1 a=$2 cmd=$3; shift 3
+	"$cmd" -o APT::Architecture="$a" -o APT::Architectures="$a" \
+		-o Dir::State::Lists="$c/apt/lists" -o Dir::Cache="$c/apt/cache" \
+		-o Dir::Etc::SourceList="$c/apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
+		-o Dir::State::Status=/dev/null -o Debug::NoLocking=1 "$@"
+}
+
+_foreign_fetch() { # ARCH CACHE [ABI]   (under the cache's lock)
+	local arch=$1 cache=$2 abi=${3:-} uri root common d src tree t0
+	[ -n "$abi" ] || abi=$(cat "$cache/abi" 2>/dev/null)
+	[ -n "$abi" ] && [ -e "$cache/$abi/.done" ] && return 0
+	t0=$(date +%s)
+	suites_log "fetching Debian $arch kernel, headers and busybox into $cache (cold cache)"
+	mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+	uri=$(suites_mirror)
+	cat >"$cache/apt/sources.list" <<-EOF
+	deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main
+	deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm-updates main
+	deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/debian}/debian-security bookworm-security main
+	EOF
+	if ! _foreign_apt "$cache" "$arch" apt-get update >"$cache/apt-update.log" 2>&1; then
+		suites_log "apt-get update for $arch reported errors (using the lists that arrived):"
+		grep -E '^(E|W):' "$cache/apt-update.log" | head -n 4 | sed 's/^/suites:   /' >&2
+	fi
+	if [ -z "$abi" ]; then
+		abi=$(_foreign_apt "$cache" "$arch" apt-cache depends "linux-headers-$FK_FLAVOUR" 2>/dev/null |
+		      sed -n "s/.*Depends: linux-headers-\(6\.1\.[0-9]*-[0-9]*-$FK_FLAVOUR\)\$/\1/p" | head -n 1)
+		[ -n "$abi" ] || { suites_log "no $arch kernel ABI in Debian's lists (see $cache/apt-update.log)"; return 1; }
+	fi
+	root=$cache/$abi
+	common=linux-headers-${abi%-"$FK_FLAVOUR"}-common
+	rm -rf "$root" "$cache/debs" && mkdir -p "$root" "$cache/debs"
+	chmod 777 "$cache/debs"	# apt's _apt user downloads into it
+	if ! (cd "$cache/debs" && _foreign_apt "$cache" "$arch" apt-get download \
+		"linux-image-$abi$FK_IMGPKG_SUFFIX" "linux-headers-$abi" "$common" busybox-static) \
+		>"$cache/apt-download.log" 2>&1; then
+		suites_log "$arch packages for $abi not downloaded, see $cache/apt-download.log"; return 1
+	fi
+	for d in "$cache"/debs/*.deb; do
+		case ${d##*/} in
+		# only the image's boot/ (vmlinuz, config): the guest needs no module of it
+		linux-image-*) dpkg-deb --fsys-tarfile "$d" | tar -x -C "$root" ./boot ;;
+		*) dpkg -x "$d" "$root" ;;
+		esac || { suites_log "unpacking $d failed"; return 1; }
+	done
+	dpkg-deb -f "$cache"/debs/linux-headers-"$abi"_*.deb Version >"$root/version"
+	rm -rf "$cache/debs"
+	# the flavour Makefile includes the -common headers by absolute path
+	echo "include $root/usr/src/$common/Makefile" >"$root/usr/src/linux-headers-$abi/Makefile"
+	mkdir -p "$root/usr/lib"
+	if [ "$arch" = arm64 ]; then
+		ln -sfn /usr/lib/linux-kbuild-6.1 "$root/usr/lib/linux-kbuild-6.1"
+	else
+		src=/usr/src/linux-source-6.1.tar.xz
+		[ -r "$src" ] || { suites_log "$src missing (package linux-source-6.1)"; return 1; }
+		[ -d /usr/lib/linux-kbuild-6.1/scripts ] || { suites_log "host linux-kbuild-6.1 missing"; return 1; }
+		tree=$cache/prep-$abi
+		rm -rf "$tree"; mkdir -p "$tree"
+		# Kconfig files and the build machinery, not the sources of drivers,
+		# file systems, networking or other architectures (185 MB, ~15 s)
+		local ex=() a
+		for a in alpha arc arm64 csky hexagon ia64 loongarch m68k microblaze mips nios2 openrisc \
+			parisc powerpc riscv s390 sh sparc um x86 xtensa; do
+			ex+=("--exclude=linux-source-6.1/arch/$a/*.[chS]" "--exclude=linux-source-6.1/arch/$a/*.dts*")
+		done
+		if ! tar -xJf "$src" -C "$tree" "${ex[@]}" \
+			--exclude='linux-source-6.1/Documentation/*/*' --exclude='linux-source-6.1/tools/testing' \
+			--exclude='linux-source-6.1/tools/perf' --exclude='linux-source-6.1/drivers/*.[ch]' \
+			--exclude='linux-source-6.1/sound/*.[ch]' --exclude='linux-source-6.1/fs/*.[ch]' \
+			--exclude='linux-source-6.1/net/*.[ch]' >"$cache/prep.log" 2>&1; then
+			suites_log "unpacking $src failed, see $cache/prep.log"; return 1
+		fi
+		cp "$root/boot/config-$abi" "$tree/linux-source-6.1/.config"
+		# shellcheck disable=SC2086
+		if ! nice -n 10 make -C "$tree/linux-source-6.1" $FK_MAKEARGS -j2 olddefconfig modules_prepare \
+			>>"$cache/prep.log" 2>&1; then
+			suites_log "modules_prepare for ARCH=arm failed, see $cache/prep.log"; return 1
+		fi
+		cp -a /usr/lib/linux-kbuild-6.1 "$root/usr/lib/linux-kbuild-6.1"
+		rm -f "$root"/usr/lib/linux-kbuild-6.1/scripts/mod/modpost*
+		cp "$tree/linux-source-6.1/scripts/mod/modpost" "$root/usr/lib/linux-kbuild-6.1/scripts/mod/modpost"
+		rm -rf "$tree"
+	fi
+	[ -s "$root/boot/vmlinuz-$abi" ] && [ -x "$root/bin/busybox" ] &&
+		[ -d "$root/usr/src/linux-headers-$abi" ] || { suites_log "incomplete $arch unpack in $root"; return 1; }
+	[ -n "${3:-}" ] || echo "$abi" >"$cache/abi"	# an override is not sticky
+	touch "$root/.done"
+	suites_log "$arch $abi cached in $root ($(($(date +%s) - t0)) s)"
+}
