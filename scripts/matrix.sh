@@ -9,7 +9,7 @@
 #
 # ending with "N passed, N failed" (rows); exits non-zero when any row fails.
 #
-# Usage: scripts/matrix.sh [--kernels 6.1,6.1-rt,6.12,7.2,7.3-rc]
+# Usage: scripts/matrix.sh [--kernels 6.1,6.1-rt,6.12,7.2,7.3-rc,armhf]
 #                          [--tree DIR | --worktree] [--build-only] [--no-kunit]
 #                          [--logs DIR] [--list]
 #   --kernels     rows to run (default: all)
@@ -178,7 +178,7 @@ for k in $kernels; do
 		rel=$work/$k/irqcap dir=$rel
 	fi
 	rm -rf "$dir"; copy_tree "$dir"
-	cmd="cd $rel && make KDIR=$KSET_KDIR W=1 -j2 modules"
+	cmd="cd $rel && make KDIR=$KSET_KDIR $KSET_MAKEARGS W=1 -j2 modules"
 	if [ -n "$KSET_CHROOT" ]; then
 		suite_chroot_run "$KSET_CHROOT" "$cmd" >"$log.build.log" 2>&1
 	else
@@ -218,6 +218,8 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 	# The harness runs from the scratch copy (its tests/ match the sources).
 	if [ "$build_only" = 1 ]; then
 		R_INT[$k]=skipped
+	elif [ "$KSET_BOOT" = 0 ]; then
+		R_INT[$k]="build row"	# armhf: booted by scripts/dt-gpio-test.sh --arch armhf
 	elif [ "${R_BUILD[$k]}" != ok ]; then
 		R_INT[$k]="no module"
 	elif [ ! -x "$dir/tests/run-integration.sh" ]; then
@@ -253,7 +255,9 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 	off) R_KUNIT[$k]=off ;;
 	none) R_KUNIT[$k]="n/a" ;;
 	*)
-		if [ "$k" = 6.1-rt ]; then
+		if [ "$KSET_BOOT" = 0 ]; then
+			R_KUNIT[$k]="n/a"	# KUnit runs under UML: the 6.1 row's
+		elif [ "$k" = 6.1-rt ]; then
 			R_KUNIT[$k]="= 6.1"
 		elif [ "$km" = 6.1-only ] && [ "$k" != 6.1 ]; then
 			R_KUNIT[$k]="n/a"

@@ -103,12 +103,16 @@ suite_pkg_version() {
 #   KSET_CHROOT   chroot to build in ("" = host)
 #   KSET_IMAGE    vmlinuz on the host, for QEMU
 #   KSET_SRCPKG   linux-source package of that suite (for KUnit), may be ""
+#   KSET_MAKEARGS more make arguments (ARCH=, CROSS_COMPILE= for a cross row)
+#   KSET_BOOT     1: the matrix boots KSET_IMAGE with the x86 integration
+#                 suite; 0: a build row (armhf boots in scripts/dt-gpio-test.sh)
 # Headers come from the suite's linux-headers-amd64 meta package, so a newer
 # snapshot moves the rows forward without editing this file.
-KERNELS_ALL="6.1 6.1-rt 6.12 7.2 7.3-rc"
+KERNELS_ALL="6.1 6.1-rt 6.12 7.2 7.3-rc armhf"
 
 kernel_setup() {
 	KSET_NAME=$1 KSET_ABI='' KSET_VERSION='' KSET_KDIR='' KSET_CHROOT='' KSET_IMAGE='' KSET_SRCPKG=''
+	KSET_MAKEARGS='' KSET_BOOT=1
 	export KSET_NAME
 	case $1 in
 	6.1)     _kernel_host ;;
@@ -116,6 +120,7 @@ kernel_setup() {
 	6.12)    _kernel_chroot trixie "" ;;
 	7.2)     _kernel_chroot sid "" ;;
 	7.3-rc)  _kernel_chroot experimental "-t experimental" ;;
+	armhf)   _kernel_foreign armhf ;;
 	*) suites_log "unknown kernel '$1' (known: $KERNELS_ALL)"; return 1 ;;
 	esac
 }
@@ -213,6 +218,14 @@ _kernel_chroot() {
 			touch "$idir/.done"' sh "${BASH_SOURCE[0]}" "$root" "$abi" "$idir" "$tflag" >&2 || return 1
 	fi
 	KSET_IMAGE=$idir/vmlinuz-$abi
+}
+
+# armhf: Debian's armmp kernel (bookworm), cross-built on the host with ARM's
+# modpost (foreign_kernel_setup below); a build row.
+_kernel_foreign() {
+	foreign_kernel_setup "$1" || return 1
+	KSET_ABI=$FK_ABI KSET_VERSION=$FK_VERSION KSET_KDIR=$FK_KDIR KSET_IMAGE=$FK_IMAGE
+	KSET_MAKEARGS=$FK_MAKEARGS KSET_BOOT=0
 }
 
 # kernel_source_tarball  (after kernel_setup) -> path of that suite's
