@@ -333,7 +333,10 @@ _foreign_apt() { # _foreign_apt CACHE ARCH apt-get|apt-cache ARGS...
 _foreign_fetch() { # ARCH CACHE [ABI]   (under the cache's lock)
 	local arch=$1 cache=$2 abi=${3:-} uri root common d src tree t0
 	[ -n "$abi" ] || abi=$(cat "$cache/abi" 2>/dev/null)
-	[ -n "$abi" ] && [ -e "$cache/$abi/.done" ] && return 0
+	# .complete: the stamp of scripts/arm64-dt-test.sh, which this replaced
+	# (same layout); honour it and write it too, so that a checkout from
+	# before shares the cache instead of deleting and refetching it
+	[ -n "$abi" ] && { [ -e "$cache/$abi/.done" ] || [ -e "$cache/$abi/.complete" ]; } && return 0
 	t0=$(date +%s)
 	suites_log "fetching Debian $arch kernel, headers and busybox into $cache (cold cache)"
 	mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
@@ -409,6 +412,6 @@ _foreign_fetch() { # ARCH CACHE [ABI]   (under the cache's lock)
 	[ -s "$root/boot/vmlinuz-$abi" ] && [ -x "$root/bin/busybox" ] &&
 		[ -d "$root/usr/src/linux-headers-$abi" ] || { suites_log "incomplete $arch unpack in $root"; return 1; }
 	[ -n "${3:-}" ] || echo "$abi" >"$cache/abi"	# an override is not sticky
-	touch "$root/.done"
+	touch "$root/.done" "$root/.complete"
 	suites_log "$arch $abi cached in $root ($(($(date +%s) - t0)) s)"
 }
