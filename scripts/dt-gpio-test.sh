@@ -184,7 +184,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 	# VARIANT rising|both: gpios = <pl061 3 0> with that irqcap,trigger;
 	# VARIANT interrupts: the PL061 made an interrupt controller and the
 	# node given interrupts = <3 IRQ_TYPE_EDGE_RISING> instead of a GPIO
-	local node ctl= extra=
+	local node ctl='' extra=''
 	case "$1" in
 	interrupts)
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"

@@ -222,6 +222,7 @@ _kernel_chroot() {
 
 # armhf: Debian's armmp kernel (bookworm), cross-built on the host with ARM's
 # modpost (foreign_kernel_setup below); a build row.
+# shellcheck disable=SC2034  # FK_*/KSET_* are for the caller
 _kernel_foreign() {
 	foreign_kernel_setup "$1" || return 1
 	KSET_ABI=$FK_ABI KSET_VERSION=$FK_VERSION KSET_KDIR=$FK_KDIR KSET_IMAGE=$FK_IMAGE
@@ -289,6 +290,7 @@ kernel_source_tarball() {
 # ARCH=arm and `modules_prepare`d (about 45 s), and its modpost replaces the
 # one in a private copy of the host's kbuild.  Vermagic and CRCs still come
 # from the armmp headers (Module.symvers), so the module loads in the image.
+# shellcheck disable=SC2034  # FK_*/KSET_* are for the caller
 foreign_kernel_setup() {
 	local arch=$1 cache=$IRQCAP_CACHE/$1 var
 	FK_ARCH=$arch
