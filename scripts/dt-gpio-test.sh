@@ -67,7 +67,7 @@ while [ $# -gt 0 ]; do
 	--type-none) DO_TYPE_NONE=1; shift ;;
 	--keep) KEEP=1; shift ;;
 	--workdir) WORK=$2; shift 2 ;;
-	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
