@@ -108,8 +108,8 @@ mkdir -p "$WORK"
 
 # ---------------------------------------------------------------- host tools
 need=()
-command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
-command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
+command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-arm >/dev/null ||
+	need+=(qemu-system-arm)
 if [ "$ARCH" = arm64 ]; then
 	command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 else
