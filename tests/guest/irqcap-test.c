@@ -427,8 +427,12 @@ static bool burst_in_mode(int dev, int line, const char *mode, bool *refused)
 	CHECK(fd >= 0, "open");
 	/* one edge first: the seqno the burst continues from */
 	raise_irq(line, 1);
-	CHECK(drain(fd, evbuf, 16, 1, 2000) == 1 && evbuf[0].type == IRQCAP_EVENT_IRQ,
-	      "%s: no record for the first edge", mode);
+	got = drain(fd, evbuf, 16, 1, 2000);
+	if (got != 1 || evbuf[0].type != IRQCAP_EVENT_IRQ)
+		close(fd);
+	CHECK(got == 1 && evbuf[0].type == IRQCAP_EVENT_IRQ, "%s: no record for the first edge",
+	      mode);
+	got = 0;
 	base = evbuf[0].seqno;
 	usleep(100000);	/* a forced-threaded handler has run for it */
 	seen0 = sysfs_get(dev, "irqs_seen");
@@ -441,8 +445,9 @@ static bool burst_in_mode(int dev, int line, const char *mode, bool *refused)
 	while (!r.done && got < MAXEV);
 	got += drain(fd, evbuf + got, MAXEV - got, MAXEV, 1000);
 	pthread_join(th, NULL);
-	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS");
+	ret = ioctl(fd, IRQCAP_IOC_STATS, &st);
 	close(fd);
+	CHECK(ret == 0, "STATS: %s", strerror(errno));
 	seen = sysfs_get(dev, "irqs_seen") - seen0;
 	proc = proc_interrupts(line) - proc0;
 	if (!check_accounted(mode, evbuf, got, base + 1, &irqs, &lost))
@@ -469,8 +474,8 @@ static bool t_other_cpu_burst(void)
 {
 	static const char * const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
 	long long idle = sysfs_get(1, "idle_timeout_ms");
-	char aff[32] = "", p[64];
-	bool ok = true, refused;
+	char aff[32] = "", p[64], first[sizeof(why)];
+	bool ok = true, aff_ok = true, refused;
 	int accepted = 0;
 	FILE *f;
 
@@ -488,17 +493,28 @@ static bool t_other_cpu_burst(void)
 	if (aff[0] && strtoul(aff, NULL, 16) != 1) {
 		snprintf(why, sizeof(why), "IRQ %d is not routed to CPU 0 (effective_affinity %s)",
 			 IRQ1, aff);
-		ok = false;
+		aff_ok = false;
 	}
-	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++) {
-		ok = burst_in_mode(1, IRQ1, modes[i], &refused);
-		accepted += !refused;
+	/* every mode runs, for its figures; the first failure is reported */
+	for (size_t i = 0; aff_ok && i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (burst_in_mode(1, IRQ1, modes[i], &refused)) {
+			accepted += !refused;
+		} else if (ok) {
+			ok = false;
+			snprintf(first, sizeof(first), "%s", why);
+		} else {
+			printf("# other-CPU burst: also %s\n", why);
+		}
 	}
 	sysfs_set(1, "bottom_half", "workqueue");
 	snprintf(p, sizeof(p), "%lld", idle);
 	sysfs_set(1, "idle_timeout_ms", p);
-	if (!ok)
+	if (!aff_ok)
 		return false;
+	if (!ok) {
+		snprintf(why, sizeof(why), "%s", first);
+		return false;
+	}
 	CHECK(accepted > 0, "the driver refused every bottom half");
 	return true;
 }
