@@ -96,7 +96,7 @@ suite_pkg_version() {
 
 # ---------------------------------------------------------------------------
 # Kernels.  kernel_setup NAME fills:
-#   KSET_NAME     row name (6.1, 6.1-rt, 6.12, 7.2, 7.3-rc)
+#   KSET_NAME     row name (6.1, 6.1-threadirqs, 6.1-rt, 6.12, 6.12-rt, 7.2, 7.3-rc)
 #   KSET_ABI      ABI name (6.1.0-56-amd64, 7.3-amd64, ...)
 #   KSET_VERSION  Debian package version of the kernel (6.1.192-2, ...)
 #   KSET_KDIR     headers dir as seen from where the build runs
@@ -106,18 +106,22 @@ suite_pkg_version() {
 #   KSET_MAKEARGS more make arguments (ARCH=, CROSS_COMPILE= for a cross row)
 #   KSET_BOOT     1: the matrix boots KSET_IMAGE with the x86 integration
 #                 suite; 0: a build row (armhf boots in scripts/dt-gpio-test.sh)
+#   KSET_APPEND   extra kernel parameters for the guest's boot, may be ""
 # Headers come from the suite's linux-headers-amd64 meta package, so a newer
 # snapshot moves the rows forward without editing this file.
-KERNELS_ALL="6.1 6.1-rt 6.12 7.2 7.3-rc armhf"
+KERNELS_ALL="6.1 6.1-threadirqs 6.1-rt 6.12 6.12-rt 7.2 7.3-rc armhf"
 
 kernel_setup() {
 	KSET_NAME=$1 KSET_ABI='' KSET_VERSION='' KSET_KDIR='' KSET_CHROOT='' KSET_IMAGE='' KSET_SRCPKG=''
-	KSET_MAKEARGS='' KSET_BOOT=1
+	KSET_MAKEARGS='' KSET_BOOT=1 KSET_APPEND=''
 	export KSET_NAME
 	case $1 in
 	6.1)     _kernel_host ;;
+	# the same image and module as 6.1, booted with forced IRQ threading
+	6.1-threadirqs) _kernel_host && KSET_APPEND=threadirqs ;;
 	6.1-rt)  _kernel_host_rt ;;
 	6.12)    _kernel_chroot trixie "" ;;
+	6.12-rt) _kernel_chroot trixie "" rt-amd64 ;;
 	7.2)     _kernel_chroot sid "" ;;
 	7.3-rc)  _kernel_chroot experimental "-t experimental" ;;
 	armhf)   _kernel_foreign armhf ;;
@@ -179,21 +183,26 @@ _kernel_host_rt() {
 
 # 6.12 / 7.x: headers installed in a chroot of that suite (the toolchain must
 # match: 7.2 is built with gcc-16), image downloaded there and unpacked here.
+# FLAVOUR (default amd64) picks the meta package linux-headers-FLAVOUR:
+# rt-amd64 is trixie's PREEMPT_RT kernel (6.12-rt), installed next to the
+# generic headers in the same chroot.
 _kernel_chroot() {
-	local suite=$1 tflag=$2 root hdr abi idir
+	local suite=$1 tflag=$2 flav=${3:-amd64} root hdr abi idir stamp
 	root=$(suite_chroot "$suite") || return 1
 	KSET_CHROOT=$root
-	if [ ! -e "$root/.kernel.done" ]; then
+	stamp=$root/.kernel.done
+	[ "$flav" = amd64 ] || stamp=$root/.kernel-$flav.done
+	if [ ! -e "$stamp" ]; then
 		suites_locked "chroot-$suite" sh -c '
-			. "$1"; root=$2; tflag=$3
-			[ -e "$root/.kernel.done" ] && exit 0
-			suite_chroot_run "$root" "apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y $tflag install linux-headers-amd64" \
-				>"$root.kernel.log" 2>&1 || { suites_log "headers install failed, see $root.kernel.log"; exit 1; }
-			touch "$root/.kernel.done"' sh "${BASH_SOURCE[0]}" "$root" "$tflag" >&2 || return 1
+			. "$1"; root=$2; tflag=$3; flav=$4; stamp=$5
+			[ -e "$stamp" ] && exit 0
+			suite_chroot_run "$root" "apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y $tflag install linux-headers-$flav" \
+				>"$root.kernel-$flav.log" 2>&1 || { suites_log "headers install failed, see $root.kernel-$flav.log"; exit 1; }
+			touch "$stamp"' sh "${BASH_SOURCE[0]}" "$root" "$tflag" "$flav" "$stamp" >&2 || return 1
 	fi
-	hdr=$(suite_chroot_run "$root" "dpkg-query -W -f='\${Depends}' linux-headers-amd64" | grep -o 'linux-headers-[^ ,]*' | head -n 1)
+	hdr=$(suite_chroot_run "$root" "dpkg-query -W -f='\${Depends}' linux-headers-$flav" | grep -o 'linux-headers-[^ ,]*' | head -n 1)
 	abi=${hdr#linux-headers-}
-	[ -n "$abi" ] || { suites_log "no linux-headers-amd64 in $suite chroot"; return 1; }
+	[ -n "$abi" ] || { suites_log "no linux-headers-$flav in $suite chroot"; return 1; }
 	KSET_ABI=$abi
 	KSET_VERSION=$(suite_chroot_run "$root" "dpkg-query -W -f='\${Version}' $hdr")
 	KSET_KDIR=/usr/src/$hdr
