@@ -97,6 +97,10 @@ grep -E '^(ok|not ok) - |^# ' "$work/log"
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
 
+if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work/log" &&
+	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
+	nok "32-bit test program ran in the guest"
+fi
 [ "$compat32" = yes ] && ok "32-bit test program builds (gcc -m32)" ||
 	{ nok "32-bit test program builds (gcc -m32: gcc-12-multilib, libc6-dev-i386)"; tail -5 "$work/compat32-build.log"; }
 case $cli in

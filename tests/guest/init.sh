@@ -26,7 +26,13 @@ dmesg -c >/dev/null
 NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
 # 32-bit user space on the 64-bit kernel (compat_ioctl); after irqcap-test, which routes the IRQs
 if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' compat32 '; }; then
-	/irqcap-compat32
+	# /proc/sys/abi/vsyscall32 exists where the kernel runs 32-bit x86 programs
+	# (IA32 emulation; not in the debug kernel, scripts/debug-kernel.sh)
+	if [ -e /proc/sys/abi/vsyscall32 ]; then
+		/irqcap-compat32
+	else
+		echo "# compat32: not run: this kernel has no IA32 emulation (no /proc/sys/abi/vsyscall32)"
+	fi
 fi
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
