@@ -86,8 +86,10 @@ mount -t proc proc "$ROOT/proc" && mounted="$ROOT/proc $mounted"
 mount -t sysfs sysfs "$ROOT/sys" && mounted="$ROOT/sys $mounted"
 mount --bind /dev "$ROOT/dev" && mounted="$ROOT/dev $mounted"
 mount -t tmpfs tmpfs "$ROOT/dev/shm" && mounted="$ROOT/dev/shm $mounted"
-mkdir -p "$ROOT/src"
-mount --bind "$TOP" "$ROOT/src" && mounted="$ROOT/src $mounted" && mount -o remount,ro,bind "$ROOT/src"
+# The repository (a worktree's .git is only a pointer: bind its common dir).
+gitdir=$(cd "$TOP" && cd "$(git rev-parse --git-common-dir)" && pwd)
+mkdir -p "$ROOT/src.git"
+mount --bind "$gitdir" "$ROOT/src.git" && mounted="$ROOT/src.git $mounted" && mount -o remount,ro,bind "$ROOT/src.git"
 
 # What a new user brings: git to clone, make to run the README's command.
 t=$(date +%s)
@@ -98,8 +100,8 @@ else
 	bad "apt-get install git make failed (log: $LOGS/apt-git-make.log)"; finish
 fi
 rev=$(git -C "$TOP" rev-parse --verify "$REV^{commit}") || { bad "no commit $REV"; finish; }
-if in_root sh -c "git config --global --add safe.directory /src/.git && git config --global --add safe.directory /src &&
-	git clone -q /src /root/irqcap && git -C /root/irqcap checkout -q $rev" >"$LOGS/clone.log" 2>&1; then
+if in_root sh -c "git config --global --add safe.directory /src.git &&
+	git clone -q --no-checkout /src.git /root/irqcap && git -C /root/irqcap checkout -q $rev" >"$LOGS/clone.log" 2>&1; then
 	ok "git clone, checked out ${rev:0:7} ($REV)"
 else
 	bad "git clone failed (log: $LOGS/clone.log)"; cat "$LOGS/clone.log"; finish
