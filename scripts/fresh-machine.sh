@@ -56,7 +56,7 @@ mkdir -p "$ROOT" "$LOGS"
 mounted=""
 cleanup() {
 	local m
-	for m in $mounted; do umount -l "$m" 2>/dev/null; done
+	for m in $mounted; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 	if [ "$KEEP" = 1 ]; then
 		echo "# root kept at $ROOT"
 	elif ! grep -q " $DIR/" /proc/mounts; then
