@@ -74,7 +74,7 @@ rank() {
 }
 
 mode=install
-set_name=test
+set_name="test"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--check) mode=check ;;

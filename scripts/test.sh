@@ -54,7 +54,7 @@ case ${1:-} in
 *) suites=("$@");;
 esac
 
-deps_set=test
+deps_set="test"
 for s in "${suites[@]}"; do
 	case " ${quick[*]} " in *" $s "*) ;; *) deps_set=full ;; esac
 done
