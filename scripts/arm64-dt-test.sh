@@ -90,21 +90,10 @@ T0=$(date +%s)
 mkdir -p "$WORK"
 
 # ---------------------------------------------------------------- host tools
-need=()
-command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
-command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
-command -v dtc >/dev/null || need+=(device-tree-compiler)
-command -v fdtget >/dev/null || need+=(device-tree-compiler)
-command -v cpio >/dev/null || need+=(cpio)
-command -v depmod >/dev/null || need+=(kmod)
-[ -x $PY ] || need+=(python3)
-[ -d /usr/lib/linux-kbuild-6.1 ] || need+=(linux-kbuild-6.1)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "# installing host tools: ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		"${need[@]}" >"$WORK/apt-install.log" 2>&1 ||
-		abort "host tools installed (${need[*]}; see $WORK/apt-install.log)"
-fi
+# qemu-system-arm, the cross compiler, dtc, cpio, kmod, python3 and
+# linux-kbuild-6.1: scripts/deps.sh's list.
+"$TOP/scripts/deps.sh" full >"$WORK/apt-install.log" 2>&1 ||
+	abort "host tools installed (scripts/deps.sh full; see $WORK/apt-install.log)"
 
 # ------------------------------------------- arm64 kernel, headers, busybox
 # A private apt state (lists, cache, sources) for arm64 only: the host's apt

@@ -101,26 +101,10 @@ mkdir -p "$PKG" "$ARCHIVES" "$KERNELS" "$LOGS"
 T0=$(date +%s)
 
 # ---------------------------------------------------------------------------
-# Host tools.  Installed from Debian's archive when missing (CI machines start
-# without them); the host's apt sources are never changed.
-need=""
-for pair in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian \
-	    debootstrap:debootstrap cpio:cpio fakeroot:fakeroot; do
-	command -v "${pair%%:*}" >/dev/null 2>&1 || need="$need ${pair#*:}"
-done
-if [ "$DO_RPM" = 1 ]; then
-	command -v rpmbuild >/dev/null 2>&1 || need="$need rpm"
-	command -v rpmlint >/dev/null 2>&1 || need="$need rpmlint"
-fi
-if [ -n "$need" ]; then
-	info "installing host tools:$need"
-	for _ in 1 2 3 4 5; do
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need \
-			>"$LOGS/host-tools.log" 2>&1 && break
-		apt-get update >>"$LOGS/host-tools.log" 2>&1   # stale lists, or dpkg locked by someone else
-		sleep 10
-	done
-fi
+# Host tools (dpkg-dev, debhelper, dh-dkms, lintian, debootstrap, cpio,
+# fakeroot, rpm, rpmlint): scripts/deps.sh's list, installed from Debian's
+# archive when missing; the host's apt sources are never changed.
+"$TOP/scripts/deps.sh" full >"$LOGS/host-tools.log" 2>&1
 for pair in dpkg-buildpackage dh_dkms lintian debootstrap; do
 	command -v "$pair" >/dev/null 2>&1 || { bad "host tool $pair is missing (see $LOGS/host-tools.log)"; finish; }
 done
