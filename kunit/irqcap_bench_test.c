@@ -35,7 +35,7 @@
 
 struct bench_ctx {
 	struct irqcap_dev *idev;
-	u64 pos;			/* the reader's cursor */
+	unsigned long pos;		/* the reader's cursor */
 	struct irqcap_event out[64];	/* the reader's bounce buffer */
 	DECLARE_KFIFO(fifo, struct irqcap_event, BENCH_SLOTS);
 	raw_spinlock_t fifo_lock;
@@ -48,7 +48,7 @@ static unsigned int bench_irqcap_pop(struct bench_ctx *c, unsigned int max)
 	struct irqcap_dev *idev = c->idev;
 	u32 slots = idev->ring_slots;
 	unsigned int n = 0;
-	u64 head;
+	unsigned long head;
 
 	head = smp_load_acquire(&idev->head); /* slots before head are written */
 	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
@@ -75,14 +75,15 @@ static unsigned int bench_irqcap_pop_bulk(struct bench_ctx *c, unsigned int max)
 	struct irqcap_dev *idev = c->idev;
 	u32 slots = idev->ring_slots;
 	unsigned int n = 0;
-	u64 head;
+	unsigned long head;
 
 	head = smp_load_acquire(&idev->head); /* slots before head are written */
 	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
 	while (n < max && irqcap_ring_pending(head, c->pos)) {
 		u32 slot = irqcap_ring_slot(c->pos, slots);
-		unsigned int run = min3((u64)(max - n), irqcap_ring_pending(head, c->pos),
-					(u64)(slots - slot));
+		unsigned int run = min3((unsigned long)(max - n),
+					irqcap_ring_pending(head, c->pos),
+					(unsigned long)(slots - slot));
 
 		memcpy(&c->out[n], &idev->slots[slot], run * sizeof(c->out[0]));
 		smp_rmb(); /* slots before reserve */

@@ -224,8 +224,8 @@ KUNIT_ARRAY_PARAM(skip, skip_cases, skip_case_desc);
 static void ring_reader_skip_test(struct kunit *test)
 {
 	const struct skip_case *c = test->param_value;
-	u64 reserve = c->pos + c->lag;
-	u64 pos = c->pos;
+	unsigned long reserve = c->pos + c->lag;
+	unsigned long pos = c->pos;
 	u64 lost;
 
 	lost = irqcap_ring_reader_skip(reserve, c->slots, &pos);
@@ -290,7 +290,7 @@ struct tring {
 };
 
 struct treader {
-	u64 pos;
+	unsigned long pos;	/* a ring position, as the driver's */
 	u64 lost;
 	u64 retries;
 	u64 lost_checked;	/* losses already matched against a seq gap */

@@ -10,6 +10,7 @@
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -23,10 +24,6 @@
 #include "irqcap_ring.h"
 #include "uapi/irqcap.h"
 
-#if BITS_PER_LONG != 64
-#error "irqcap publishes 64-bit ring positions with smp_store_release(): 64-bit kernels only"
-#endif
-
 #define IRQCAP_DEBOUNCE_MAX_US		1000000U
 #define IRQCAP_WAKEUP_HOLDOFF_MAX_US	100000U
 #define IRQCAP_HIST_BUCKETS		32
@@ -34,7 +31,16 @@
 /**
  * enum irqcap_bh_mode - how events staged by the hard IRQ handler are
  * committed to readers
- * @IRQCAP_BH_HARDIRQ: in the hard IRQ handler itself (the baseline)
+ *
+ * Whatever the mode, and whatever the kernel (PREEMPT_RT and threadirqs
+ * included: the IRQ is IRQF_NO_THREAD), every interrupt is timestamped,
+ * numbered and staged in hard IRQ context.  The mode only says where the
+ * commit and the wake-up happen.
+ *
+ * @IRQCAP_BH_HARDIRQ: in the hard IRQ handler itself (the baseline).  On
+ *	PREEMPT_RT, where wake_up() and kill_fasync() take sleeping locks,
+ *	the handler still commits, and the wake-up goes to an irq_work, which
+ *	PREEMPT_RT runs in its irq_work thread.
  * @IRQCAP_BH_THREADED: in the IRQ thread
  * @IRQCAP_BH_TASKLET: in softirq context: a tasklet, or a BH workqueue on
  *	kernels that have them (6.9+)
@@ -76,7 +82,8 @@ struct irqcap_hist {
  * @reserve again after copying a slot.  A reader takes it only to count
  * itself in @sleepers before it sleeps, so that the handler, which reads
  * @sleepers under the lock after publishing, needs no barrier to know
- * whether anyone must be woken (see irqcap_waiters_add()).
+ * whether anyone must be woken (see irqcap_waiters_add()).  Every record's
+ * timestamp is taken under it, so timestamps never decrease in ring order.
  * @lifetime is held for reading by readers while they touch @slots, and
  * for writing when the storage is freed.
  * @cfg_lock serialises configuration changes from sysfs.
@@ -108,6 +115,7 @@ struct irqcap_dev {
 	struct irqcap_softirq_bh softirq_bh;
 	struct work_struct commit_work;
 	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
+	struct irq_work wake_work;	/* hardirq mode's wake-up on PREEMPT_RT */
 
 	/* timers */
 	struct timer_list idle_timer;
@@ -124,19 +132,19 @@ struct irqcap_dev {
 	 * the interrupt's CPU every time).
 	 */
 	raw_spinlock_t prod_lock ____cacheline_aligned_in_smp;
-	u64 reserve;			/* prod_lock; WRITE_ONCE for readers */
-	u64 head;			/* prod_lock; smp_store_release */
+	unsigned long reserve;		/* prod_lock; WRITE_ONCE for readers */
+	unsigned long head;		/* prod_lock; smp_store_release */
 	u64 seqno;			/* prod_lock */
-	u64 last_irq_ns;		/* prod_lock, WRITE_ONCE: last accepted IRQ */
+	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
 	u64 idle_seqno;			/* prod_lock: @seqno at the last timeout record */
 	u64 debounced;			/* prod_lock */
 	u64 timeouts;			/* prod_lock */
 	u64 overruns;			/* prod_lock: uncommitted slots reused */
 	u64 commits;			/* prod_lock: commits that published records */
-	u64 last_commit_ns;		/* prod_lock */
+	atomic64_t last_commit_ns;	/* written under prod_lock, read by readers */
 	unsigned int sleepers;		/* prod_lock: readers in read()'s wait */
 	unsigned int pollers;		/* prod_lock: files that poll()ed */
-	u64 last_wake_ns;		/* READ_ONCE/WRITE_ONCE: hard IRQ, timer */
+	u64 last_wake_ns;		/* prod_lock: the last wake-up, for the hold-off */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
 
 	/* sleeping readers: written when one sleeps, read for every interrupt */
@@ -164,7 +172,8 @@ struct irqcap_dev {
 static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 				       u64 ts, u64 data)
 {
-	u64 pos = idev->reserve, seqno = idev->seqno;
+	unsigned long pos = idev->reserve;
+	u64 seqno = idev->seqno;
 	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
 
 	lockdep_assert_held(&idev->prod_lock);
@@ -233,11 +242,11 @@ static inline void irqcap_counters_read_locked(const struct irqcap_dev *idev,
 }
 
 /* The bookkeeping of a commit that publishes up to @reserve. */
-static inline void irqcap_publish_locked(struct irqcap_dev *idev, u64 reserve,
-					 u64 now)
+static inline void irqcap_publish_locked(struct irqcap_dev *idev,
+					 unsigned long reserve, u64 now)
 {
 	idev->commits++;
-	idev->last_commit_ns = now;
+	atomic64_set(&idev->last_commit_ns, now); /* whole on 32-bit too */
 	smp_store_release(&idev->head, reserve); /* slots before head */
 }
 
@@ -251,10 +260,11 @@ static inline void irqcap_publish_locked(struct irqcap_dev *idev, u64 reserve,
  *
  * Return: the number of records published.
  */
-static inline u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
+static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
 {
-	u64 head = idev->head, reserve = idev->reserve;
-	u64 n = reserve - head, oldest, age;
+	unsigned long head = idev->head, reserve = idev->reserve;
+	unsigned long n = reserve - head, oldest;
+	u64 age;
 
 	lockdep_assert_held(&idev->prod_lock);
 	if (!n)
@@ -282,40 +292,46 @@ static inline u64 irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
  * timer and write() for theirs).  When that record is the only one staged,
  * its age is 0 by construction: nothing to sample, and nothing to look up.
  * Inline: the handler publishes every event itself when nobody waits.
+ *
+ * Return: true if records staged before it were published too.
  */
-static inline void irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
+static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
 {
-	u64 reserve = idev->reserve;
+	unsigned long reserve = idev->reserve;
 
 	lockdep_assert_held(&idev->prod_lock);
 	if (unlikely(reserve - idev->head != 1)) {
 		irqcap_commit_locked(idev, now);
-		return;
+		return true;
 	}
 	irqcap_publish_locked(idev, reserve, now);
+	return false;
 }
 
 /* irqcap_timers.c */
 void irqcap_timers_init(struct irqcap_dev *idev);
 void irqcap_timers_start(struct irqcap_dev *idev);
 void irqcap_timers_stop(struct irqcap_dev *idev);
-void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms);
+void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms,
+			   u64 last_irq_ns);
 
 /**
  * irqcap_idle_arm() - make sure the idle timer will look at the current
  * idle period
  * @idev: device
+ * @last_irq_ns: @idev->last_irq_ns, read under @prod_lock by the caller
+ *	(a 32-bit CPU cannot read it whole without the lock)
  *
  * Any context.  Inline because the hard IRQ handler calls it for every
  * event, and it nearly always has nothing to do: the timeout is off, or
  * the timer is already pending.
  */
-static inline void irqcap_idle_arm(struct irqcap_dev *idev)
+static inline void irqcap_idle_arm(struct irqcap_dev *idev, u64 last_irq_ns)
 {
 	u32 timeout_ms = READ_ONCE(idev->idle_timeout_ms);
 
 	if (timeout_ms && !timer_pending(&idev->idle_timer))
-		irqcap_idle_arm_timer(idev, timeout_ms);
+		irqcap_idle_arm_timer(idev, timeout_ms, last_irq_ns);
 }
 
 /* irqcap_cdev.c */

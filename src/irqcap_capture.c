@@ -22,6 +22,18 @@
  * soft hrtimer at the end of the period wakes a sleeping reader.  An
  * isolated event is still woken at once; in a burst, delivery waits at most
  * the hold-off; timestamps are unaffected.
+ *
+ * The IRQ is requested IRQF_NO_THREAD, so that the kernels that force-thread
+ * handlers (PREEMPT_RT, and any kernel booted with threadirqs) still run
+ * irqcap_hardirq() in hard IRQ context.  Forced threading would make the
+ * primary handler irq_default_primary_handler(), which only wakes the thread
+ * (IRQTF_RUNTHREAD is one bit): N interrupts before the thread runs would
+ * become one record, silently, stamped when the thread ran, and the line
+ * would be masked while it ran (IRQF_ONESHOT).  The handler is fit for
+ * hard IRQ context on PREEMPT_RT too: a raw spinlock, hrtimer_start(),
+ * mod_timer(), tasklet_schedule(), queue_work() and irq_work_queue() only.
+ * What is not (wake_up() and kill_fasync() take sleeping locks there) is
+ * the hardirq mode's wake-up, which PREEMPT_RT gets through an irq_work.
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
@@ -126,13 +138,26 @@ static void irqcap_wake_needed_readers(struct irqcap_dev *idev)
 		kill_fasync(&idev->fasync, SIGIO, POLL_IN);
 }
 
+/*
+ * The hardirq mode's wake-up on PREEMPT_RT, where it cannot be done in hard
+ * IRQ context: the irq_work thread runs this.  Everything it wakes readers
+ * for is published already.
+ */
+static void irqcap_wake_work_fn(struct irq_work *work)
+{
+	irqcap_wake_readers(container_of(work, struct irqcap_dev, wake_work));
+}
+
 /* Hand the wake-up to the bottom half of @mode (threaded: IRQ_WAKE_THREAD). */
 static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
 				  enum irqcap_bh_mode mode)
 {
 	switch (mode) {
 	case IRQCAP_BH_HARDIRQ:
-		irqcap_wake_needed_readers(idev);
+		if (IS_ENABLED(CONFIG_PREEMPT_RT))
+			irq_work_queue(&idev->wake_work);
+		else
+			irqcap_wake_needed_readers(idev);
 		break;
 	case IRQCAP_BH_THREADED:
 		return IRQ_WAKE_THREAD;
@@ -146,40 +171,43 @@ static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
 	return IRQ_HANDLED;
 }
 
-/* Was there a wake-up less than @holdoff_ns before @now? */
-static bool irqcap_wake_held(struct irqcap_dev *idev, u64 now, u64 holdoff_ns)
+/* Was there a wake-up less than @holdoff_ns before @now?  prod_lock held. */
+static bool irqcap_wake_held_locked(struct irqcap_dev *idev, u64 now,
+				    u64 holdoff_ns)
 {
-	return holdoff_ns && now - READ_ONCE(idev->last_wake_ns) < holdoff_ns;
+	lockdep_assert_held(&idev->prod_lock);
+	return holdoff_ns && now - idev->last_wake_ns < holdoff_ns;
 }
 
 /*
  * The end of a hold-off: wake whoever slept meanwhile.  A soft hrtimer, so
  * this runs in softirq context (on PREEMPT_RT in the softirq thread), never
  * in hard IRQ context, whatever the mode.  It wakes readers itself rather
- * than through the mode's bottom half: the IRQ thread cannot be woken from
- * here, since irq_wake_thread() finds the first action with our dev_id,
- * which under forced threading (PREEMPT_RT, threadirqs) is the thread that
- * runs irqcap_hardirq(), not irqcap_thread().
+ * than through the mode's bottom half: everything is published already, so
+ * only the wake-up is left, and a timer cannot return IRQ_WAKE_THREAD.
  */
 static enum hrtimer_restart irqcap_holdoff_fn(struct hrtimer *timer)
 {
 	struct irqcap_dev *idev = container_of(timer, struct irqcap_dev, holdoff_timer);
+	unsigned long flags;
 
-	WRITE_ONCE(idev->last_wake_ns, ktime_get_ns());
+	/* under the lock: a 32-bit CPU could not write it whole otherwise */
+	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	idev->last_wake_ns = ktime_get_ns();
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	irqcap_wake_readers(idev);
 	return HRTIMER_NORESTART;
 }
 
 /*
- * Wake a sleeper at the end of the current hold-off.  Only the handler arms
- * the timer; if the timer is running its callback, arming again costs at
- * most one early wake-up.
+ * Wake a sleeper at @end, the end of the current hold-off.  Only the handler
+ * arms the timer; if the timer is running its callback, arming again costs
+ * at most one early wake-up.
  */
-static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 holdoff_ns)
+static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 end)
 {
 	if (!hrtimer_is_queued(&idev->holdoff_timer))
-		hrtimer_start(&idev->holdoff_timer,
-			      ns_to_ktime(READ_ONCE(idev->last_wake_ns) + holdoff_ns),
+		hrtimer_start(&idev->holdoff_timer, ns_to_ktime(end),
 			      HRTIMER_MODE_ABS_SOFT);
 }
 
@@ -193,14 +221,15 @@ static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 holdoff_ns)
  */
 void irqcap_commit(struct irqcap_dev *idev)
 {
-	unsigned long flags;
-	u64 n;
+	unsigned long flags, n;
+	u64 last_irq_ns;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	n = irqcap_commit_locked(idev, ktime_get_ns());
+	last_irq_ns = idev->last_irq_ns;
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	if (n)
-		irqcap_idle_arm(idev);
+		irqcap_idle_arm(idev, last_irq_ns);
 	irqcap_wake_readers(idev);
 }
 
@@ -209,20 +238,27 @@ void irqcap_commit(struct irqcap_dev *idev)
  * @irq: interrupt number
  * @data: the irqcap_dev
  *
- * Takes the timestamp before anything else, applies debounce, stages the
- * record and hands over to the bottom half, or commits it here when there
- * is nobody for the bottom half to wake.  Never sleeps, never allocates;
- * the only lock is the raw producer lock.
+ * Takes the timestamp first thing under the producer lock, applies
+ * debounce, stages the record and hands over to the bottom half, or commits
+ * it here when there is nobody for the bottom half to wake.  Always in hard
+ * IRQ context (IRQF_NO_THREAD).  Never sleeps, never allocates; the only
+ * lock is the raw producer lock.
  */
 irqreturn_t irqcap_hardirq(int irq, void *data)
 {
 	struct irqcap_dev *idev = data;
-	u64 now = ktime_get_ns();
 	enum irqcap_bh_mode mode;
-	u64 debounce_ns, holdoff_ns;
+	u64 now, debounce_ns, holdoff_ns, holdoff_end;
 	bool direct, held, wake = true;
 
 	raw_spin_lock(&idev->prod_lock);
+	/*
+	 * Under the lock, so that no record staged by another producer (the
+	 * idle timer, write()) between this clock read and this record's
+	 * staging can carry a later time: timestamps never decrease in ring
+	 * order.  The lock is contended only by those rare producers.
+	 */
+	now = ktime_get_ns();
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
 	    now - idev->last_irq_ns < debounce_ns) {
@@ -230,32 +266,34 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 		raw_spin_unlock(&idev->prod_lock);
 		return IRQ_HANDLED;
 	}
-	WRITE_ONCE(idev->last_irq_ns, now); /* the idle timer arms from it */
+	idev->last_irq_ns = now; /* the idle timer measures from it */
 	idev->seqno++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
 
 	mode = READ_ONCE(idev->bh_mode);
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
-	held = irqcap_wake_held(idev, now, holdoff_ns);
+	held = irqcap_wake_held_locked(idev, now, holdoff_ns);
+	holdoff_end = idev->last_wake_ns + holdoff_ns;
 	/* nobody to wake, or the wake-up held off: publish here */
 	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed_locked(idev);
 	if (direct) {
 		irqcap_commit_new_locked(idev, now);
 		wake = irqcap_wake_needed_locked(idev);
 	}
+	/* a wake-up goes out now: the next hold-off starts */
+	if (holdoff_ns && wake && !held)
+		idev->last_wake_ns = now;
 	raw_spin_unlock(&idev->prod_lock);
 
 	if (direct) {
-		irqcap_idle_arm(idev);
+		irqcap_idle_arm(idev, now);
 		if (!wake)
 			return IRQ_HANDLED;
 		if (held) {
-			irqcap_holdoff_arm(idev, holdoff_ns);
+			irqcap_holdoff_arm(idev, holdoff_end);
 			return IRQ_HANDLED;
 		}
 	}
-	if (holdoff_ns)
-		WRITE_ONCE(idev->last_wake_ns, now);
 	return irqcap_bh_kick(idev, mode);
 }
 
@@ -281,6 +319,7 @@ void irqcap_bh_init(struct irqcap_dev *idev)
 {
 	irqcap_softirq_bh_init(&idev->softirq_bh, irqcap_softirq_fn);
 	INIT_WORK(&idev->commit_work, irqcap_work_fn);
+	init_irq_work(&idev->wake_work, irqcap_wake_work_fn);
 	hrtimer_setup(&idev->holdoff_timer, irqcap_holdoff_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 }
@@ -294,6 +333,7 @@ void irqcap_bh_kill(struct irqcap_dev *idev)
 	hrtimer_cancel(&idev->holdoff_timer);
 	irqcap_softirq_bh_kill(&idev->softirq_bh);
 	cancel_work_sync(&idev->commit_work);
+	irq_work_sync(&idev->wake_work);
 }
 
 /**

@@ -19,6 +19,7 @@
 #include "irqcap.h"
 
 #define IRQCAP_READ_BATCH	64
+#define IRQCAP_WRITE_CHUNK	16	/* markers copied from user space at once */
 
 static_assert(sizeof(struct irqcap_event) == 32);
 static_assert(sizeof(struct irqcap_info) == 32);
@@ -27,12 +28,14 @@ static_assert(sizeof(struct irqcap_stats) == 96);
 /**
  * struct irqcap_reader - one open file
  * @idev: the device, referenced
- * @lock: serialises read() and ioctl() on this file (the cursor)
+ * @lock: serialises read() and ioctl() on this file (the cursor); never
+ *	held while read() sleeps, so ioctl() does not wait for an interrupt
  * @pos: next ring position to read (WRITE_ONCE: poll() reads it unlocked)
  * @lost_pending: records lost and not yet reported by an overflow record
  * @read: records read, overflow records not counted
  * @lost: records lost
  * @last_seqno: seqno of the last record read
+ * @last_ts: timestamp of the last record read, an overflow record's time
  * @flags: IRQCAP_READER_POLLED: counted in the device's pollers
  * @batch: bounce buffer: records are copied here lock-free, checked, and
  *	only then copied to user space
@@ -40,11 +43,12 @@ static_assert(sizeof(struct irqcap_stats) == 96);
 struct irqcap_reader {
 	struct irqcap_dev *idev;
 	struct mutex lock;	/* the cursor fields below */
-	u64 pos;
+	unsigned long pos;
 	u64 lost_pending;
 	u64 read;
 	u64 lost;
 	u64 last_seqno;
+	u64 last_ts;
 	unsigned long flags;
 	struct irqcap_event batch[IRQCAP_READ_BATCH];
 };
@@ -110,17 +114,17 @@ static int irqcap_release(struct inode *inode, struct file *file)
  */
 static void irqcap_note_loss(struct irqcap_reader *r, u64 lost)
 {
-	r->lost_pending += lost;
+	/* poll() and a sleeping read() test it without r->lock */
+	WRITE_ONCE(r->lost_pending, r->lost_pending + lost);
 }
 
 static bool irqcap_reader_ready(struct irqcap_reader *r)
 {
 	struct irqcap_dev *idev = r->idev;
-	u64 pos = READ_ONCE(r->pos);
+	unsigned long pos = READ_ONCE(r->pos);
+	unsigned long head = smp_load_acquire(&idev->head); /* pairs with commit */
 
-	u64 head = smp_load_acquire(&idev->head); /* pairs with commit */
-
-	return READ_ONCE(idev->dead) || r->lost_pending ||
+	return READ_ONCE(idev->dead) || READ_ONCE(r->lost_pending) ||
 	       irqcap_ring_pending(head, pos) ||
 	       READ_ONCE(idev->reserve) - pos > idev->ring_slots;
 }
@@ -135,7 +139,7 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 	struct irqcap_dev *idev = r->idev;
 	u32 slots = idev->ring_slots;
 	unsigned int n = 0;
-	u64 head;
+	unsigned long head;
 
 	down_read(&idev->lifetime);
 	if (idev->dead) {
@@ -147,16 +151,17 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 						    slots, &r->pos));
 	while (n < max) {
 		struct irqcap_event *ev = &r->batch[n];
+		unsigned long run;
 		u32 slot;
-		u64 run;
 
 		if (r->lost_pending) {
 			memset(ev, 0, sizeof(*ev));
-			ev->timestamp_ns = ktime_get_ns();
+			/* where the loss happened: never later than what follows */
+			ev->timestamp_ns = r->last_ts;
 			ev->seqno = r->last_seqno;
 			ev->data = r->lost_pending;
 			ev->type = IRQCAP_EVENT_OVERFLOW;
-			r->lost_pending = 0;
+			WRITE_ONCE(r->lost_pending, 0);
 			n++;
 			continue;
 		}
@@ -166,8 +171,8 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 		 * reuses, so if it is intact, all of them are.
 		 */
 		slot = irqcap_ring_slot(r->pos, slots);
-		run = min3((u64)(max - n), irqcap_ring_pending(head, r->pos),
-			   (u64)(slots - slot));
+		run = min3((unsigned long)(max - n), irqcap_ring_pending(head, r->pos),
+			   (unsigned long)(slots - slot));
 		if (!run)
 			break;
 		memcpy(ev, &idev->slots[slot], run * sizeof(*ev));
@@ -179,6 +184,7 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 		}
 		WRITE_ONCE(r->pos, r->pos + run);
 		r->last_seqno = ev[run - 1].seqno;
+		r->last_ts = ev[run - 1].timestamp_ns;
 		n += run;
 	}
 	up_read(&idev->lifetime);
@@ -206,7 +212,7 @@ static void irqcap_account_read(struct irqcap_reader *r, unsigned int n)
 			sampled = true;
 		}
 	}
-	irqcap_hist_add(&idev->hist_wake, now - READ_ONCE(idev->last_commit_ns));
+	irqcap_hist_add(&idev->hist_wake, now - atomic64_read(&idev->last_commit_ns));
 }
 
 static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
@@ -223,8 +229,9 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 		return -ERESTARTSYS;
 
 	while (want) {
-		u64 saved_pos = r->pos, saved_lost = r->lost_pending;
-		u64 saved_seqno = r->last_seqno;
+		unsigned long saved_pos = r->pos;
+		u64 saved_lost = r->lost_pending, saved_seqno = r->last_seqno;
+		u64 saved_ts = r->last_ts;
 		unsigned int batch = min_t(size_t, want, IRQCAP_READ_BATCH);
 		size_t bytes;
 
@@ -238,20 +245,25 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 				ret = -EAGAIN;
 				break;
 			}
+			/* not held while asleep: ioctl() on this file goes on */
+			mutex_unlock(&r->lock);
 			irqcap_waiters_add(r->idev, &r->idev->sleepers, 1);
 			ret = wait_event_interruptible(r->idev->wait,
 						       irqcap_reader_ready(r));
 			irqcap_waiters_add(r->idev, &r->idev->sleepers, -1);
 			if (ret)
-				break;
+				return ret; /* nothing read yet */
+			if (mutex_lock_interruptible(&r->lock))
+				return -ERESTARTSYS;
 			continue;
 		}
 		bytes = ret * sizeof(struct irqcap_event);
 		if (copy_to_user(buf + done, r->batch, bytes)) {
 			/* nothing is lost: the records stay for the next read */
 			WRITE_ONCE(r->pos, saved_pos);
-			r->lost_pending = saved_lost;
+			WRITE_ONCE(r->lost_pending, saved_lost);
 			r->last_seqno = saved_seqno;
+			r->last_ts = saved_ts;
 			ret = -EFAULT;
 			break;
 		}
@@ -266,43 +278,79 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 	return done ? done : ret;
 }
 
-/* Each whole __u64 written becomes a MARKER record for every reader. */
+/*
+ * Stage and publish @n markers.  Their commits also publish any interrupt
+ * record staged before them, whose bottom half then finds nothing to
+ * commit: so the idle timer is armed here for them.  Return 0 or -ENODEV.
+ */
+static int irqcap_write_markers(struct irqcap_dev *idev, const u64 *values,
+				size_t n)
+{
+	bool irqs_published = false;
+	unsigned long flags;
+	u64 last_irq_ns = 0;
+	size_t i;
+
+	down_read(&idev->lifetime);
+	if (idev->dead) {
+		up_read(&idev->lifetime);
+		return -ENODEV;
+	}
+	for (i = 0; i < n; i++) {
+		u64 now;
+
+		raw_spin_lock_irqsave(&idev->prod_lock, flags);
+		now = ktime_get_ns();
+		irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, now, values[i]);
+		if (irqcap_commit_new_locked(idev, now)) {
+			irqs_published = true;
+			last_irq_ns = idev->last_irq_ns;
+		}
+		raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	}
+	up_read(&idev->lifetime);
+	if (irqs_published)
+		irqcap_idle_arm(idev, last_irq_ns);
+	irqcap_wake_readers(idev);
+	return 0;
+}
+
+/*
+ * Each whole __u64 written becomes a MARKER record for every reader.  The
+ * values are copied from user space before @lifetime is taken: a fault that
+ * never resolves (userfaultfd, FUSE) must not hold up unbind.
+ */
 static ssize_t irqcap_write(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
 	struct irqcap_reader *r = file->private_data;
-	struct irqcap_dev *idev = r->idev;
-	size_t i, n = count / sizeof(u64);
-	unsigned long flags;
+	size_t done = 0, n = count / sizeof(u64);
+	u64 values[IRQCAP_WRITE_CHUNK];
 	int ret = 0;
 
 	if (!n || count % sizeof(u64))
 		return -EINVAL;
 	n = min_t(size_t, n, IRQCAP_READ_BATCH);
 
-	down_read(&idev->lifetime);
-	if (idev->dead) {
-		ret = -ENODEV;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		u64 value, now;
+	while (done < n) {
+		size_t chunk = min_t(size_t, n - done, IRQCAP_WRITE_CHUNK);
+		size_t left = copy_from_user(values, (const u64 __user *)buf + done,
+					     chunk * sizeof(u64));
 
-		if (get_user(value, (const u64 __user *)buf + i)) {
+		/* the whole values before a fault are written */
+		chunk -= DIV_ROUND_UP(left, sizeof(u64));
+		if (chunk) {
+			ret = irqcap_write_markers(r->idev, values, chunk);
+			if (ret)
+				break;
+			done += chunk;
+		}
+		if (left) {
 			ret = -EFAULT;
 			break;
 		}
-		raw_spin_lock_irqsave(&idev->prod_lock, flags);
-		now = ktime_get_ns();
-		irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, now, value);
-		irqcap_commit_new_locked(idev, now);
-		raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	}
-	if (i)
-		irqcap_wake_readers(idev);
-out:
-	up_read(&idev->lifetime);
-	return i ? i * sizeof(u64) : ret;
+	return done ? done * sizeof(u64) : ret;
 }
 
 static __poll_t irqcap_poll(struct file *file, poll_table *wait)
@@ -320,7 +368,9 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 	irqcap_poll_wait(file, &idev->wait, wait);
 	if (READ_ONCE(idev->dead))
 		return EPOLLHUP | EPOLLERR;
-	return irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0;
+	/* write() never blocks */
+	return EPOLLOUT | EPOLLWRNORM |
+	       (irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0);
 }
 
 static int irqcap_fasync(int fd, struct file *file, int on)
@@ -359,8 +409,9 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct irqcap_dev *idev = r->idev;
 	void __user *uarg = (void __user *)arg;
 	struct irqcap_info info = { };
+	unsigned long head, pos;
+	u64 lost;
 	long ret;
-	u64 head;
 
 	if (mutex_lock_interruptible(&r->lock))
 		return -ERESTARTSYS;
@@ -377,10 +428,20 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:
+		/*
+		 * What was overwritten before this file read it is lost, not
+		 * discarded: counted as a read() would have reported it.
+		 */
 		head = smp_load_acquire(&idev->head); /* pairs with commit */
-		ret = min_t(u64, irqcap_ring_pending(head, r->pos), idev->ring_slots);
-		WRITE_ONCE(r->pos, max_t(u64, head, r->pos));
-		r->lost_pending = 0;
+		pos = r->pos;
+		lost = r->lost_pending +
+		       irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
+					       idev->ring_slots, &pos);
+		ret = irqcap_ring_pending(head, pos);
+		WRITE_ONCE(r->pos, (long)(head - pos) > 0 ? head : pos);
+		WRITE_ONCE(r->lost_pending, 0);
+		r->lost += lost;
+		atomic64_add(lost, &idev->dropped);
 		break;
 	case IRQCAP_IOC_STATS:
 		ret = irqcap_ioctl_stats(r, uarg);

@@ -59,18 +59,17 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * 6.13 (and the stable kernels it was backported to, 6.1.y among them):
  * poll_wait() ends with a full barrier, so that a poll() that checks its
  * condition after queueing pairs with wq_has_sleeper() on the waking side.
- * Older kernels need it here.  Probed by src/Kbuild (poll.h's only smp_mb).
+ * irqcap issues its own on every kernel, whether poll_wait() has one or
+ * not: telling them apart would take a probe of poll.h, and a wrong answer
+ * would silently lose a wake-up, while a second barrier costs next to
+ * nothing on a path that is not the hot one.
  */
-#ifdef IRQCAP_HAVE_POLL_WAIT_MB
-#define irqcap_poll_wait(filp, queue, pt)	poll_wait(filp, queue, pt)
-#else
 static inline void irqcap_poll_wait(struct file *filp, wait_queue_head_t *queue,
 				    poll_table *pt)
 {
 	poll_wait(filp, queue, pt);
 	smp_mb(); /* pairs with wq_has_sleeper() */
 }
-#endif
 
 /*
  * The "tasklet" bottom half.  6.9 added BH workqueues, which run in the

@@ -308,9 +308,16 @@ static int irqcap_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	/* no IRQF_ONESHOT: the primary handler quiets nothing, and masking would lose edges */
+	/*
+	 * IRQF_NO_THREAD: every interrupt is stamped and staged in hard IRQ
+	 * context, also where handlers are force-threaded (PREEMPT_RT,
+	 * threadirqs), which would merge interrupts that arrive before the
+	 * thread runs; see irqcap_capture.c.  No IRQF_ONESHOT: the primary
+	 * handler quiets nothing, and masking the line would lose edges.
+	 */
 	ret = devm_request_threaded_irq(dev, idev->irq, irqcap_hardirq, irqcap_thread,
-					idev->irq_flags, idev->name, idev);
+					idev->irq_flags | IRQF_NO_THREAD,
+					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
 	irqcap_timers_start(idev);

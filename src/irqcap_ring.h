@@ -4,9 +4,12 @@
  * allocation plan for the ring's storage.  Nothing here touches a device,
  * a lock or memory, so KUnit tests it directly (kunit/irqcap_ring_test.c).
  *
- * Positions are free-running u64 counters; the slot of position p is
- * p & (size - 1).  All comparisons are done on differences, so they stay
- * right when the counters wrap at 2^64.
+ * Positions are free-running unsigned long counters, the widest a 32-bit
+ * CPU publishes with one store (smp_store_release() refuses anything wider);
+ * the slot of position p is p & (size - 1).  All comparisons are done on
+ * differences, so they stay right when the counters wrap (at 2^32 on 32-bit
+ * kernels, where a reader lagging by 2^31 records or more would be
+ * misjudged: at the ring's 2^20 records maximum, never).
  *
  * The ring has one producer side, serialised by the device's producer lock,
  * and any number of lock-free readers:
@@ -63,7 +66,7 @@ int irqcap_ring_plan(u32 slots, size_t rec_size,
  * @pos: free-running position
  * @slots: ring size, a power of two
  */
-static inline u32 irqcap_ring_slot(u64 pos, u32 slots)
+static inline u32 irqcap_ring_slot(unsigned long pos, u32 slots)
 {
 	return (u32)(pos & (slots - 1));
 }
@@ -73,9 +76,10 @@ static inline u32 irqcap_ring_slot(u64 pos, u32 slots)
  * @head: committed position
  * @pos: reader position (may be ahead of @head after a skip)
  */
-static inline u64 irqcap_ring_pending(u64 head, u64 pos)
+static inline unsigned long irqcap_ring_pending(unsigned long head,
+						unsigned long pos)
 {
-	return (s64)(head - pos) > 0 ? head - pos : 0;
+	return (long)(head - pos) > 0 ? head - pos : 0;
 }
 
 /**
@@ -88,11 +92,12 @@ static inline u64 irqcap_ring_pending(u64 head, u64 pos)
  *
  * Return: the number of records the reader lost (0 when it keeps up).
  */
-static inline u64 irqcap_ring_reader_skip(u64 reserve, u32 slots, u64 *pos)
+static inline unsigned long irqcap_ring_reader_skip(unsigned long reserve,
+						    u32 slots, unsigned long *pos)
 {
-	u64 lag = reserve - *pos;
+	unsigned long lag = reserve - *pos;
 
-	if ((s64)lag <= 0 || lag <= slots)
+	if ((long)lag <= 0 || lag <= slots)
 		return 0;
 	*pos = reserve - slots;
 	return lag - slots;
@@ -104,7 +109,8 @@ static inline u64 irqcap_ring_reader_skip(u64 reserve, u32 slots, u64 *pos)
  * @pos: the position that was copied
  * @slots: ring size
  */
-static inline bool irqcap_ring_slot_intact(u64 reserve, u64 pos, u32 slots)
+static inline bool irqcap_ring_slot_intact(unsigned long reserve,
+					   unsigned long pos, u32 slots)
 {
 	return reserve - pos <= slots;
 }

@@ -126,10 +126,13 @@ static ssize_t bottom_half_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(bottom_half);
 
-/* A sysfs number: -EINVAL when malformed, -ERANGE above @max. */
+/*
+ * A sysfs number, decimal only (base 0 would read "0100" as octal 64):
+ * -EINVAL when malformed, -ERANGE above @max.
+ */
 static int irqcap_parse_u32(const char *buf, u32 max, u32 *val)
 {
-	int ret = kstrtou32(buf, 0, val);
+	int ret = kstrtou32(buf, 10, val);
 
 	if (ret)
 		return ret;
@@ -183,8 +186,13 @@ static ssize_t irqcap_u32_store(struct device *dev, struct device_attribute *att
 /* Let the idle timer re-evaluate the current idle period under the new value. */
 static void irqcap_idle_timeout_changed(struct irqcap_dev *idev)
 {
+	u64 last_irq_ns;
+
 	timer_delete_sync(&idev->idle_timer);
-	irqcap_idle_arm(idev);
+	raw_spin_lock_irq(&idev->prod_lock);
+	last_irq_ns = idev->last_irq_ns;
+	raw_spin_unlock_irq(&idev->prod_lock);
+	irqcap_idle_arm(idev, last_irq_ns);
 }
 
 static struct irqcap_u32_attr irqcap_attr_debounce_us = {
@@ -242,10 +250,13 @@ static void irqcap_hist_show(struct seq_file *s, const char *name,
 	unsigned int i;
 
 	seq_printf(s, "%s max_ns %lld\n", name, max_ns);
-	for (i = 0; i < IRQCAP_HIST_BUCKETS; i++)
+	for (i = 0; i < IRQCAP_HIST_BUCKETS - 1; i++)
 		if (bucket[i])
 			seq_printf(s, "%s lt_ns %llu %ld\n", name,
 				   i ? 1ULL << i : 1ULL, bucket[i]);
+	/* the top bucket has no upper bound: everything from 2^(top-1) ns */
+	if (bucket[i])
+		seq_printf(s, "%s ge_ns %llu %ld\n", name, 1ULL << (i - 1), bucket[i]);
 }
 
 static void irqcap_hist_snapshot(struct irqcap_hist *hist, long *bucket)
@@ -290,14 +301,15 @@ static int irqcap_state_show(struct seq_file *s, void *unused)
 {
 	struct irqcap_dev *idev = s->private;
 	unsigned long flags;
-	u64 reserve, head, seqno;
+	unsigned long reserve, head;
+	u64 seqno;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	reserve = idev->reserve;
 	head = idev->head;
 	seqno = idev->seqno;
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
-	seq_printf(s, "reserve %llu\nhead %llu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
+	seq_printf(s, "reserve %lu\nhead %lu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
 		   reserve, head, seqno,
 		   idev->plan.kind == IRQCAP_STORE_SLAB ? "slab" :
 		   idev->plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",

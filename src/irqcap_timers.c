@@ -15,9 +15,9 @@
 #include "irqcap_time.h"
 
 /* irqcap_idle_arm() (irqcap.h) found the timeout on and the timer idle. */
-void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms)
+void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms,
+			   u64 last_irq_ns)
 {
-	u64 last_irq_ns = READ_ONCE(idev->last_irq_ns);
 	/* the clock read after the timestamp: the difference is never negative */
 	u64 idle_ns = ktime_get_ns() - last_irq_ns;
 

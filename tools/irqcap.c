@@ -426,6 +426,7 @@ struct hist {
 	int n;
 	unsigned long long lt_ns[HIST_BUCKETS];
 	unsigned long long count[HIST_BUCKETS];
+	int open_bit;	/* the top bucket "ge_ns 2^open_bit": no upper bound; -1 none */
 };
 
 static const char *hist_desc(const char *name)
@@ -449,12 +450,15 @@ static struct hist *hist_get(struct hist *h, int *nh, const char *name)
 	if (*nh >= HIST_MAX)
 		return NULL;
 	memset(&h[*nh], 0, sizeof(h[*nh]));
+	h[*nh].open_bit = -1;
 	snprintf(h[*nh].name, sizeof(h[*nh].name), "%s", name);
 	return &h[(*nh)++];
 }
 
 /*
- * Lines: "<name> max_ns <N>" and "<name> lt_ns <bound> <count>".
+ * Lines: "<name> max_ns <N>", "<name> lt_ns <bound> <count>" and, for the
+ * top bucket, which has no upper bound, "<name> ge_ns <2^k> <count>"
+ * (stored as the bucket below 2^(k+1), flagged open).
  * Returns the number of histograms, or -EINVAL on a malformed line.
  */
 static int hist_parse(const char *text, struct hist *h, int max)
@@ -491,6 +495,17 @@ static int hist_parse(const char *text, struct hist *h, int max)
 			if (x->n >= HIST_BUCKETS)
 				return -EINVAL;
 			x->lt_ns[x->n] = a;
+			x->count[x->n] = b;
+			x->n++;
+		} else if (!strcmp(key, "ge_ns") && k == 4) {
+			int bit = 0;
+
+			while (bit < 62 && (1ULL << bit) < a)
+				bit++;
+			if (x->n >= HIST_BUCKETS || (1ULL << bit) != a)
+				return -EINVAL;
+			x->open_bit = bit + 1;
+			x->lt_ns[x->n] = 1ULL << (bit + 1);
 			x->count[x->n] = b;
 			x->n++;
 		} else {
@@ -568,7 +583,14 @@ static void hist_draw(FILE *f, const struct hist *h, int width)
 			bit += run - 1;
 			continue;
 		}
-		hist_label(label, sizeof(label), bit, bit);
+		if (bit == h->open_bit) {
+			char lo[32];
+
+			fmt_dur(lo, sizeof(lo), 1ULL << (bit - 1));
+			snprintf(label, sizeof(label), ">=%s", lo);
+		} else {
+			hist_label(label, sizeof(label), bit, bit);
+		}
 		len = (int)((c * (unsigned long long)width + peak - 1) / peak);
 		fprintf(f, "  %17s |", label);
 		for (i = 0; i < len; i++)
@@ -586,8 +608,12 @@ static void hist_json(FILE *f, const struct hist *h, int nh)
 		fprintf(f, "%s\"%s\":{\"max_ns\":%llu,\"buckets\":[", i ? "," : "",
 			h[i].name, h[i].max_ns);
 		for (j = 0; j < h[i].n; j++)
-			fprintf(f, "%s{\"lt_ns\":%llu,\"count\":%llu}", j ? "," : "",
-				h[i].lt_ns[j], h[i].count[j]);
+			if (h[i].open_bit > 0 && h[i].lt_ns[j] == 1ULL << h[i].open_bit)
+				fprintf(f, "%s{\"ge_ns\":%llu,\"count\":%llu}", j ? "," : "",
+					1ULL << (h[i].open_bit - 1), h[i].count[j]);
+			else
+				fprintf(f, "%s{\"lt_ns\":%llu,\"count\":%llu}", j ? "," : "",
+					h[i].lt_ns[j], h[i].count[j]);
 		fputs("]}", f);
 	}
 	fputc('}', f);
@@ -794,6 +820,36 @@ static int open_dev(const struct dev *d, int flags, int *fd_out)
 	}
 }
 
+/*
+ * Do the driver behind @fd and this tool speak the same uAPI?  A driver of
+ * another ABI says so in INFO, or, when the ioctl numbers moved (ABI 1 used
+ * code 0xB6, ABI 2 uses 0xD4), does not know this tool's INFO at all:
+ * ENOTTY from a character device.  Recordings (regular files, FIFOs) have
+ * no ioctls, which is fine.
+ */
+static int abi_check(int fd, const char *name)
+{
+	struct irqcap_info info;
+	struct stat st;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, IRQCAP_IOC_INFO, &info) == 0) {
+		if (info.abi_version == IRQCAP_ABI_VERSION &&
+		    info.event_size == sizeof(struct irqcap_event))
+			return EXIT_OK;
+		err("%s: the driver speaks uAPI ABI %u with %u-byte records, this tool ABI %d with %zu-byte records: install irqcap-tools and irqcap-dkms of the same version",
+		    name, info.abi_version, info.event_size,
+		    IRQCAP_ABI_VERSION, sizeof(struct irqcap_event));
+		return EXIT_ERR;
+	}
+	if (errno == ENOTTY && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) {
+		err("%s: the driver does not know this tool's ioctls (uAPI ABI %d): it speaks another ABI (ABI 1 drivers use ioctl code 0xB6); install irqcap-tools and irqcap-dkms of the same version",
+		    name, IRQCAP_ABI_VERSION);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Signals                                                             */
 
@@ -998,8 +1054,6 @@ static int cmd_monitor(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < nm; i++) {
-		struct irqcap_info info;
-
 		rc = open_dev(&mons[i].d, O_RDONLY | O_NONBLOCK, &mons[i].fd);
 		if (rc) {
 			while (i--)
@@ -1007,17 +1061,11 @@ static int cmd_monitor(int argc, char **argv)
 			return rc;
 		}
 		mons[i].open = true;
-		memset(&info, 0, sizeof(info));
-		/* recordings (regular files, FIFOs) have no ioctls: that's fine */
-		if (ioctl(mons[i].fd, IRQCAP_IOC_INFO, &info) == 0 &&
-		    (info.abi_version != IRQCAP_ABI_VERSION ||
-		     info.event_size != sizeof(struct irqcap_event))) {
-			err("%s: driver speaks ABI %u with %u-byte records, this tool ABI %d with %zu-byte records: update irqcap-tools",
-			    mons[i].d.name, info.abi_version, info.event_size,
-			    IRQCAP_ABI_VERSION, sizeof(struct irqcap_event));
+		rc = abi_check(mons[i].fd, mons[i].d.name);
+		if (rc) {
 			for (i = 0; i < nm; i++)
 				close(mons[i].fd);
-			return EXIT_ERR;
+			return rc;
 		}
 	}
 
@@ -1323,7 +1371,10 @@ static void stats_print(const struct dev *d, enum fmt fmt, const struct snapshot
 	if (measured >= 0)
 		printf("  %-18s %12.1f   %s\n", "rate_measured", measured,
 		       "events/s since the previous refresh");
-	if (!s->ioctl_ok)
+	if (!s->ioctl_ok && s->ioctl_errno == ENOTTY)
+		printf("  (counters from sysfs only; %s does not know this tool's IRQCAP_IOC_STATS: the driver speaks another uAPI ABI than this tool's %d)\n",
+		       d->node, IRQCAP_ABI_VERSION);
+	else if (!s->ioctl_ok)
 		printf("  (counters from sysfs only; IRQCAP_IOC_STATS on %s: %s)\n",
 		       d->node, strerror(s->ioctl_errno));
 	if (!with_hist)

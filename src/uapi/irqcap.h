@@ -6,6 +6,16 @@
  * buffer.  Every open file has its own cursor and sees every record; a reader
  * that falls more than the ring size behind is told how many records it lost
  * by an IRQCAP_EVENT_OVERFLOW record placed where the loss happened.
+ *
+ * Ordering: records come in the order they were staged, and their
+ * timestamps never decrease in that order, whatever their type (every
+ * record's time is read under the lock that orders the staging; an
+ * OVERFLOW record repeats the time of the record before it).
+ *
+ * ABI 2 moved the ioctls off 0xB6, which belongs to linux/fpga-dfl.h, to
+ * 0xD4; the records and the ioctls' structures are those of ABI 1.  A
+ * program built for ABI 1 gets ENOTTY from its ioctls and must be rebuilt;
+ * its read() and write() still work.
  */
 #ifndef _UAPI_LINUX_IRQCAP_H
 #define _UAPI_LINUX_IRQCAP_H
@@ -13,17 +23,20 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define IRQCAP_ABI_VERSION	1
+#define IRQCAP_ABI_VERSION	2
 
 /**
  * enum irqcap_event_type - what a record describes
- * @IRQCAP_EVENT_IRQ: an interrupt; @timestamp_ns is taken first thing in the
- *	hard interrupt handler, @seqno counts accepted interrupts from 1.
+ * @IRQCAP_EVENT_IRQ: an interrupt; @timestamp_ns is taken in the hard
+ *	interrupt handler, first thing under the producer lock (on every
+ *	kernel: PREEMPT_RT and threadirqs included), @seqno counts accepted
+ *	interrupts from 1.
  * @IRQCAP_EVENT_TIMEOUT: no interrupt arrived for the idle timeout;
  *	@data is the time since the last interrupt in nanoseconds.
  * @IRQCAP_EVENT_OVERFLOW: this reader fell behind; @data records were lost
- *	between the previous record it read and the next one.  Its @seqno is
- *	that of the last record this reader read (0 if none yet).
+ *	between the previous record it read and the next one.  Its @seqno and
+ *	@timestamp_ns are those of the last record this reader read (0 if
+ *	none yet): the loss happened after that time.
  * @IRQCAP_EVENT_MARKER: a user marker written with write(); @data is the
  *	64-bit value that was written.
  */
@@ -92,11 +105,20 @@ struct irqcap_stats {
 	__aligned_u64 reserved[4];
 };
 
-#define IRQCAP_IOC_MAGIC	0xB6
+/*
+ * Free in Documentation/userspace-api/ioctl/ioctl-number.rst from 6.1 to
+ * 7.x; 0xB6, ABI 1's, is linux/fpga-dfl.h's (IRQCAP_IOC_FLUSH was
+ * DFL_FPGA_CHECK_EXTENSION).
+ */
+#define IRQCAP_IOC_MAGIC	0xD4
 
 /* Fill struct irqcap_info. */
 #define IRQCAP_IOC_INFO		_IOR(IRQCAP_IOC_MAGIC, 0, struct irqcap_info)
-/* Discard this file's backlog; returns the number of records discarded. */
+/*
+ * Discard this file's backlog; returns the number of records discarded.
+ * Records the file had lost already (overwritten before it read them) are
+ * counted in @reader_lost and @dropped, as read() would have reported them.
+ */
 #define IRQCAP_IOC_FLUSH	_IO(IRQCAP_IOC_MAGIC, 1)
 /* Fill struct irqcap_stats. */
 #define IRQCAP_IOC_STATS	_IOR(IRQCAP_IOC_MAGIC, 2, struct irqcap_stats)

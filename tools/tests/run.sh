@@ -128,7 +128,7 @@ run frobnicate
 check "unknown command: exit 2" test $rc -eq 2
 check "unknown command named" bash -c '[[ "$1" == *"unknown command '"'"'frobnicate'"'"'"* ]]' _ "$errout"
 run --version
-check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 1\)$ ]]' _ "$out"
+check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 2\)$ ]]' _ "$out"
 
 # ---- list ----------------------------------------------------------------
 run list
