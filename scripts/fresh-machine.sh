@@ -59,8 +59,14 @@ cleanup() {
 	for m in $mounted; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 	if [ "$KEEP" = 1 ]; then
 		echo "# root kept at $ROOT"
-	elif ! grep -q " $DIR/" /proc/mounts; then
-		rm -rf --one-file-system "$DIR"
+	else
+		# a lazily unmounted file system leaves /proc/mounts when its last
+		# user is gone: give that a few seconds before giving up
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			grep -q " $DIR/" /proc/mounts || { rm -rf --one-file-system "$DIR"; return; }
+			sleep 1
+		done
+		echo "# mounts remain below $DIR; not removing it"
 	fi
 }
 trap cleanup EXIT
