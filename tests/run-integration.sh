@@ -6,20 +6,24 @@
 # suite (tests/guest/irqcap-test.c, plus the CLI tests when tools/ is built).
 #
 # usage: tests/run-integration.sh [--kernel VMLINUZ] [--module KO] [--filter T1,T2]
-#        [--keep DIR]
+#        [--append PARAMS] [--keep DIR]
+#   --append PARAMS  more kernel parameters for the guest (e.g. threadirqs);
+#                    repeatable; the guest's /proc/cmdline is checked for them
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
-kernel= module= filter= keep=
+kernel= module= filter= keep= extra=
+usage="usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--append PARAMS] [--keep DIR]"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2;;
 	--module) module=$2; shift 2;;
 	--filter) filter=$2; shift 2;;
+	--append) extra="${extra:+$extra }$2"; shift 2;;
 	--keep) keep=$2; shift 2;;
-	*) echo "usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--keep DIR]" >&2; exit 2;;
+	*) echo "$usage" >&2; exit 2;;
 	esac
 done
 [ -n "$kernel" ] || kernel=$(irqcap_default_kernel)
@@ -52,9 +56,9 @@ fi
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { echo "0 passed, 1 failed"; exit 1; }
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { echo "0 passed, 1 failed"; exit 1; }
 
-append=
-[ -n "$filter" ] && append="irqcap.filter=$filter"
-echo "# booting ${kernel##*/} with ${module}"
+append=$extra
+[ -n "$filter" ] && append="${append:+$append }irqcap.filter=$filter"
+echo "# booting ${kernel##*/} with ${module}${extra:+, kernel parameters: $extra}"
 boot_guest() {
 	local start
 	start=$(date +%s)
@@ -79,7 +83,8 @@ pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 nok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
-grep -E '^(ok|not ok) - ' "$work/log"
+# the checks, and the guest's "# " lines: figures and notes (merged edges, cycles)
+grep -E '^(ok|not ok) - |^# ' "$work/log"
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
 
@@ -87,6 +92,16 @@ case $cli in
 failed) nok "CLI builds for the guest"; tail -5 "$work/tools-build.log";;
 yes) ok "CLI builds for the guest";;
 esac
+if [ -n "$extra" ]; then
+	# init.sh prints the guest's /proc/cmdline: the parameters reached the kernel
+	cmdline=$(sed -n 's/^=== cmdline: //p' "$work/log" | head -n 1)
+	for a in $extra; do
+		case " $cmdline " in
+		*" $a "*) ok "guest booted with $a";;
+		*) nok "guest booted with $a (its command line: ${cmdline:-none printed})";;
+		esac
+	done
+fi
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 
 sed -n '/^=== dmesg-probe begin/,/^=== dmesg-probe end/p' "$work/log" >"$work/dmesg-probe"

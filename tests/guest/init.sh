@@ -14,6 +14,8 @@ for a in $args; do
 	case $a in irqcap.filter=*) filter=$(echo "${a#irqcap.filter=}" | tr , ' ');; esac
 done
 echo "=== guest up: $(uname -r)"
+echo "=== cmdline: $args"
+echo "=== kernel: $(uname -v)"
 if insmod /irqcap.ko; then echo "ok - insmod"; else echo "not ok - insmod"; fi
 sleep 1
 echo "=== dmesg-probe begin"
