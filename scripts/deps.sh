@@ -20,6 +20,8 @@
 set -u
 
 # package                 smallest set that needs it (demo < test < full)
+# Not gcc-multilib: on bookworm it conflicts with gcc-aarch64-linux-gnu and
+# gcc-arm-linux-gnueabihf, and installing it removes both (seen 2026-12-01).
 list() {
 	cat <<-'EOF'
 	build-essential          demo
@@ -54,7 +56,6 @@ list() {
 	libc6-dev-arm64-cross    full
 	gcc-arm-linux-gnueabihf  full
 	libc6-dev-armhf-cross    full
-	gcc-multilib             full
 	libc6-dev-i386           full
 	debhelper                full
 	dh-dkms                  full
@@ -138,8 +139,20 @@ export DEBIAN_FRONTEND=noninteractive
 # Other apt users on the machine hold the dpkg lock for a while: wait for it
 # instead of failing.
 apt_opts=(-q -o DPkg::Lock::Timeout=600)
-if ! { $sudo apt-get "${apt_opts[@]}" update &&
-       $sudo apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+if ! $sudo apt-get "${apt_opts[@]}" update >"$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	echo "deps: apt-get update failed (log: $log)" >&2
+	exit 1
+fi
+# Never remove a package to make room: a conflict in the list must be fixed
+# in the list, not by uninstalling what someone else on the machine uses.
+remove=$($sudo apt-get "${apt_opts[@]}" install -s --no-install-recommends "${missing[@]}" 2>>"$log" |
+	sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
+if [ -n "$remove" ]; then
+	echo "deps: installing ${missing[*]} would remove: $remove- nothing was installed" >&2
+	exit 1
+fi
+if ! $sudo apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
 	tail -n 20 "$log" >&2
 	echo "deps: apt-get could not install: ${missing[*]} (log: $log)" >&2
 	exit 1
