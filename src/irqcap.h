@@ -122,8 +122,8 @@ struct irqcap_dev {
 	struct timer_list rate_timer;
 	u64 rate_last_count;		/* rate timer only */
 	unsigned long rate_last_jiffies;/* rate timer only */
-	u64 rate;			/* events/s, last 1 s window */
-	u64 rate_avg;			/* events/s, smoothed */
+	atomic64_t rate;		/* events/s, last 1 s window */
+	atomic64_t rate_avg;		/* events/s, smoothed */
 
 	/*
 	 * Producer side: written for every interrupt, on cache lines of its

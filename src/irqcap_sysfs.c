@@ -89,7 +89,7 @@ static ssize_t rate_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate));
+	return sysfs_emit(buf, "%llu\n", (u64)atomic64_read(&idev->rate));
 }
 static DEVICE_ATTR_RO(rate);
 
@@ -98,7 +98,7 @@ static ssize_t rate_avg_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate_avg));
+	return sysfs_emit(buf, "%llu\n", (u64)atomic64_read(&idev->rate_avg));
 }
 static DEVICE_ATTR_RO(rate_avg);
 
