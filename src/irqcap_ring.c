@@ -82,8 +82,8 @@ int irqcap_ring_plan(u32 slots, size_t rec_size, struct irqcap_alloc_plan *plan)
  * Preallocated, zeroed storage, so the producer never allocates.
  * Context: process; may sleep.
  *
- * Return: 0, -ENOMEM, or irqcap_ring_plan()'s error; on error @ring has no
- * storage.
+ * Return: 0, -EINVAL for a size irqcap_ring_size_valid() refuses, -ENOMEM,
+ * or irqcap_ring_plan()'s error; on error @ring has no storage.
  */
 int irqcap_ring_alloc(struct irqcap_ring *ring, u32 size)
 {
@@ -93,6 +93,8 @@ int irqcap_ring_alloc(struct irqcap_ring *ring, u32 size)
 	ring->slots = NULL;
 	ring->reserve = 0;
 	ring->head = 0;
+	if (!irqcap_ring_size_valid(size))
+		return -EINVAL;
 	ret = irqcap_ring_plan(size, sizeof(*ring->slots), plan);
 	if (ret)
 		return ret;
