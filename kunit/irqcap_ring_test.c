@@ -757,12 +757,12 @@ static void ring_flush_test(struct kunit *test)
 	}
 	for (; k < c->pushed; k++)
 		tpush(r, k);
-	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, rd->pos, &lost), c->discarded);
+	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), c->discarded);
 	KUNIT_EXPECT_EQ(test, (u64)lost, c->lost);
 	KUNIT_EXPECT_EQ(test, rd->pos, r->head);
 	KUNIT_EXPECT_EQ(test, c->read + c->discarded + c->lost, c->pushed);
 	/* nothing left: a second flush finds nothing */
-	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, rd->pos, &lost), 0UL);
+	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), 0UL);
 	KUNIT_EXPECT_EQ(test, lost, 0UL);
 	KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
 	/* and the next record is read */
@@ -812,12 +812,6 @@ struct smp_ctx {
  * Handoffs between the workers.  The ring itself is ordered by its own
  * protocol; these order the bookkeeping around it.
  */
-static u64 smp_head(struct smp_ctx *c)
-{
-	/* records up to head are in their slots: pairs with irqcap_ring_commit() */
-	return smp_load_acquire(&c->ring->head);
-}
-
 static bool smp_producer_done(struct smp_ctx *c)
 {
 	/* the last head is visible once done is: pairs with smp_producer() */
