@@ -267,6 +267,7 @@ static void ring_slot_intact_test(struct kunit *test)
 		}
 	}
 }
+
 /* ------------------------------------------------------------------ */
 /* The driver's ring: struct irqcap_ring and its operations            */
 
