@@ -587,6 +587,18 @@ static void ring_model_readers_test(struct kunit *test)
  * producer by hand so the producer overwrites the slot between the
  * reader's copy and its re-check.
  */
+static struct irqcap_ring *torn_begin(struct kunit *test, u32 s,
+				      unsigned long st, struct irqcap_event *t)
+{
+	struct irqcap_ring *r = tring_alloc(test, s, st);
+
+	/* record 0 committed, and copied by a reader at @st */
+	tpush(r, 0);
+	KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, st, t, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, t->seqno, 0ULL);
+	return r;
+}
+
 static void ring_model_torn_test(struct kunit *test)
 {
 	const u32 s = 16;
@@ -601,12 +613,9 @@ static void ring_model_torn_test(struct kunit *test)
 		u64 k;
 
 		/* overwritten by a full lap during the copy: rejected */
-		r = tring_alloc(test, s, st);
+		r = torn_begin(test, s, st, &t);
 		pos = st;
 		lost = 0;
-		tpush(r, 0);
-		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, pos, &t, 1), 1UL);
-		KUNIT_EXPECT_EQ(test, t.seqno, 0ULL);
 		for (k = 1; k <= s; k++)
 			tpush(r, k);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 1, &lost));
@@ -633,11 +642,9 @@ static void ring_model_torn_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pos, st + 1);
 
 		/* one short of a lap during the copy: the copy is kept */
-		r = tring_alloc(test, s, st);
+		r = torn_begin(test, s, st, &t);
 		pos = st;
 		lost = 0;
-		tpush(r, 0);
-		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, pos, &t, 1), 1UL);
 		for (k = 1; k < s; k++)
 			tpush(r, k);
 		KUNIT_EXPECT_TRUE(test, irqcap_ring_keep(r, &pos, 1, &lost));
@@ -651,11 +658,9 @@ static void ring_model_torn_test(struct kunit *test)
 		 * the reader cannot know how far the producer got, so the copy
 		 * is rejected.
 		 */
-		r = tring_alloc(test, s, st);
+		r = torn_begin(test, s, st, &t);
 		pos = st;
 		lost = 0;
-		tpush(r, 0);
-		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, pos, &t, 1), 1UL);
 		for (k = 1; k < s; k++)
 			tpush(r, k);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_overrun(r));
