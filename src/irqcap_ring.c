@@ -168,14 +168,16 @@ unsigned int irqcap_ring_copy(const struct irqcap_ring *ring,
 	unsigned int n = 0;
 
 	*lost = irqcap_ring_reader_skip(READ_ONCE(ring->reserve), ring->size, pos);
-	while (!*lost && n < max) {
+	if (*lost)
+		return 0;
+	/* every pass copies a run or ends: the loop is bounded by @max */
+	while (n < max) {
 		unsigned long run = irqcap_ring_peek(ring, head, *pos, buf + n,
 						     max - n);
 
-		if (!run)
+		if (!run || !irqcap_ring_keep(ring, pos, run, lost))
 			break;
-		if (irqcap_ring_keep(ring, pos, run, lost))
-			n += run;
+		n += run;
 	}
 	return n;
 }
