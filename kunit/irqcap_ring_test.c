@@ -911,6 +911,9 @@ static int smp_reader_fn(void *arg)
 			 */
 			if (readable && ++sr->idle_copies >= SMP_MAX_IDLE_COPIES) {
 				sr->stuck = true;
+				/* a throttled producer would wait for it */
+				WRITE_ONCE(c->abort, true);
+				wake_up(&c->space_wq);
 				break;
 			}
 			wait_event_timeout(c->data_wq, smp_reader_can_go(sr), HZ / 10);
