@@ -523,6 +523,10 @@ static void sysfs_bad_writes_test(struct kunit *test)
 		{ "idle_timeout_ms", "1x" },
 		{ "wakeup_holdoff_us", "100001" },
 		{ "wakeup_holdoff_us", "1ms" },
+		/* decimal only (issue 15 §3.7): no hex */
+		{ "debounce_us", "0x10" },
+		{ "idle_timeout_ms", "0x10" },
+		{ "wakeup_holdoff_us", "0x10" },
 	};
 	struct platform_device *pdev = drv_add(test, NULL, 3, 0);
 	unsigned int i;
@@ -551,6 +555,11 @@ static void sysfs_bad_writes_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "debounce_us", "1000000"), 7L);
 	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "idle_timeout_ms", "3600000"), 7L);
 	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "wakeup_holdoff_us", "100000"), 6L);
+	/* a leading zero is not octal */
+	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "debounce_us", "0100"), 4L);
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "debounce_us"), "100");
+	KUNIT_EXPECT_EQ(test, drv_store(test, pdev, "idle_timeout_ms", "010\n"), 4L);
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "idle_timeout_ms"), "10");
 }
 
 struct bad_prop_case {

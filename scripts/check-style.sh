@@ -33,6 +33,37 @@ else
 	nok "checkpatch.pl available (install linux-source-6.1)"
 fi
 
+# issue 15 §3.10: the barrier after poll_wait() pairs with wq_has_sleeper() in
+# the handler; it is always issued.  A probe once turned it off whenever the
+# word smp_mb appeared anywhere in the target's poll.h.  Checked: no such
+# probe, and every poll_wait() call is followed by smp_mb() within 3 lines,
+# under no #if but a header guard.
+if { grep -n 'IRQCAP_HAVE_POLL_WAIT_MB' "$top"/src/*.[ch]; grep -n 'poll\.h' "$top/src/Kbuild"; } >"${TMPDIR:-/tmp}/irqcap-pollmb.$$"; then
+	nok "poll barrier unconditional: a poll.h probe remains"; cat "${TMPDIR:-/tmp}/irqcap-pollmb.$$"
+else
+	ok "poll barrier unconditional: no poll.h probe"
+fi
+rm -f "${TMPDIR:-/tmp}/irqcap-pollmb.$$"
+pollmb=$(awk '
+	FNR == 1 { depth = 0; guard = 0; n = 0 }
+	/^[ \t]*#[ \t]*if/ {
+		depth++
+		if (depth == 1 && $1 ~ /#ifndef/ && $2 ~ /_H$/) guard = 1
+	}
+	/^[ \t]*#[ \t]*(else|elif)/ { cond[FILENAME FNR] = 1; inelse[depth] = 1 }
+	/^[ \t]*#[ \t]*endif/ { if (depth == 1) guard = 0; inelse[depth] = 0; depth-- }
+	/(^|[^_a-zA-Z0-9])poll_wait\(/ && !/^[ \t]*\*/ {
+		calls++
+		if (depth - guard > 0) print FILENAME ":" FNR ": poll_wait() under #if"
+		want[FILENAME] = FNR + 3; from[FILENAME] = FNR
+	}
+	/smp_mb\(\)/ && (FILENAME in want) && FNR <= want[FILENAME] { delete want[FILENAME] }
+	(FILENAME in want) && FNR > want[FILENAME] { print FILENAME ":" from[FILENAME] ": poll_wait() without smp_mb() after it"; delete want[FILENAME] }
+	END { if (!calls) print "no poll_wait() call found" }
+' "$top"/src/*.[ch])
+if [ -z "$pollmb" ]; then ok "poll barrier unconditional: smp_mb() after every poll_wait()"; else
+	nok "poll barrier unconditional: smp_mb() after every poll_wait()"; echo "$pollmb"; fi
+
 build() { # NAME MAKEARGS...
 	local name=$1 tmp log
 	shift

@@ -9,7 +9,7 @@
 #
 # ending with "N passed, N failed" (rows); exits non-zero when any row fails.
 #
-# Usage: scripts/matrix.sh [--kernels 6.1,6.1-rt,6.12,7.2,7.3-rc]
+# Usage: scripts/matrix.sh [--kernels 6.1,6.1-threadirqs,6.1-rt,6.12,6.12-rt,7.2,7.3-rc,armhf]
 #                          [--tree DIR | --worktree] [--build-only] [--no-kunit]
 #                          [--logs DIR] [--list]
 #   --kernels     rows to run (default: all)
@@ -56,9 +56,9 @@ done
 if [ "$list" = 1 ]; then
 	for k in $kernels; do
 		if kernel_setup "$k" 2>/dev/null; then
-			printf '%-8s %-18s %-28s %s\n' "$k" "$KSET_VERSION" "$KSET_ABI" "$KSET_IMAGE"
+			printf '%-15s %-18s %-28s %s%s\n' "$k" "$KSET_VERSION" "$KSET_ABI" "$KSET_IMAGE" "${KSET_APPEND:+ (booted with $KSET_APPEND)}"
 		else
-			printf '%-8s %s\n' "$k" "(set-up failed)"
+			printf '%-15s %s\n' "$k" "(set-up failed)"
 		fi
 	done
 	exit 0
@@ -178,7 +178,7 @@ for k in $kernels; do
 		rel=$work/$k/irqcap dir=$rel
 	fi
 	rm -rf "$dir"; copy_tree "$dir"
-	cmd="cd $rel && make KDIR=$KSET_KDIR W=1 -j2 modules"
+	cmd="cd $rel && make KDIR=$KSET_KDIR $KSET_MAKEARGS W=1 -j2 modules"
 	if [ -n "$KSET_CHROOT" ]; then
 		suite_chroot_run "$KSET_CHROOT" "$cmd" >"$log.build.log" 2>&1
 	else
@@ -218,6 +218,8 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 	# The harness runs from the scratch copy (its tests/ match the sources).
 	if [ "$build_only" = 1 ]; then
 		R_INT[$k]=skipped
+	elif [ "$KSET_BOOT" = 0 ]; then
+		R_INT[$k]="build row"	# armhf: booted by scripts/dt-gpio-test.sh --arch armhf
 	elif [ "${R_BUILD[$k]}" != ok ]; then
 		R_INT[$k]="no module"
 	elif [ ! -x "$dir/tests/run-integration.sh" ]; then
@@ -229,7 +231,8 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 		hdir=$work/$k/harness
 		rm -rf "$hdir"; copy_tree "$hdir"
 		(cd "$hdir" && timeout 900 tests/run-integration.sh --kernel "$KSET_IMAGE" \
-			--module "$work/$k/irqcap.ko") >"$log.integration.log" 2>&1
+			--module "$work/$k/irqcap.ko" ${KSET_APPEND:+--append "$KSET_APPEND"}) \
+			>"$log.integration.log" 2>&1
 		irc=$?
 		last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.integration.log" | tail -n 1)
 		if [ -n "$last" ]; then
@@ -247,14 +250,17 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 		fi
 	fi
 
-	# --- KUnit (UML; not for 6.1-rt: same linux-source-6.1, and UML is not RT)
+	# --- KUnit (UML; not for the -rt and -threadirqs rows: the same
+	# linux-source as their base row, and UML is neither RT nor threadirqs)
 	km=$(kunit_mode "$dir")
 	case $km in
 	off) R_KUNIT[$k]=off ;;
 	none) R_KUNIT[$k]="n/a" ;;
 	*)
-		if [ "$k" = 6.1-rt ]; then
-			R_KUNIT[$k]="= 6.1"
+		if [ "$KSET_BOOT" = 0 ]; then
+			R_KUNIT[$k]="n/a"	# KUnit runs under UML: the 6.1 row's
+		elif [ "$k" != "${k%-rt}" ] || [ "$k" != "${k%-threadirqs}" ]; then
+			R_KUNIT[$k]="= ${k%-*}"
 		elif [ "$km" = 6.1-only ] && [ "$k" != 6.1 ]; then
 			R_KUNIT[$k]="n/a"
 		elif [ "$km" = 6.1-only ]; then
@@ -274,9 +280,9 @@ $(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$log.build.log" | head -n 12)"
 done
 
 echo
-printf '%-8s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' kernel version build warnings integration kunit time result
+printf '%-15s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' kernel version build warnings integration kunit time result
 for k in $kernels; do
-	printf '%-8s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' "$k" "${R_VER[$k]}" "${R_BUILD[$k]}" \
+	printf '%-15s %-18s %-10s %-9s %-12s %-10s %-6s %s\n' "$k" "${R_VER[$k]}" "${R_BUILD[$k]}" \
 		"${R_WARN[$k]}" "${R_INT[$k]}" "${R_KUNIT[$k]}" "${R_TIME[$k]}" \
 		"$([ "${R_OK[$k]}" = 1 ] && echo PASS || echo FAIL)"
 done

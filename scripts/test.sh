@@ -6,8 +6,8 @@
 #                              tests, KUnit (UML), DT schema/overlays, and the
 #                              integration suite on Debian's 6.1 kernel in QEMU
 #   scripts/test.sh --full     everything CI runs: the quick suites with KUnit
-#                              also on x86_64 (lockdep, KASAN), the arm64 DT
-#                              boot test, a 10^6-interrupt storm, packaging,
+#                              also on x86_64 (lockdep, KASAN), the arm64 and
+#                              armhf DT boot tests, a 10^6-interrupt storm, packaging,
 #                              the kernel matrix and the debug-kernel
 #                              reliability suite
 #   scripts/test.sh SUITE...   only the named suites (see --list)
@@ -20,7 +20,7 @@ logdir=${IRQCAP_LOGDIR:-$top/build/test-logs}
 mkdir -p "$logdir"
 
 quick=(style version cli kunit dt integration)
-full=(style version cli kunit-all dt integration storm arm64 package matrix reliability)
+full=(style version cli kunit-all dt integration storm arm64 armhf package matrix reliability)
 
 suite_cmd() {
 	case $1 in
@@ -31,7 +31,8 @@ suite_cmd() {
 	kunit-all) echo "scripts/kunit.sh --all";;
 	dt) echo "scripts/dt-check.sh";;
 	integration) echo "make -s modules && tests/run-integration.sh";;
-	arm64) echo "scripts/arm64-dt-test.sh --type-none";;
+	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none";;
+	armhf) echo "scripts/dt-gpio-test.sh --arch armhf --type-none";;
 	package) echo "scripts/package-check.sh";;
 	matrix) echo "scripts/matrix.sh";;
 	# 10^6 interrupts on Debian's kernel (~2 min); the debug kernel runs the

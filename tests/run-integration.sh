@@ -6,20 +6,24 @@
 # suite (tests/guest/irqcap-test.c, plus the CLI tests when tools/ is built).
 #
 # usage: tests/run-integration.sh [--kernel VMLINUZ] [--module KO] [--filter T1,T2]
-#        [--keep DIR]
+#        [--append PARAMS] [--keep DIR]
+#   --append PARAMS  more kernel parameters for the guest (e.g. threadirqs);
+#                    repeatable; the guest's /proc/cmdline is checked for them
 # Prints one line per check and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
-kernel= module= filter= keep=
+kernel= module= filter= keep= extra=
+usage="usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--append PARAMS] [--keep DIR]"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2;;
 	--module) module=$2; shift 2;;
 	--filter) filter=$2; shift 2;;
+	--append) extra="${extra:+$extra }$2"; shift 2;;
 	--keep) keep=$2; shift 2;;
-	*) echo "usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--keep DIR]" >&2; exit 2;;
+	*) echo "$usage" >&2; exit 2;;
 	esac
 done
 [ -n "$kernel" ] || kernel=$(irqcap_default_kernel)
@@ -34,6 +38,15 @@ mkdir -p "$work/root"
 
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 	"$top/tests/guest/irqcap-test.c" || { echo "0 passed, 1 failed"; exit 1; }
+# the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
+# gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
+# the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are
+# installed and the link is made here; linux-libc-dev's asm headers serve both.
+compat32=yes
+mkdir -p "$work/inc32"
+ln -sfn /usr/include/x86_64-linux-gnu/asm "$work/inc32/asm"
+gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-compat32" \
+	"$top/tests/guest/irqcap-compat32.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
 cli=no
@@ -52,9 +65,9 @@ fi
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { echo "0 passed, 1 failed"; exit 1; }
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { echo "0 passed, 1 failed"; exit 1; }
 
-append=
-[ -n "$filter" ] && append="irqcap.filter=$filter"
-echo "# booting ${kernel##*/} with ${module}"
+append=$extra
+[ -n "$filter" ] && append="${append:+$append }irqcap.filter=$filter"
+echo "# booting ${kernel##*/} with ${module}${extra:+, kernel parameters: $extra}"
 boot_guest() {
 	local start
 	start=$(date +%s)
@@ -79,14 +92,31 @@ pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 nok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
-grep -E '^(ok|not ok) - ' "$work/log"
+# the checks, and the guest's "# " lines: figures and notes (merged edges, cycles)
+grep -E '^(ok|not ok) - |^# ' "$work/log"
 pass=$((pass + $(grep -c '^ok - ' "$work/log")))
 fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
 
+if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work/log" &&
+	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
+	nok "32-bit test program ran in the guest"
+fi
+[ "$compat32" = yes ] && ok "32-bit test program builds (gcc -m32)" ||
+	{ nok "32-bit test program builds (gcc -m32: gcc-12-multilib, libc6-dev-i386)"; tail -5 "$work/compat32-build.log"; }
 case $cli in
 failed) nok "CLI builds for the guest"; tail -5 "$work/tools-build.log";;
 yes) ok "CLI builds for the guest";;
 esac
+if [ -n "$extra" ]; then
+	# init.sh prints the guest's /proc/cmdline: the parameters reached the kernel
+	cmdline=$(sed -n 's/^=== cmdline: //p' "$work/log" | head -n 1)
+	for a in $extra; do
+		case " $cmdline " in
+		*" $a "*) ok "guest booted with $a";;
+		*) nok "guest booted with $a (its command line: ${cmdline:-none printed})";;
+		esac
+	done
+fi
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 
 sed -n '/^=== dmesg-probe begin/,/^=== dmesg-probe end/p' "$work/log" >"$work/dmesg-probe"

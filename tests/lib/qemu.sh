@@ -2,7 +2,7 @@
 # Shared QEMU pieces for irqcap's tests, demo and benchmark (sourced).
 #   irqcap_default_kernel          Debian 6.1 image matching the newest installed headers
 #   irqcap_build_ssdt ASL OUT      compile an SSDT with iasl
-#   irqcap_build_initramfs DIR OUT pack DIR (plus busybox) into a gzip'd cpio
+#   irqcap_build_initramfs DIR OUT [BUSYBOX]  pack DIR (plus busybox) into a gzip'd cpio
 #   irqcap_boot KERNEL INITRD SSDT LOG TIMEOUT [APPEND...]
 
 irqcap_default_kernel() {
@@ -21,12 +21,14 @@ irqcap_build_ssdt() {
 }
 
 # DIR holds /init and the payload; busybox and its applet links are added.
+# BUSYBOX: another architecture's static busybox (default: the host's); one
+# that cannot run here gets no links, so its /init runs `busybox --install -s`.
 irqcap_build_initramfs() {
-	local dir=$1 out=$2 bb
-	bb=$(command -v busybox) || { echo "busybox-static is not installed" >&2; return 1; }
+	local dir=$1 out=$2 bb=${3:-}
+	[ -n "$bb" ] || bb=$(command -v busybox) || { echo "busybox-static is not installed" >&2; return 1; }
 	mkdir -p "$dir/bin" "$dir/sbin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp"
 	cp "$bb" "$dir/bin/busybox"
-	for a in $("$bb" --list); do
+	for a in $("$bb" --list 2>/dev/null); do
 		[ -e "$dir/bin/$a" ] || ln -s busybox "$dir/bin/$a"
 	done
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

@@ -5,6 +5,46 @@
  * drawing, setting validation.  Built by `make -C tools test`.
  */
 #define IRQCAP_MAIN irqcap_main
+/* irqcap.c's feature macros: the headers below come before it */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "irqcap.h"
+
+/*
+ * The CLI's ioctls go through this: with fake_abi >= 0, IRQCAP_IOC_INFO
+ * answers as a driver of that ABI would; everything else is the real ioctl
+ * (on /dev/null, a character device, that is ENOTTY: a driver that does not
+ * know this ABI's INFO number, such as an ABI-1 driver on magic 0xB6).
+ */
+static int fake_abi = -1;
+
+static int fake_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fake_abi >= 0 && req == IRQCAP_IOC_INFO) {
+		struct irqcap_info *info = arg;
+
+		memset(info, 0, sizeof(*info));
+		info->abi_version = (unsigned int)fake_abi;
+		info->event_size = sizeof(struct irqcap_event);
+		info->ring_size = 256;
+		info->irq = 5;
+		return 0;
+	}
+	return ioctl(fd, req, arg);
+}
+#define ioctl fake_ioctl
+/* the headers are in; irqcap.c defines these again */
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
 #include "../irqcap.c"
 
 static int passed, failed;
@@ -361,6 +401,74 @@ static void test_split_long_opts(void)
 	CHECK(out[10] == NULL, "NULL-terminated");
 }
 
+/* Run the CLI with @argv; its stderr into @errbuf.  Returns the exit code. */
+static int run_cli(char **argv, char *errbuf, size_t len)
+{
+	char path[] = "/tmp/irqcap-unit-err.XXXXXX";
+	int argc = 0, rc, saved, tmp = mkstemp(path);
+	ssize_t n;
+
+	while (argv[argc])
+		argc++;
+	fflush(stderr);
+	saved = dup(2);
+	dup2(tmp, 2);
+	rc = irqcap_main(argc, argv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(tmp, errbuf, len - 1, 0);
+	errbuf[n > 0 ? n : 0] = 0;
+	close(tmp);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * issue 15 §3.1: when driver and tools disagree on the ABI, `monitor` says
+ * so, naming both versions, and fails: a driver that reports another
+ * abi_version, and one that does not know this ABI's INFO ioctl (ENOTTY on
+ * a character device; an ABI-1 driver answers only magic 0xB6).
+ */
+static void test_abi_mismatch(void)
+{
+	char dir[] = "/tmp/irqcap-unit-abi.XXXXXX", p[256], mine[16], theirs[16], e[1024];
+	char a0[] = "irqcap", a1[] = "monitor", a2[] = "-n", a3[] = "1", a4[] = "-t",
+	     a5[] = "0.2", a6[] = "irqcap0";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, NULL };
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/irqcap0/device %s/dev && ln -s /dev/null %s/dev/irqcap0",
+		 dir, dir, dir);
+	CHECK(system(p) == 0, "fake tree");
+	snprintf(p, sizeof(p), "%s/sys", dir);
+	setenv("IRQCAP_SYSFS_ROOT", p, 1);
+	snprintf(p, sizeof(p), "%s/dev", dir);
+	setenv("IRQCAP_DEV_ROOT", p, 1);
+	snprintf(mine, sizeof(mine), "ABI %d", IRQCAP_ABI_VERSION);
+
+	fake_abi = IRQCAP_ABI_VERSION + 1;
+	snprintf(theirs, sizeof(theirs), "ABI %d", fake_abi);
+	rc = run_cli(argv, e, sizeof(e));
+	CHECK(rc != EXIT_OK && strstr(e, mine) && strstr(e, theirs),
+	      "driver reports %s: exit %d, stderr '%s' (want both ABIs named)", theirs, rc, e);
+
+	fake_abi = -1;	/* /dev/null: ENOTTY for INFO */
+	rc = run_cli(argv, e, sizeof(e));
+	CHECK(rc != EXIT_OK && strstr(e, mine) && strstr(e, "ABI 1"),
+	      "driver does not know INFO (ENOTTY): exit %d, stderr '%s' (want an error naming %s and ABI 1)",
+	      rc, e, mine);
+
+	unsetenv("IRQCAP_SYSFS_ROOT");
+	unsetenv("IRQCAP_DEV_ROOT");
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	CHECK(system(p) == 0, "cleanup");
+}
+
 int main(void)
 {
 	test_split_long_opts();
@@ -372,6 +480,7 @@ int main(void)
 	test_print_event();
 	test_hist();
 	test_validate_setting();
+	test_abi_mismatch();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# arm64-dt-test.sh: prove irqcap's Device Tree + GPIO interrupt path on a real
-# arm64 kernel.
+# dt-gpio-test.sh: prove irqcap's Device Tree + GPIO interrupt path on a real
+# arm64 or 32-bit ARM (armhf) kernel.
 #
-# Cross-builds irqcap.ko for Debian's arm64 6.1 kernel, boots that kernel in
-# qemu-system-aarch64 -machine virt (TCG) with the board's own device tree
+# Cross-builds irqcap.ko with W=1 for Debian's 6.1 kernel of that architecture
+# (arm64: the arm64 flavour; armhf: armmp), boots that kernel in
+# qemu-system-aarch64 / qemu-system-arm -machine virt (TCG) with the board's own device tree
 # (dumpdtb) minus the gpio-keys node plus an irqcap node on PL061 GPIO line 3,
 # which QEMU pulses on every `system_powerdown` monitor command (the line goes
 # high, then low 100 ms later).  It checks that the driver probed from DT, that
@@ -13,10 +14,13 @@
 # (irqcap,trigger = "rising"; a second boot with "both" expects the rising and
 # the falling edge), that rmmod is clean, and that the log has no WARN/BUG.
 #
-# Usage: scripts/arm64-dt-test.sh [--pulses N] [--module KO] [--smp N]
-#                                 [--no-both] [--type-none] [--keep] [--workdir DIR]
+# Usage: scripts/dt-gpio-test.sh [--arch arm64|armhf] [--pulses N] [--module KO]
+#                                 [--src DIR] [--smp N] [--no-both] [--type-none]
+#                                 [--keep] [--workdir DIR]
+#   --arch A     arm64 (default) or armhf
 #   --pulses N   power-button pulses per boot (default 5)
-#   --module KO  use this arm64 irqcap.ko instead of cross-building src/
+#   --module KO  use this irqcap.ko (of that architecture) instead of cross-building
+#   --src DIR    cross-build this driver source directory (default: src/)
 #   --smp N      guest CPUs (default 1: the machine's 2 cores are shared)
 #   --no-both    boot only once (gpios, rising); by default two more boots
 #                follow: gpios with irqcap,trigger = "both" (two edges per
@@ -27,9 +31,10 @@
 #                must not lock up (before 0.1.0 the driver locked up here)
 #   --keep       keep the work directory (console logs, DTs, initramfs)
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
-# and busybox are cached under $IRQCAP_CACHE/arm64/ and reused.
-# IRQCAP_ARM64_ABI: kernel ABI to use (default: what Debian's
-# linux-headers-arm64 points at, once; then the cached one).
+# and busybox are cached under $IRQCAP_CACHE/<arch>/ and reused
+# (foreign_kernel_setup in scripts/lib/suites.sh; for armhf also ARM's modpost).
+# IRQCAP_ARM64_ABI, IRQCAP_ARMHF_ABI: kernel ABI to use (default: what Debian's
+# linux-headers-arm64 / linux-headers-armmp points at, once; then the cached one).
 #
 # Prints one line per check and "N passed, N failed" last; exits non-zero on
 # any failure.
@@ -38,9 +43,10 @@ set -u
 export LC_ALL=C
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${IRQCAP_CACHE:-/var/cache/irqcap}/arm64
+ARCH=arm64
 PULSES=5
 MODULE=
+SRC=$TOP/src
 SMP=1
 DO_BOTH=1
 DO_TYPE_NONE=0
@@ -52,14 +58,16 @@ EVENT_TIMEOUT=15
 
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--arch) ARCH=$2; shift 2 ;;
 	--pulses) PULSES=$2; shift 2 ;;
 	--module) MODULE=$(readlink -f "$2"); shift 2 ;;
+	--src) SRC=$(readlink -f "$2"); shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
 	--no-both) DO_BOTH=0; shift ;;
 	--type-none) DO_TYPE_NONE=1; shift ;;
 	--keep) KEEP=1; shift ;;
 	--workdir) WORK=$2; shift 2 ;;
-	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -85,14 +93,32 @@ finish() {
 }
 abort() { fail "$*"; finish; }
 
+case $ARCH in
+arm64|armhf) ;;
+*) echo "unknown --arch $ARCH (arm64 or armhf)" >&2; exit 2 ;;
+esac
+# shellcheck source=lib/suites.sh
+. "$TOP/scripts/lib/suites.sh"
+# shellcheck source=../tests/lib/qemu.sh
+. "$TOP/tests/lib/qemu.sh"
+
 T0=$(date +%s)
-[ -n "$WORK" ] || WORK=$(mktemp -d /tmp/irqcap-arm64.XXXXXX)
+[ -n "$WORK" ] || WORK=$(mktemp -d "/tmp/irqcap-$ARCH.XXXXXX")
 mkdir -p "$WORK"
 
 # ---------------------------------------------------------------- host tools
 need=()
-command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
-command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-arm >/dev/null ||
+	need+=(qemu-system-arm)
+if [ "$ARCH" = arm64 ]; then
+	command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+else
+	command -v arm-linux-gnueabihf-gcc >/dev/null || need+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross)
+	[ -r /usr/src/linux-source-6.1.tar.xz ] || need+=(linux-source-6.1)
+	command -v bc >/dev/null || need+=(bc)
+	command -v flex >/dev/null || need+=(flex)
+	command -v bison >/dev/null || need+=(bison)
+fi
 command -v dtc >/dev/null || need+=(device-tree-compiler)
 command -v fdtget >/dev/null || need+=(device-tree-compiler)
 command -v cpio >/dev/null || need+=(cpio)
@@ -106,101 +132,48 @@ if [ ${#need[@]} -gt 0 ]; then
 		abort "host tools installed (${need[*]}; see $WORK/apt-install.log)"
 fi
 
-# ------------------------------------------- arm64 kernel, headers, busybox
-# A private apt state (lists, cache, sources) for arm64 only: the host's apt
-# configuration is never touched.
-APT=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
-     -o Dir::State::Lists="$CACHE/apt/lists" -o Dir::Cache="$CACHE/apt/cache"
-     -o Dir::Etc::SourceList="$CACHE/apt/sources.list"
-     -o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Status=/dev/null
-     -o Debug::NoLocking=1)
-
-apt_setup() {
-	mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial" "$CACHE/debs"
-	# the same mirrors the host uses, restricted to arm64
-	local uri
-	uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
-	[ -n "$uri" ] || uri=http://deb.debian.org/debian
-	cat >"$CACHE/apt/sources.list" <<-EOF
-	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm main
-	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri bookworm-updates main
-	deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/debian}/debian-security bookworm-security main
-	EOF
-	apt-get "${APT[@]}" update >"$WORK/apt-update.log" 2>&1
-}
-
-# one fetch at a time: another run (CI, a developer) may share the cache
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock 9
-ABI=${IRQCAP_ARM64_ABI:-}
-if [ -z "$ABI" ] && [ -f "$CACHE/abi" ]; then
-	ABI=$(cat "$CACHE/abi")
-fi
-if [ -z "$ABI" ] || [ ! -f "$CACHE/$ABI/.complete" ]; then
-	echo "# fetching Debian arm64 kernel, headers and busybox into $CACHE (cold cache)"
-	apt_setup || abort "arm64 package lists fetched (see $WORK/apt-update.log)"
-	if [ -z "$ABI" ]; then
-		ABI=$(apt-cache "${APT[@]}" depends linux-headers-arm64 2>/dev/null |
-		      sed -n 's/.*Depends: linux-headers-\(6\.1\.[0-9]*-[0-9]*-arm64\)$/\1/p' | head -1)
-		[ -n "$ABI" ] || abort "arm64 kernel ABI found in Debian's lists"
-	fi
-	ROOT=$CACHE/$ABI
-	rm -rf "$CACHE/debs" && mkdir -p "$CACHE/debs"
-	common=linux-headers-${ABI%-arm64}-common
-	(cd "$CACHE/debs" && apt-get "${APT[@]}" download \
-		"linux-image-$ABI-unsigned" "linux-headers-$ABI" "$common" busybox-static) \
-		>"$WORK/apt-download.log" 2>&1 ||
-		abort "arm64 packages downloaded for $ABI (see $WORK/apt-download.log)"
-	rm -rf "$ROOT" && mkdir -p "$ROOT"
-	for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$ROOT" || abort "unpacked $d"; done
-	rm -rf "$CACHE/debs"	# the unpacked tree is the cache
-	# The headers' scripts/tools links point at ../../lib/linux-kbuild-6.1:
-	# use the host's (amd64) kbuild, whose tools run here.  The arch Makefile
-	# includes the -common headers by absolute path: point it at our copy.
-	mkdir -p "$ROOT/usr/lib"
-	ln -sfn /usr/lib/linux-kbuild-6.1 "$ROOT/usr/lib/linux-kbuild-6.1"
-	echo "include $ROOT/usr/src/$common/Makefile" >"$ROOT/usr/src/linux-headers-$ABI/Makefile"
-	[ -n "${IRQCAP_ARM64_ABI:-}" ] || echo "$ABI" >"$CACHE/abi"
-	touch "$ROOT/.complete"
-fi
-ROOT=$CACHE/$ABI
-exec 9>&-
-KIMG=$ROOT/boot/vmlinuz-$ABI
-KDIR=$ROOT/usr/src/linux-headers-$ABI
-BUSYBOX=$ROOT/bin/busybox
-check "arm64 kernel $ABI, headers and busybox cached in $CACHE" \
+# ------------------------------------- kernel, headers, busybox (cached)
+foreign_kernel_setup "$ARCH" 2>"$WORK/fetch.log" ||
+	{ sed 's/^/# /' "$WORK/fetch.log"; abort "$ARCH kernel set up (see $WORK/fetch.log)"; }
+sed 's/^/# /' "$WORK/fetch.log"
+ABI=$FK_ABI KIMG=$FK_IMAGE KDIR=$FK_KDIR BUSYBOX=$FK_BUSYBOX
+check "$ARCH kernel $ABI ($FK_VERSION), headers and busybox cached in ${FK_ROOT%/*}" \
 	test -s "$KIMG" -a -d "$KDIR" -a -x "$BUSYBOX"
 
 # ------------------------------------------------------ module and reader
 if [ -z "$MODULE" ]; then
 	# build out of a scratch copy of src/ so other builds in the tree are
-	# not disturbed (and leave no arm64 objects behind)
+	# not disturbed (and leave no ARM objects behind)
 	mkdir -p "$WORK/build/src/uapi"
-	cp "$TOP"/src/*.[ch] "$TOP/src/Kbuild" "$WORK/build/src/"
-	cp "$TOP"/src/uapi/*.h "$WORK/build/src/uapi/"
-	if make -C "$KDIR" M="$WORK/build/src" ARCH=arm64 \
-		CROSS_COMPILE=aarch64-linux-gnu- -j2 modules >"$WORK/build.log" 2>&1; then
+	cp "$SRC"/*.[ch] "$SRC/Kbuild" "$WORK/build/src/"
+	cp "$SRC"/uapi/*.h "$WORK/build/src/uapi/"
+	# shellcheck disable=SC2086
+	if nice -n 10 make -C "$KDIR" M="$WORK/build/src" $FK_MAKEARGS W=1 \
+		-j2 modules >"$WORK/build.log" 2>&1; then
 		MODULE=$WORK/build/src/irqcap.ko
 	else
-		tail -20 "$WORK/build.log" | sed 's/^/# /'
-		abort "irqcap.ko cross-built for arm64 (see $WORK/build.log)"
+		grep -E 'error|FATAL' "$WORK/build.log" | head -20 | sed 's/^/# /'
+		abort "irqcap.ko cross-built for $ARCH (see $WORK/build.log)"
 	fi
+	warnings=$(grep -E '(^|[^A-Za-z])(warning|WARNING):' "$WORK/build.log")
+	check "W=1 build log has no warning${warnings:+ ($(echo "$warnings" | head -3))}" test -z "$warnings"
 fi
 vermagic=$(modinfo -F vermagic "$MODULE" 2>/dev/null)
-vermagic_ok() { case "$vermagic" in "$ABI "*aarch64*) return 0 ;; esac; return 1; }
+# shellcheck disable=SC2053
+vermagic_ok() { [[ $vermagic == "$ABI "$FK_VERMAGIC ]]; }
 check "irqcap.ko built for $ABI (vermagic: $vermagic)" vermagic_ok
 deps=$(modinfo -F depends "$MODULE" 2>/dev/null)
 [ -z "$deps" ] || echo "# note: irqcap.ko depends on: $deps (loaded from the image's modules)"
 
-READER=$WORK/arm64-guest-reader
-check "guest reader built (static aarch64)" \
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$TOP/src" \
-		-o "$READER" "$TOP/scripts/arm64-guest-reader.c"
+READER=$WORK/dt-reader
+check "guest reader built (static $ARCH, $FK_CC)" \
+	"$FK_CC" -static -O2 -Wall -Wextra -Werror -I "$TOP/src" \
+		-o "$READER" "$TOP/tests/guest/dt-reader.c"
 
 # ----------------------------------------------------------- device tree
-QEMU_MACHINE=(-machine virt -cpu cortex-a57 -m 512 -smp "$SMP" -accel tcg)
-qemu-system-aarch64 "${QEMU_MACHINE[@]}" -machine dumpdtb="$WORK/virt.dtb" \
+# shellcheck disable=SC2206
+QEMU_MACHINE=($FK_MACHINE -m 512 -smp "$SMP" -accel tcg)
+"$FK_QEMU" "${QEMU_MACHINE[@]}" -machine dumpdtb="$WORK/virt.dtb" \
 	-display none >"$WORK/dumpdtb.log" 2>&1
 dtc -q -I dtb -O dts -o "$WORK/virt.dts" "$WORK/virt.dtb" 2>>"$WORK/dumpdtb.log"
 PL061=/$(fdtget -l "$WORK/virt.dtb" / 2>/dev/null | grep -m1 '^pl061@')
@@ -211,7 +184,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 	# VARIANT rising|both: gpios = <pl061 3 0> with that irqcap,trigger;
 	# VARIANT interrupts: the PL061 made an interrupt controller and the
 	# node given interrupts = <3 IRQ_TYPE_EDGE_RISING> instead of a GPIO
-	local node ctl= extra=
+	local node ctl='' extra=''
 	case "$1" in
 	interrupts)
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
@@ -236,7 +209,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 		cat "$WORK/virt.dts"
 		cat <<-EOF
 
-		/* added by arm64-dt-test.sh */
+		/* added by dt-gpio-test.sh */
 		/delete-node/ &{/gpio-keys};
 
 		$ctl
@@ -270,8 +243,7 @@ dt_ok() { # dt_ok DTB VARIANT: node present, on PL061 line 3, gpio-keys gone
 
 # ------------------------------------------------------------- initramfs
 INITRD=$WORK/initrd.cpio.gz
-mkdir -p "$WORK/initramfs"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp}
-cp "$BUSYBOX" "$WORK/initramfs/bin/busybox"
+mkdir -p "$WORK/initramfs"/{bin,usr/bin,usr/sbin}
 cp "$MODULE" "$WORK/initramfs/irqcap.ko"
 # also installed as the kernel would have it, so the guest can load it the way
 # udev does, from the device's DT modalias (host depmod writes modules.alias)
@@ -318,7 +290,7 @@ echo "@@ POWEROFF"
 poweroff -f
 EOF
 chmod 755 "$WORK/initramfs/init"
-(cd "$WORK/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$INITRD"
+irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
 # -------------------------------------------------------------------- boot
@@ -360,6 +332,15 @@ wedged() { # the guest locked up or panicked: print the first sign
 stop_guest() {
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
+start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
+	rm -f "$CONSOLE" "$MON"
+	"$FK_QEMU" "${QEMU_MACHINE[@]}" -display none -no-reboot \
+		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
+		-dtb "$1" -kernel "$KIMG" -initrd "$INITRD" \
+		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=$3" \
+		>"$WORK/qemu-$2.log" 2>&1 &
+	QPID=$!
+}
 field() { # field TAG: the text after "@@ TAG " in the console
 	grep -a "^@@ $1" "$CONSOLE" | head -1 | sed "s/^@@ $1 *//" | tr -d '\r'
 }
@@ -386,14 +367,8 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 			check "$tag dt-validate: the event-capture node satisfies the binding${v:+ ($v)}" test -z "$v"
 		fi
 	fi
-	rm -f "$CONSOLE" "$MON"
 	t_boot=$(date +%s.%N)
-	qemu-system-aarch64 "${QEMU_MACHINE[@]}" -display none -no-reboot \
-		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
-		-dtb "$dtb" -kernel "$KIMG" -initrd "$INITRD" \
-		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=$per" \
-		>"$WORK/qemu-$trig.log" 2>&1 &
-	QPID=$!
+	start_guest "$dtb" "$trig" "$per"
 	if ! wait_for '@@ INIT' "$BOOT_TIMEOUT"; then
 		fail "$tag guest booted to /init"
 		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
@@ -507,13 +482,7 @@ run_type_none() {
 	MON=$WORK/mon-type-none.sock
 	make_dt type-none "$dtb"
 	check "$tag DT with interrupts = <3 IRQ_TYPE_NONE> on the PL061" dt_ok "$dtb" type-none
-	rm -f "$CONSOLE" "$MON"
-	qemu-system-aarch64 "${QEMU_MACHINE[@]}" -display none -no-reboot \
-		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
-		-dtb "$dtb" -kernel "$KIMG" -initrd "$INITRD" \
-		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=1" \
-		>"$WORK/qemu-type-none.log" 2>&1 &
-	QPID=$!
+	start_guest "$dtb" type-none 1
 	if ! wait_for 'READER READY\|READER ERROR' "$BOOT_TIMEOUT"; then
 		fail "$tag guest booted and ran the reader"; stop_guest; return
 	fi

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * arm64-guest-reader: runs inside the arm64 test guest (static binary).
+ * dt-reader: runs inside the Device Tree test guest (arm64, armhf; static).
  *
- *   arm64-guest-reader DEVICE COUNT TIMEOUT_S SETTLE_MS
+ *   dt-reader DEVICE COUNT TIMEOUT_S SETTLE_MS
  *
  * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
  * line per record as it arrives:
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/uapi/irqcap.h"
+#include "../../src/uapi/irqcap.h"
 
 static unsigned long long now_ns(void)
 {
