@@ -9,10 +9,11 @@
  * handler's commit of its own event, irqcap_commit_new_locked() (commit per
  * event: the hardirq bottom half, or any mode when nobody sleeps), or a
  * bottom half's irqcap_commit_locked() after several interrupts (commit per
- * batch).  Pop mirrors irqcap_reader_fill() (static in
- * irqcap_cdev.c): "bulk pop" is what the driver does (one memcpy and one
- * re-check of reserve per contiguous run); the per-record pop (copy a
- * slot, smp_rmb(), re-check, advance) is the protocol spelled out.
+ * batch).  Pop is the driver's own irqcap_ring_copy() (src/irqcap_ring.c),
+ * which irqcap_reader_fill() calls: "bulk pop" is what read() does (one
+ * call for the batch: one memcpy and one re-check of reserve per contiguous
+ * run); the per-record pop calls it once per record (one acquire of head,
+ * one copy, one re-check each).
  * kfifo gets the same lock around its producer side, which is what a driver
  * needs when the interrupt handler and process context both produce.
  *
@@ -22,7 +23,6 @@
 #include <kunit/test.h>
 #include <linux/bits.h>
 #include <linux/kfifo.h>
-#include <linux/minmax.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -36,64 +36,35 @@
 struct bench_ctx {
 	struct irqcap_dev *idev;
 	unsigned long pos;		/* the reader's cursor */
+	unsigned long lost;		/* records the reader lost: none */
 	struct irqcap_event out[64];	/* the reader's bounce buffer */
 	DECLARE_KFIFO(fifo, struct irqcap_event, BENCH_SLOTS);
 	raw_spinlock_t fifo_lock;
 	u64 sink;
 };
 
-/* irqcap_reader_fill()'s loop, minus the lifetime lock and loss records */
+/* Per record: one irqcap_ring_copy() of one record each */
 static unsigned int bench_irqcap_pop(struct bench_ctx *c, unsigned int max)
 {
-	struct irqcap_dev *idev = c->idev;
-	u32 slots = idev->ring_slots;
-	unsigned int n = 0;
-	unsigned long head;
+	unsigned long lost;
+	unsigned int n;
 
-	head = smp_load_acquire(&idev->head); /* slots before head are written */
-	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
-	while (n < max && irqcap_ring_pending(head, c->pos)) {
-		c->out[n] = idev->slots[irqcap_ring_slot(c->pos, slots)];
-		smp_rmb(); /* slot before reserve */
-		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), c->pos, slots)) {
-			irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
-			continue;
-		}
-		WRITE_ONCE(c->pos, c->pos + 1);
-		n++;
+	for (n = 0; n < max; n++) {
+		if (!irqcap_ring_copy(&c->idev->ring, &c->pos, &c->out[n], 1, &lost))
+			break;
+		c->lost += lost;
 	}
 	return n;
 }
 
-/*
- * The same, copying every contiguous run of committed records at once and
- * checking @reserve once for the run: the oldest record is the first to be
- * overwritten, so if it is intact after the copy, all of them are.
- */
+/* What read() does: one irqcap_ring_copy() for the batch */
 static unsigned int bench_irqcap_pop_bulk(struct bench_ctx *c, unsigned int max)
 {
-	struct irqcap_dev *idev = c->idev;
-	u32 slots = idev->ring_slots;
-	unsigned int n = 0;
-	unsigned long head;
+	unsigned long lost;
+	unsigned int n;
 
-	head = smp_load_acquire(&idev->head); /* slots before head are written */
-	irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
-	while (n < max && irqcap_ring_pending(head, c->pos)) {
-		u32 slot = irqcap_ring_slot(c->pos, slots);
-		unsigned int run = min3((unsigned long)(max - n),
-					irqcap_ring_pending(head, c->pos),
-					(unsigned long)(slots - slot));
-
-		memcpy(&c->out[n], &idev->slots[slot], run * sizeof(c->out[0]));
-		smp_rmb(); /* slots before reserve */
-		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), c->pos, slots)) {
-			irqcap_ring_reader_skip(READ_ONCE(idev->reserve), slots, &c->pos);
-			continue;
-		}
-		WRITE_ONCE(c->pos, c->pos + run);
-		n += run;
-	}
+	n = irqcap_ring_copy(&c->idev->ring, &c->pos, c->out, max, &lost);
+	c->lost += lost;
 	return n;
 }
 
@@ -195,10 +166,7 @@ static void irqcap_bench_ring_vs_kfifo(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->idev = kunit_kzalloc(test, sizeof(*c->idev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->idev);
-	c->idev->slots = kunit_kcalloc(test, BENCH_SLOTS, sizeof(struct irqcap_event),
-				       GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->idev->slots);
-	c->idev->ring_slots = BENCH_SLOTS;
+	KUNIT_ASSERT_EQ(test, irqcap_ring_alloc(&c->idev->ring, BENCH_SLOTS), 0);
 	raw_spin_lock_init(&c->idev->prod_lock);
 	raw_spin_lock_init(&c->fifo_lock);
 	INIT_KFIFO(c->fifo);
@@ -217,7 +185,9 @@ static void irqcap_bench_ring_vs_kfifo(struct kunit *test)
 	/* every pushed record was popped, by both */
 	KUNIT_EXPECT_EQ(test, c->sink,
 			(u64)2 * BENCH_EVENTS * BENCH_REPEAT * ARRAY_SIZE(cases));
-	KUNIT_EXPECT_EQ(test, c->pos, c->idev->head);
+	KUNIT_EXPECT_EQ(test, c->pos, c->idev->ring.head);
+	KUNIT_EXPECT_EQ(test, c->lost, 0UL);
+	irqcap_ring_free(&c->idev->ring);
 }
 
 static struct kunit_case irqcap_bench_cases[] = {

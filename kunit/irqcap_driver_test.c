@@ -803,10 +803,10 @@ static void counters_derived_test(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, idev);
-	idev->ring_slots = 16;
-	idev->slots = kunit_kcalloc(test, idev->ring_slots, sizeof(*idev->slots),
-				    GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, idev->slots);
+	idev->ring.size = 16;
+	idev->ring.slots = kunit_kcalloc(test, idev->ring.size,
+					 sizeof(*idev->ring.slots), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idev->ring.slots);
 	raw_spin_lock_init(&idev->prod_lock);
 
 	raw_spin_lock_irq(&idev->prod_lock);
@@ -829,7 +829,7 @@ static void counters_derived_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.irqs_seen, 9ULL);
 	KUNIT_EXPECT_EQ(test, c.events_committed, 5ULL);
 	KUNIT_EXPECT_EQ(test, c.commits, 4ULL);
-	KUNIT_EXPECT_EQ(test, idev->head, 6ULL);
+	KUNIT_EXPECT_EQ(test, idev->ring.head, 6UL);
 	/* a write() marker */
 	irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, 3000, 42);
 	irqcap_commit_new_locked(idev, 3000);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for irqcap's buddy-order math and ring allocation plan
- * (irqcap_bytes_to_order(), irqcap_ring_plan() in src/irqcap_ring.c),
- * checked against the kernel's own get_order() and allocators.
+ * KUnit tests for irqcap's buddy-order math, ring allocation plan and ring
+ * allocation (irqcap_bytes_to_order(), irqcap_ring_plan(),
+ * irqcap_ring_alloc() and irqcap_ring_free() in src/irqcap_ring.c), checked
+ * against the kernel's own get_order() and allocators.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
@@ -213,8 +214,10 @@ static void plan_all_sizes_test(struct kunit *test)
 }
 
 /*
- * Allocate what the plan says, with the allocator it names, and write every
- * byte the ring needs: under KASAN an undersized plan is a report.
+ * irqcap_ring_alloc() allocates what the plan says, with the allocator it
+ * names, zeroed; write every byte the ring needs: under KASAN an undersized
+ * plan is a report.  irqcap_ring_free() frees it with the same allocator
+ * (KASAN and the allocators' own checks catch a mismatch).
  */
 static const u32 alloc_slots[] = { IRQCAP_RING_MIN, 128, IRQCAP_RING_DEFAULT,
 				   2048, 65536, IRQCAP_RING_MAX };
@@ -229,37 +232,52 @@ KUNIT_ARRAY_PARAM(alloc, alloc_slots, u32_slots_desc);
 static void plan_allocate_test(struct kunit *test)
 {
 	u32 s = *(const u32 *)test->param_value;
+	struct irqcap_ring ring = { .reserve = 7, .head = 5 };
 	struct irqcap_alloc_plan p;
-	struct page *pg = NULL;
-	void *mem = NULL;
+	u8 *mem;
 
 	KUNIT_ASSERT_EQ(test, irqcap_ring_plan(s, REC, &p), 0);
-	switch (p.kind) {
-	case IRQCAP_STORE_SLAB:
-		mem = kzalloc(p.alloc_bytes, GFP_KERNEL);
-		break;
-	case IRQCAP_STORE_PAGES:
-		pg = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, p.order);
-		mem = pg ? page_address(pg) : NULL;
-		break;
-	case IRQCAP_STORE_VMALLOC:
-		mem = vzalloc(p.alloc_bytes);
-		break;
-	}
+	KUNIT_ASSERT_EQ(test, irqcap_ring_alloc(&ring, s), 0);
+	mem = (u8 *)ring.slots;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mem);
+	KUNIT_EXPECT_EQ(test, ring.size, s);
+	KUNIT_EXPECT_EQ(test, ring.reserve, 0UL);
+	KUNIT_EXPECT_EQ(test, ring.head, 0UL);
+	KUNIT_EXPECT_EQ(test, ring.plan.kind, p.kind);
+	KUNIT_EXPECT_EQ(test, ring.plan.order, p.order);
+	KUNIT_EXPECT_EQ(test, ring.plan.bytes, p.bytes);
+	KUNIT_EXPECT_EQ(test, ring.plan.alloc_bytes, p.alloc_bytes);
+	/* the allocator the plan names */
+	KUNIT_EXPECT_EQ(test, is_vmalloc_addr(mem), p.kind == IRQCAP_STORE_VMALLOC);
+	if (p.kind == IRQCAP_STORE_PAGES)
+		KUNIT_EXPECT_EQ(test, offset_in_page(mem), 0UL);
+	/* zeroed: the first and the last record's last byte */
+	KUNIT_EXPECT_EQ(test, mem[0], 0);
+	KUNIT_EXPECT_EQ(test, mem[(size_t)s * REC - 1], 0);
 	memset(mem, 0xa5, p.bytes);
 	/* the last record's last byte is inside the allocation */
-	KUNIT_EXPECT_EQ(test, ((u8 *)mem)[(size_t)s * REC - 1], (u8)0xa5);
-	switch (p.kind) {
-	case IRQCAP_STORE_SLAB:
-		kfree(mem);
-		break;
-	case IRQCAP_STORE_PAGES:
-		__free_pages(pg, p.order);
-		break;
-	case IRQCAP_STORE_VMALLOC:
-		vfree(mem);
-		break;
+	KUNIT_EXPECT_EQ(test, mem[(size_t)s * REC - 1], (u8)0xa5);
+	irqcap_ring_free(&ring);
+	KUNIT_EXPECT_NULL(test, ring.slots);
+	/* freeing again, or a ring that never got storage, is harmless */
+	irqcap_ring_free(&ring);
+}
+
+/* Sizes the ring cannot have: no storage, and the plan's error. */
+static void ring_alloc_invalid_test(struct kunit *test)
+{
+	static const u32 bad[] = { 0, 1, IRQCAP_RING_MIN - 1, IRQCAP_RING_MIN + 1,
+				   IRQCAP_RING_DEFAULT + 1, IRQCAP_RING_MAX * 2,
+				   U32_MAX };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct irqcap_ring ring = { };
+
+		KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_alloc(&ring, bad[i]), -EINVAL,
+				    "slots=%u", bad[i]);
+		KUNIT_EXPECT_NULL_MSG(test, ring.slots, "slots=%u", bad[i]);
+		irqcap_ring_free(&ring);
 	}
 }
 
@@ -288,6 +306,7 @@ static struct kunit_case irqcap_order_cases[] = {
 	KUNIT_CASE_PARAM(plan_table_test, plan_gen_params),
 	KUNIT_CASE(plan_all_sizes_test),
 	KUNIT_CASE_PARAM(plan_allocate_test, alloc_gen_params),
+	KUNIT_CASE(ring_alloc_invalid_test),
 	KUNIT_CASE(max_page_order_test),
 	{}
 };

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for irqcap's ring arithmetic (src/irqcap_ring.h).
+ * KUnit tests for irqcap's ring (src/irqcap_ring.{h,c}).
  *
- * The arithmetic is tested directly, then through a small test-only ring
- * that follows the driver's protocol (see the comment atop irqcap_ring.h):
- *
- *   producer (one at a time):  WRITE_ONCE(reserve, pos + 1); smp_wmb();
- *                              write the slot; smp_store_release(&head, pos + 1)
- *   reader (lock-free):        smp_load_acquire(&head); copy the slot;
- *                              smp_rmb(); re-read reserve and keep the copy
- *                              only if irqcap_ring_slot_intact(); a reader
- *                              that lags too far calls irqcap_ring_reader_skip()
+ * The arithmetic is tested directly, then the ring itself: struct
+ * irqcap_ring with the storage irqcap_ring_alloc() gives it, the producer's
+ * irqcap_ring_stage() and irqcap_ring_commit(), and the reader's lock-free
+ * irqcap_ring_copy() (the same calls the device and the char device make),
+ * single-threaded, stepped by hand around a torn copy, and on kthreads: one
+ * producer and up to three readers.  See the protocol atop irqcap_ring.h.
  */
+#include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/bits.h>
 #include <linux/completion.h>
@@ -21,6 +19,7 @@
 #include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
@@ -270,137 +269,125 @@ static void ring_slot_intact_test(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
-/* A test-only ring with the driver's protocol                         */
+/* The driver's ring: struct irqcap_ring and its operations            */
 
-/* Four words, all derived from the sequence number: a torn copy shows. */
-struct trec {
-	u64 seq;
-	u64 inv;
-	u64 mix;
-	u64 seq2;
-};
-
+/*
+ * Every field of a record derives from its sequence number, so a copy that
+ * mixes two records shows.  The producer side is the driver's own
+ * irqcap_ring_stage() and irqcap_ring_commit(), the reader side its own
+ * irqcap_ring_copy() (or its two steps, irqcap_ring_peek() and
+ * irqcap_ring_keep(), when a test interleaves the producer between them).
+ */
 #define TREC_MUL	0x9e3779b97f4a7c15ULL
 
-struct tring {
-	u64 reserve;
-	u64 head;
-	u32 slots;
-	struct trec *rec;
-};
-
-struct treader {
-	unsigned long pos;	/* a ring position, as the driver's */
-	u64 lost;
-	u64 retries;
-	u64 lost_checked;	/* losses already matched against a seq gap */
-	bool stuck;		/* tring_read() gave up */
-};
-
-static struct tring *tring_alloc(struct kunit *test, u32 slots, u64 start)
+static void tstage(struct irqcap_ring *r, u64 seq)
 {
-	struct tring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 ts = seq * TREC_MUL;
 
+	irqcap_ring_stage(r, upper_32_bits(ts), ts, seq, ~seq);
+}
+
+static void tpush(struct irqcap_ring *r, u64 seq)
+{
+	tstage(r, seq);
+	irqcap_ring_commit(r, r->reserve);
+}
+
+static bool trec_whole(const struct irqcap_event *t)
+{
+	return t->timestamp_ns == t->seqno * TREC_MUL && t->data == ~t->seqno &&
+	       t->type == upper_32_bits(t->timestamp_ns) && !t->reserved;
+}
+
+/* The ring's storage comes from irqcap_ring_alloc(), freed by KUnit. */
+static int tring_init(struct kunit_resource *res, void *context)
+{
+	struct irqcap_ring *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = irqcap_ring_alloc(r, *(const u32 *)context);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	res->data = r;
+	return 0;
+}
+
+static void tring_release(struct kunit_resource *res)
+{
+	struct irqcap_ring *r = res->data;
+
+	irqcap_ring_free(r);
+	kfree(r);
+}
+
+static struct irqcap_ring *tring_alloc(struct kunit *test, u32 slots,
+				       unsigned long start)
+{
+	struct irqcap_ring *r;
+
+	r = kunit_alloc_resource(test, tring_init, tring_release, GFP_KERNEL,
+				 &slots);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
-	r->rec = kunit_kcalloc(test, slots, sizeof(*r->rec), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->rec);
-	r->slots = slots;
+	KUNIT_ASSERT_EQ(test, r->size, slots);
+	KUNIT_ASSERT_EQ(test, r->reserve, 0UL);
+	KUNIT_ASSERT_EQ(test, r->head, 0UL);
 	r->reserve = start;
 	r->head = start;
 	return r;
 }
 
-static void trec_fill(struct trec *t, u64 seq)
-{
-	WRITE_ONCE(t->seq, seq);
-	WRITE_ONCE(t->inv, ~seq);
-	WRITE_ONCE(t->mix, seq * TREC_MUL);
-	WRITE_ONCE(t->seq2, seq);
-}
+#define TREAD_BATCH_MAX	64	/* irqcap_cdev.c's read() batch */
 
-static bool trec_whole(const struct trec *t)
-{
-	return t->inv == ~t->seq && t->mix == t->seq * TREC_MUL &&
-	       t->seq2 == t->seq;
-}
+struct treader {
+	unsigned long pos;	/* a ring position, as the driver's */
+	unsigned int batch;	/* records per irqcap_ring_copy(); 0: 1 */
+	u64 lost;
+	u64 lost_checked;	/* losses already matched against a seq gap */
+	struct irqcap_event buf[TREAD_BATCH_MAX];
+};
 
-/* Producer, step 1: reserve position @pos (the slot is about to change). */
-static u64 tring_reserve(struct tring *r)
+static struct treader *treader_new(struct kunit *test, unsigned long pos,
+				   unsigned int batch)
 {
-	u64 pos = r->reserve;
+	struct treader *rd = kunit_kzalloc(test, sizeof(*rd), GFP_KERNEL);
 
-	WRITE_ONCE(r->reserve, pos + 1);
-	smp_wmb();	/* reserve before slot: pairs with tring_copy_end() */
-	return pos;
-}
-
-/* Producer, step 2: write and commit. */
-static void tring_commit(struct tring *r, u64 pos, u64 seq)
-{
-	trec_fill(&r->rec[irqcap_ring_slot(pos, r->slots)], seq);
-	/* slot before head: pairs with smp_load_acquire() in tring_copy_begin() */
-	smp_store_release(&r->head, pos + 1);
-}
-
-static void tring_push(struct tring *r, u64 seq)
-{
-	tring_commit(r, tring_reserve(r), seq);
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	rd->pos = pos;
+	rd->batch = batch;
+	return rd;
 }
 
 /*
- * Reader, step 1: skip what was lost, then copy the slot at the cursor.
- * Returns false when nothing is pending.
+ * One irqcap_ring_copy() into rd->buf; records lost after those copied are
+ * added to rd->lost (after the caller checked the records: they come
+ * first).  Returns the number copied; *@lost: what was lost.
  */
-static bool tring_copy_begin(struct tring *r, struct treader *rd,
-			     struct trec *out)
+static unsigned int tread(struct irqcap_ring *r, struct treader *rd,
+			  unsigned long *lost)
 {
-	const struct trec *src;
-	/* head before slot: pairs with smp_store_release() in tring_commit() */
-	u64 head = smp_load_acquire(&r->head);
-
-	rd->lost += irqcap_ring_reader_skip(READ_ONCE(r->reserve), r->slots,
-					    &rd->pos);
-	if (!irqcap_ring_pending(head, rd->pos))
-		return false;
-	src = &r->rec[irqcap_ring_slot(rd->pos, r->slots)];
-	out->seq = READ_ONCE(src->seq);
-	out->inv = READ_ONCE(src->inv);
-	out->mix = READ_ONCE(src->mix);
-	out->seq2 = READ_ONCE(src->seq2);
-	return true;
+	return irqcap_ring_copy(r, &rd->pos, rd->buf, rd->batch ?: 1, lost);
 }
 
-/* Reader, step 2: keep the copy only if the slot was left alone. */
-static bool tring_copy_end(struct tring *r, struct treader *rd)
+/* One record, through any losses; 0 when empty. */
+static int tread_one(struct irqcap_ring *r, struct treader *rd,
+		     struct irqcap_event *out)
 {
-	smp_rmb();	/* slot before reserve: pairs with tring_reserve() */
-	if (!irqcap_ring_slot_intact(READ_ONCE(r->reserve), rd->pos, r->slots)) {
-		rd->retries++;
-		return false;
-	}
-	rd->pos++;
-	return true;
-}
+	unsigned int batch = rd->batch, got;
+	unsigned long lost;
 
-/*
- * Read one record; 0 when empty.  Overwritten copies are retried, but a
- * reader that can never keep its copy (a broken helper) gives up: it is
- * marked stuck and reads as empty, and the checks fail instead of hanging.
- */
-#define TRING_MAX_RETRIES	BIT(20)
-
-static int tring_read(struct tring *r, struct treader *rd, struct trec *out)
-{
-	unsigned int tries;
-
-	for (tries = 0; tries < TRING_MAX_RETRIES; tries++) {
-		if (!tring_copy_begin(r, rd, out))
-			return 0;
-		if (tring_copy_end(r, rd))
-			return 1;
-	}
-	rd->stuck = true;
-	return 0;
+	rd->batch = 1;
+	do {
+		got = tread(r, rd, &lost);
+		rd->lost += lost;
+	} while (!got && lost);
+	rd->batch = batch;
+	if (got)
+		*out = rd->buf[0];
+	return got;
 }
 
 /*
@@ -409,26 +396,36 @@ static int tring_read(struct tring *r, struct treader *rd, struct trec *out)
  * @next_seq: the sequence number expected next (updated)
  * Returns the number of records read.
  */
-static u64 tring_drain_check(struct kunit *test, struct tring *r,
+static u64 tring_drain_check(struct kunit *test, struct irqcap_ring *r,
 			     struct treader *rd, u64 *next_seq)
 {
-	struct trec t;
+	unsigned long lost;
+	unsigned int got, i;
 	u64 n = 0;
 
-	while (tring_read(r, rd, &t)) {
-		KUNIT_EXPECT_TRUE_MSG(test, trec_whole(&t), "torn record seq=%llu",
-				      t.seq);
-		/* the gap is exactly the losses counted since the last record */
-		KUNIT_EXPECT_EQ_MSG(test, t.seq,
-				    *next_seq + (rd->lost - rd->lost_checked),
-				    "after %llu records", n);
-		rd->lost_checked = rd->lost;
-		*next_seq = t.seq + 1;
-		n++;
-	}
-	KUNIT_EXPECT_FALSE_MSG(test, rd->stuck, "reader stuck at %llu", rd->pos);
+	do {
+		got = tread(r, rd, &lost);
+		KUNIT_EXPECT_LE(test, got, rd->batch ?: 1);
+		for (i = 0; i < got; i++) {
+			const struct irqcap_event *t = &rd->buf[i];
+
+			KUNIT_EXPECT_TRUE_MSG(test, trec_whole(t),
+					      "torn record seq=%llu", t->seqno);
+			/* the gap is exactly the losses counted since the last record */
+			KUNIT_EXPECT_EQ_MSG(test, t->seqno,
+					    *next_seq + (rd->lost - rd->lost_checked),
+					    "after %llu records", n);
+			rd->lost_checked = rd->lost;
+			*next_seq = t->seqno + 1;
+			n++;
+		}
+		rd->lost += lost;
+	} while (got || lost);
 	return n;
 }
+
+/* Batches: one record at a time, odd runs, and the driver's read() batch. */
+static const unsigned int tread_batches[] = { 1, 5, TREAD_BATCH_MAX };
 
 static const u32 model_sizes[] = { IRQCAP_RING_MIN, 64, IRQCAP_RING_DEFAULT };
 
@@ -439,37 +436,43 @@ static void u32_desc(const u32 *v, char *desc)
 
 KUNIT_ARRAY_PARAM(model_size, model_sizes, u32_desc);
 
-/* Empty, one-before-full, full, full plus one. */
+/* Empty, one-before-full, full, full plus one; in every batch size. */
 static void ring_model_fill_test(struct kunit *test)
 {
 	u32 s = *(const u32 *)test->param_value;
 	static const unsigned int extra[] = { 0, 1, 2 };	/* cap-1, cap, cap+1 */
-	unsigned int i;
+	unsigned int i, b;
 
-	for (i = 0; i < ARRAY_SIZE(extra); i++) {
-		struct tring *r = tring_alloc(test, s, 0);
-		struct treader rd = { .pos = 0 };
-		struct trec t;
-		u64 n = s - 1 + extra[i];
-		u64 seq, next = 0, got;
+	for (b = 0; b < ARRAY_SIZE(tread_batches); b++) {
+		for (i = 0; i < ARRAY_SIZE(extra); i++) {
+			struct irqcap_ring *r = tring_alloc(test, s, 0);
+			struct treader *rd = treader_new(test, 0, tread_batches[b]);
+			struct irqcap_event t;
+			u64 n = s - 1 + extra[i];
+			u64 seq, next = 0, got;
 
-		/* empty */
-		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 0);
-		KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd.pos), 0ULL);
-		KUNIT_EXPECT_EQ(test, rd.lost, 0ULL);
+			/* empty */
+			KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
+			KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(r, rd->pos));
+			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd->pos), 0UL);
+			KUNIT_EXPECT_EQ(test, rd->lost, 0ULL);
 
-		for (seq = 0; seq < n; seq++)
-			tring_push(r, seq);
-		KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd.pos), n);
+			for (seq = 0; seq < n; seq++)
+				tpush(r, seq);
+			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd->pos), n);
+			KUNIT_EXPECT_TRUE(test, irqcap_ring_readable(r, rd->pos));
 
-		got = tring_drain_check(test, r, &rd, &next);
-		KUNIT_EXPECT_EQ_MSG(test, got, min_t(u64, n, s), "pushed %llu", n);
-		KUNIT_EXPECT_EQ_MSG(test, rd.lost, n > s ? n - s : 0, "pushed %llu", n);
-		KUNIT_EXPECT_EQ(test, next, n);
-		KUNIT_EXPECT_EQ(test, rd.pos, r->head);
-		/* empty again */
-		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 0);
-		KUNIT_EXPECT_EQ(test, rd.retries, 0ULL);
+			got = tring_drain_check(test, r, rd, &next);
+			KUNIT_EXPECT_EQ_MSG(test, got, min_t(u64, n, s),
+					    "pushed %llu batch %u", n, rd->batch);
+			KUNIT_EXPECT_EQ_MSG(test, rd->lost, n > s ? n - s : 0,
+					    "pushed %llu batch %u", n, rd->batch);
+			KUNIT_EXPECT_EQ(test, next, n);
+			KUNIT_EXPECT_EQ(test, rd->pos, r->head);
+			/* empty again */
+			KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
+			KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(r, rd->pos));
+		}
 	}
 }
 
@@ -509,24 +512,29 @@ KUNIT_ARRAY_PARAM(lag, lag_cases, lag_case_desc);
 static void ring_model_lag_test(struct kunit *test)
 {
 	const struct lag_case *c = test->param_value;
-	struct tring *r = tring_alloc(test, c->slots, c->start);
-	struct treader rd = { .pos = c->start };
-	u64 seq, next = 0, got, lost = c->lag > c->slots ? c->lag - c->slots : 0;
+	u64 lost = c->lag > c->slots ? c->lag - c->slots : 0;
+	unsigned int b;
 
-	for (seq = 0; seq < c->lag; seq++)
-		tring_push(r, seq);
-	got = tring_drain_check(test, r, &rd, &next);
-	KUNIT_EXPECT_EQ(test, rd.lost, lost);
-	KUNIT_EXPECT_EQ(test, got, c->lag - lost);
-	KUNIT_EXPECT_EQ(test, got + rd.lost, c->lag);
-	KUNIT_EXPECT_EQ(test, next, c->lag);
-	KUNIT_EXPECT_EQ(test, rd.pos, c->start + c->lag);
+	for (b = 0; b < ARRAY_SIZE(tread_batches); b++) {
+		struct irqcap_ring *r = tring_alloc(test, c->slots, c->start);
+		struct treader *rd = treader_new(test, c->start, tread_batches[b]);
+		u64 seq, next = 0, got;
+
+		for (seq = 0; seq < c->lag; seq++)
+			tpush(r, seq);
+		got = tring_drain_check(test, r, rd, &next);
+		KUNIT_EXPECT_EQ_MSG(test, rd->lost, lost, "batch %u", rd->batch);
+		KUNIT_EXPECT_EQ_MSG(test, got, c->lag - lost, "batch %u", rd->batch);
+		KUNIT_EXPECT_EQ(test, got + rd->lost, c->lag);
+		KUNIT_EXPECT_EQ(test, next, c->lag);
+		KUNIT_EXPECT_EQ(test, rd->pos, c->start + c->lag);
+	}
 }
 
 /*
- * Many readers, each with its own cursor, reading at different paces while
- * the positions cross 2^64: each one sees every record exactly once or
- * counts it as lost, never both.
+ * Many readers, each with its own cursor, reading at different paces and
+ * in different batches while the positions cross 2^64: each one sees every
+ * record exactly once or counts it as lost, never both.
  */
 #define NREADERS	8
 
@@ -535,17 +543,21 @@ static void ring_model_readers_test(struct kunit *test)
 	const u32 s = 32;
 	const u64 start = U64_MAX - 1000;
 	const u64 total = 50 * s + 3;
-	struct tring *r = tring_alloc(test, s, start);
-	struct treader rd[NREADERS];
+	struct irqcap_ring *r = tring_alloc(test, s, start);
+	struct treader *rd;
 	u64 next[NREADERS] = { 0 }, got[NREADERS] = { 0 };
 	u64 seq;
 	unsigned int i;
 
-	for (i = 0; i < NREADERS; i++)
-		rd[i] = (struct treader){ .pos = start };
+	rd = kunit_kcalloc(test, NREADERS, sizeof(*rd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	for (i = 0; i < NREADERS; i++) {
+		rd[i].pos = start;
+		rd[i].batch = tread_batches[i % ARRAY_SIZE(tread_batches)];
+	}
 
 	for (seq = 0; seq < total; seq++) {
-		tring_push(r, seq);
+		tpush(r, seq);
 		/* reader i drains every (i * 9 + 1) records: 1 .. 64 */
 		for (i = 0; i < NREADERS; i++)
 			if ((seq + 1) % (i * 9 + 1) == 0)
@@ -570,9 +582,23 @@ static void ring_model_readers_test(struct kunit *test)
 }
 
 /*
- * Torn records: step the reader and the producer by hand so the producer
- * overwrites the slot between the reader's copy and its re-check.
+ * Torn records: step the reader (irqcap_ring_peek(), then
+ * irqcap_ring_keep(), the two halves of irqcap_ring_copy()) and the
+ * producer by hand so the producer overwrites the slot between the
+ * reader's copy and its re-check.
  */
+static struct irqcap_ring *torn_begin(struct kunit *test, u32 s,
+				      unsigned long st, struct irqcap_event *t)
+{
+	struct irqcap_ring *r = tring_alloc(test, s, st);
+
+	/* record 0 committed, and copied by a reader at @st */
+	tpush(r, 0);
+	KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, st, t, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, t->seqno, 0ULL);
+	return r;
+}
+
 static void ring_model_torn_test(struct kunit *test)
 {
 	const u32 s = 16;
@@ -580,65 +606,175 @@ static void ring_model_torn_test(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(starts); i++) {
-		u64 st = starts[i];
-		struct tring *r;
-		struct treader rd;
-		struct trec t;
-		u64 k, pos;
+		unsigned long st = starts[i], lost, pos;
+		struct irqcap_ring *r;
+		struct treader *rd = treader_new(test, 0, 1);
+		struct irqcap_event t;
+		u64 k;
 
 		/* overwritten by a full lap during the copy: rejected */
-		r = tring_alloc(test, s, st);
-		rd = (struct treader){ .pos = st };
-		tring_push(r, 0);
-		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
-		KUNIT_EXPECT_EQ(test, t.seq, 0ULL);
+		r = torn_begin(test, s, st, &t);
+		pos = st;
+		lost = 0;
 		for (k = 1; k <= s; k++)
-			tring_push(r, k);
-		KUNIT_EXPECT_FALSE(test, tring_copy_end(r, &rd));
-		KUNIT_EXPECT_EQ(test, rd.pos, st);
-		/* the retry counts the lost record and reads the next one */
-		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 1);
-		KUNIT_EXPECT_EQ(test, rd.lost, 1ULL);
-		KUNIT_EXPECT_EQ(test, t.seq, 1ULL);
+			tpush(r, k);
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 1, &lost));
+		/* the reader counts the lost record and reads the next one */
+		KUNIT_EXPECT_EQ(test, lost, 1UL);
+		KUNIT_EXPECT_EQ(test, pos, st + 1);
+		rd->pos = pos;
+		KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 1);
+		KUNIT_EXPECT_EQ(test, rd->lost, 0ULL);
+		KUNIT_EXPECT_EQ(test, t.seqno, 1ULL);
 		KUNIT_EXPECT_TRUE(test, trec_whole(&t));
-		KUNIT_EXPECT_EQ(test, rd.retries, 1ULL);
+
+		/* a copy of a run: its oldest record overwritten, all rejected */
+		r = tring_alloc(test, s, st);
+		pos = st;
+		lost = 0;
+		for (k = 0; k < 4; k++)
+			tpush(r, k);
+		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, pos, rd->buf, 4), 4UL);
+		for (; k <= s; k++)
+			tpush(r, k);
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 4, &lost));
+		KUNIT_EXPECT_EQ(test, lost, 1UL);
+		KUNIT_EXPECT_EQ(test, pos, st + 1);
 
 		/* one short of a lap during the copy: the copy is kept */
-		r = tring_alloc(test, s, st);
-		rd = (struct treader){ .pos = st };
-		tring_push(r, 0);
-		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
+		r = torn_begin(test, s, st, &t);
+		pos = st;
+		lost = 0;
 		for (k = 1; k < s; k++)
-			tring_push(r, k);
-		KUNIT_EXPECT_TRUE(test, tring_copy_end(r, &rd));
-		KUNIT_EXPECT_EQ(test, t.seq, 0ULL);
+			tpush(r, k);
+		KUNIT_EXPECT_TRUE(test, irqcap_ring_keep(r, &pos, 1, &lost));
+		KUNIT_EXPECT_EQ(test, t.seqno, 0ULL);
 		KUNIT_EXPECT_TRUE(test, trec_whole(&t));
-		KUNIT_EXPECT_EQ(test, rd.pos, st + 1);
-		KUNIT_EXPECT_EQ(test, rd.lost, 0ULL);
+		KUNIT_EXPECT_EQ(test, pos, st + 1);
+		KUNIT_EXPECT_EQ(test, lost, 0UL);
 
 		/*
-		 * The slot is reserved for the next lap but not yet written:
+		 * The slot is staged for the next lap but not yet committed:
 		 * the reader cannot know how far the producer got, so the copy
 		 * is rejected.
 		 */
-		r = tring_alloc(test, s, st);
-		rd = (struct treader){ .pos = st };
-		tring_push(r, 0);
-		KUNIT_ASSERT_TRUE(test, tring_copy_begin(r, &rd, &t));
+		r = torn_begin(test, s, st, &t);
+		pos = st;
+		lost = 0;
 		for (k = 1; k < s; k++)
-			tring_push(r, k);
-		pos = tring_reserve(r);
-		KUNIT_EXPECT_EQ(test, irqcap_ring_slot(pos, s), irqcap_ring_slot(st, s));
-		KUNIT_EXPECT_FALSE(test, tring_copy_end(r, &rd));
-		/* a half-written slot would indeed have been torn */
-		WRITE_ONCE(r->rec[irqcap_ring_slot(pos, s)].seq, s);
-		KUNIT_EXPECT_FALSE(test, trec_whole(&r->rec[irqcap_ring_slot(pos, s)]));
-		tring_commit(r, pos, s);
+			tpush(r, k);
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_overrun(r));
+		tstage(r, s);
+		KUNIT_EXPECT_EQ(test, r->head, st + s);
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 1, &lost));
+		/* the copy was indeed stale: the slot holds the next lap's record */
+		KUNIT_EXPECT_EQ(test, r->slots[irqcap_ring_slot(st, s)].seqno, (u64)s);
+		KUNIT_EXPECT_EQ(test, lost, 1UL);
+		irqcap_ring_commit(r, r->reserve);
 		/* the reader lost record 0 and goes on with 1 */
-		KUNIT_EXPECT_EQ(test, tring_read(r, &rd, &t), 1);
-		KUNIT_EXPECT_EQ(test, t.seq, 1ULL);
-		KUNIT_EXPECT_EQ(test, rd.lost, 1ULL);
+		rd->pos = pos;
+		rd->lost = 0;
+		KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 1);
+		KUNIT_EXPECT_EQ(test, t.seqno, 1ULL);
+		KUNIT_EXPECT_EQ(test, rd->lost, 0ULL);
 	}
+}
+
+/*
+ * The producer's bookkeeping: an overrun is a whole ring staged and not
+ * committed; the oldest staged record is the first one, or the oldest left.
+ */
+static void ring_producer_test(struct kunit *test)
+{
+	const u32 s = 16;
+	static const u64 starts[] = { 0, (u64)U32_MAX - 3, U64_MAX - 3 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(starts); i++) {
+		struct irqcap_ring *r = tring_alloc(test, s, starts[i]);
+		u64 k;
+
+		KUNIT_EXPECT_EQ(test, irqcap_ring_staged(r), 0UL);
+		for (k = 0; k < s; k++) {
+			KUNIT_EXPECT_FALSE_MSG(test, irqcap_ring_overrun(r), "k=%llu", k);
+			tstage(r, k);
+			KUNIT_EXPECT_EQ(test, irqcap_ring_oldest_staged(r)->seqno, 0ULL);
+		}
+		KUNIT_EXPECT_EQ(test, irqcap_ring_staged(r), (unsigned long)s);
+		/* nothing is published before the commit */
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(r, starts[i]));
+		KUNIT_EXPECT_TRUE(test, irqcap_ring_overrun(r));
+		tstage(r, s);
+		tstage(r, s + 1);
+		/* records 0 and 1 are overwritten: the oldest left is 2 */
+		KUNIT_EXPECT_EQ(test, irqcap_ring_oldest_staged(r)->seqno, 2ULL);
+		irqcap_ring_commit(r, r->reserve);
+		KUNIT_EXPECT_EQ(test, irqcap_ring_staged(r), 0UL);
+		KUNIT_EXPECT_FALSE(test, irqcap_ring_overrun(r));
+		KUNIT_EXPECT_TRUE(test, irqcap_ring_readable(r, starts[i]));
+		KUNIT_EXPECT_EQ(test, r->head, (unsigned long)(starts[i] + s + 2));
+	}
+}
+
+/*
+ * FLUSH: what is committed and still there is discarded, what was
+ * overwritten before the reader read it is lost.
+ */
+struct flush_case {
+	const char *name;
+	u32 slots;
+	u64 start;
+	u64 pushed;
+	u64 read;	/* by the reader before the flush */
+	u64 discarded;
+	u64 lost;
+};
+
+static const struct flush_case flush_cases[] = {
+	{ "empty", 16, 0, 0, 0, 0, 0 },
+	{ "five", 16, 0, 5, 0, 5, 0 },
+	{ "read-two", 16, 0, 5, 2, 3, 0 },
+	{ "full", 16, 0, 16, 0, 16, 0 },
+	{ "full+1", 16, 0, 17, 0, 16, 1 },
+	{ "10laps", 16, 0, 160, 0, 16, 144 },
+	{ "wrap64", 16, U64_MAX - 5, 20, 0, 16, 4 },
+	{ "wrap32", 64, (u64)U32_MAX - 3, 70, 3, 64, 3 },
+};
+
+static void flush_case_desc(const struct flush_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(flush, flush_cases, flush_case_desc);
+
+static void ring_flush_test(struct kunit *test)
+{
+	const struct flush_case *c = test->param_value;
+	struct irqcap_ring *r = tring_alloc(test, c->slots, c->start);
+	struct treader *rd = treader_new(test, c->start, 1);
+	struct irqcap_event t;
+	unsigned long lost;
+	u64 k;
+
+	for (k = 0; k < c->read; k++) {
+		tpush(r, k);
+		KUNIT_ASSERT_EQ(test, tread_one(r, rd, &t), 1);
+	}
+	for (; k < c->pushed; k++)
+		tpush(r, k);
+	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), c->discarded);
+	KUNIT_EXPECT_EQ(test, (u64)lost, c->lost);
+	KUNIT_EXPECT_EQ(test, rd->pos, r->head);
+	KUNIT_EXPECT_EQ(test, c->read + c->discarded + c->lost, c->pushed);
+	/* nothing left: a second flush finds nothing */
+	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), 0UL);
+	KUNIT_EXPECT_EQ(test, lost, 0UL);
+	KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
+	/* and the next record is read */
+	tpush(r, c->pushed);
+	KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 1);
+	KUNIT_EXPECT_EQ(test, t.seqno, c->pushed);
 }
 
 /* ------------------------------------------------------------------ */
@@ -649,11 +785,15 @@ static void ring_model_torn_test(struct kunit *test)
  * thread checks it after they are done.
  */
 #define SMP_READERS_MAX	3
+#define SMP_MAX_IDLE_COPIES	BIT(20)
 
 struct smp_reader {
 	struct treader rd;
 	u64 pos_pub;		/* rd.pos, published for the throttled producer */
 	u64 received;
+	u64 reads;		/* irqcap_ring_copy() calls */
+	u64 idle_copies;	/* in a row, finding nothing with records there */
+	bool stuck;		/* gave up: see smp_reader_fn() */
 	u64 bad_order;		/* seq != previous + 1 + losses in between */
 	u64 torn;
 	u64 first_bad_seq;
@@ -664,7 +804,7 @@ struct smp_reader {
 };
 
 struct smp_ctx {
-	struct tring *ring;
+	struct irqcap_ring *ring;
 	u64 total;
 	bool throttle;		/* producer waits for the slowest reader */
 	unsigned int nreaders;
@@ -681,12 +821,6 @@ struct smp_ctx {
  * Handoffs between the workers.  The ring itself is ordered by its own
  * protocol; these order the bookkeeping around it.
  */
-static u64 smp_head(struct smp_ctx *c)
-{
-	/* records up to head are in their slots: pairs with tring_commit() */
-	return smp_load_acquire(&c->ring->head);
-}
-
 static bool smp_producer_done(struct smp_ctx *c)
 {
 	/* the last head is visible once done is: pairs with smp_producer() */
@@ -715,7 +849,7 @@ static u64 smp_slowest(struct smp_ctx *c)
 
 static bool smp_has_space(struct smp_ctx *c)
 {
-	return c->ring->reserve - smp_slowest(c) < c->ring->slots ||
+	return c->ring->reserve - smp_slowest(c) < c->ring->size ||
 	       READ_ONCE(c->abort) || kthread_should_stop();
 }
 
@@ -729,7 +863,7 @@ static int smp_producer(void *arg)
 			break;
 		while (c->throttle && !smp_has_space(c))
 			wait_event_timeout(c->space_wq, smp_has_space(c), HZ / 10);
-		tring_push(c->ring, seq);
+		tpush(c->ring, seq);
 		if (wq_has_sleeper(&c->data_wq))
 			wake_up(&c->data_wq);
 		if (!(seq & 255))
@@ -748,7 +882,7 @@ static bool smp_reader_can_go(struct smp_reader *sr)
 {
 	struct smp_ctx *c = sr->ctx;
 
-	return irqcap_ring_pending(smp_head(c), sr->rd.pos) ||
+	return irqcap_ring_readable(c->ring, sr->rd.pos) ||
 	       smp_producer_done(c) || READ_ONCE(c->abort) ||
 	       kthread_should_stop();
 }
@@ -758,39 +892,59 @@ static int smp_reader_fn(void *arg)
 	struct smp_reader *sr = arg;
 	struct smp_ctx *c = sr->ctx;
 	u64 next = 0;
-	struct trec t;
 
 	while (!READ_ONCE(c->abort) && !kthread_should_stop()) {
-		u64 expected;
+		unsigned long lost;
+		unsigned int got, i;
 
-		if (!tring_read(c->ring, &sr->rd, &t)) {
-			if (sr->rd.stuck)
+		got = tread(c->ring, &sr->rd, &lost);
+		if (!got && !lost) {
+			bool readable = irqcap_ring_readable(c->ring, sr->rd.pos);
+
+			if (smp_producer_done(c) && !readable)
 				break;
-			if (smp_producer_done(c) &&
-			    !irqcap_ring_pending(smp_head(c), sr->rd.pos))
+			/*
+			 * Records there, and the copy took none and lost none:
+			 * once is a commit between the two, a million times is
+			 * a broken ring.  Give up, and the checks fail instead
+			 * of the kernel hanging (UML does not preempt).
+			 */
+			if (readable && ++sr->idle_copies >= SMP_MAX_IDLE_COPIES) {
+				sr->stuck = true;
+				/* a throttled producer would wait for it */
+				WRITE_ONCE(c->abort, true);
+				wake_up(&c->space_wq);
 				break;
+			}
 			wait_event_timeout(c->data_wq, smp_reader_can_go(sr), HZ / 10);
 			continue;
 		}
-		if (!trec_whole(&t))
-			sr->torn++;
-		/* losses may have been counted by reads that found nothing */
-		expected = next + (sr->rd.lost - sr->rd.lost_checked);
-		sr->rd.lost_checked = sr->rd.lost;
-		if (t.seq != expected) {
-			if (!sr->bad_order) {
-				sr->first_bad_seq = t.seq;
-				sr->expected_at_bad = expected;
+		sr->idle_copies = 0;
+		for (i = 0; i < got; i++) {
+			const struct irqcap_event *t = &sr->rd.buf[i];
+			/* losses may have been reported by copies that found nothing */
+			u64 expected = next + (sr->rd.lost - sr->rd.lost_checked);
+
+			if (!trec_whole(t))
+				sr->torn++;
+			sr->rd.lost_checked = sr->rd.lost;
+			if (t->seqno != expected) {
+				if (!sr->bad_order) {
+					sr->first_bad_seq = t->seqno;
+					sr->expected_at_bad = expected;
+				}
+				sr->bad_order++;
 			}
-			sr->bad_order++;
+			next = t->seqno + 1;
+			sr->received++;
 		}
-		next = t.seq + 1;
-		sr->received++;
+		/* lost after the records copied */
+		sr->rd.lost += lost;
 		/* copy done before the slot may be reused: pairs with smp_reader_pos() */
 		smp_store_release(&sr->pos_pub, sr->rd.pos);
 		if (wq_has_sleeper(&c->space_wq))
 			wake_up(&c->space_wq);
-		if (!(sr->received & 255))
+		if (!(++sr->reads & 255))
 			cond_resched();
 	}
 	complete(&sr->done);
@@ -799,18 +953,22 @@ static int smp_reader_fn(void *arg)
 	return 0;
 }
 
+/* batch: of reader 0; the others take the next ones of tread_batches[] */
 struct smp_case {
 	const char *name;
 	bool throttle;
 	unsigned int readers;
 	u32 slots;
+	unsigned int batch;
 };
 
 static const struct smp_case smp_cases[] = {
-	{ "keep-up 1 reader", true, 1, 64 },
-	{ "keep-up 3 readers", true, 3, 64 },
-	{ "lossy 1 reader", false, 1, 16 },
-	{ "lossy 3 readers", false, 3, 64 },
+	{ "keep-up 1 reader", true, 1, 64, 0 },
+	{ "keep-up 3 readers", true, 3, 64, 0 },
+	{ "lossy 1 reader", false, 1, 16, 0 },
+	{ "lossy 3 readers", false, 3, 64, 0 },
+	{ "keep-up 1 reader batch 64", true, 1, 64, 2 },
+	{ "lossy 1 reader batch 64", false, 1, 16, 2 },
 };
 
 static void smp_case_desc(const struct smp_case *c, char *desc)
@@ -845,6 +1003,7 @@ static void ring_smp_test(struct kunit *test)
 
 		sr->ctx = c;
 		sr->rd.pos = c->ring->head;
+		sr->rd.batch = tread_batches[(p->batch + i) % ARRAY_SIZE(tread_batches)];
 		sr->pos_pub = sr->rd.pos;
 		init_completion(&sr->done);
 	}
@@ -878,7 +1037,7 @@ static void ring_smp_test(struct kunit *test)
 	for (i = 0; i < c->nreaders; i++) {
 		struct smp_reader *sr = &c->rd[i];
 
-		KUNIT_EXPECT_FALSE_MSG(test, sr->rd.stuck, "reader %u", i);
+		KUNIT_EXPECT_FALSE_MSG(test, sr->stuck, "reader %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, sr->torn, 0ULL, "reader %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, sr->bad_order, 0ULL,
 				    "reader %u: first bad seq %llu, expected %llu",
@@ -889,8 +1048,8 @@ static void ring_smp_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, sr->rd.pos, c->ring->head, "reader %u", i);
 		if (p->throttle)
 			KUNIT_EXPECT_EQ_MSG(test, sr->rd.lost, 0ULL, "reader %u", i);
-		kunit_info(test, "reader %u: received %llu lost %llu retries %llu",
-			   i, sr->received, sr->rd.lost, sr->rd.retries);
+		kunit_info(test, "reader %u (batch %u): received %llu lost %llu in %llu copies",
+			   i, sr->rd.batch, sr->received, sr->rd.lost, sr->reads);
 	}
 }
 
@@ -905,6 +1064,8 @@ static struct kunit_case irqcap_ring_cases[] = {
 	KUNIT_CASE_PARAM(ring_model_lag_test, lag_gen_params),
 	KUNIT_CASE(ring_model_readers_test),
 	KUNIT_CASE(ring_model_torn_test),
+	KUNIT_CASE(ring_producer_test),
+	KUNIT_CASE_PARAM(ring_flush_test, flush_gen_params),
 	KUNIT_CASE_PARAM(ring_smp_test, smp_gen_params),
 	{}
 };

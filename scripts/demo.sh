@@ -30,23 +30,12 @@ die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 # ---- 1. packages -------------------------------------------------------------
 [ "$(uname -m)" = x86_64 ] || die "the demo board is an x86_64 QEMU machine; run it on an x86_64 host"
-. /etc/os-release 2>/dev/null || true
-case ${ID:-debian} in
-ubuntu) kpkgs="linux-headers-generic linux-image-generic";;
-*) kpkgs="linux-headers-amd64 linux-image-amd64";;
-esac
-need=""
-for p in qemu-system-x86 busybox-static acpica-tools cpio gcc make libc6-dev kmod $kpkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
-done
-if [ -n "$need" ]; then
-	[ "$install" = 1 ] || die "missing packages:$need (run without --no-install, or apt-get install them)"
-	sudo=
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	say "installing:$need"
-	$sudo apt-get update -qq
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need
+# The list is scripts/deps.sh's "demo" set (the same list `make test` and CI use).
+if [ "$install" = 1 ]; then
+	"$top/scripts/deps.sh" demo || die "could not install the demo's packages"
+else
+	"$top/scripts/deps.sh" --check demo ||
+		die "run without --no-install, or: scripts/deps.sh demo"
 fi
 
 # ---- 2. shared QEMU pieces -----------------------------------------------------

@@ -40,17 +40,8 @@ finish() {
 indent() { sed 's/^/#   /'; }
 
 # ------------------------------------------------------------------ tools
-need=()
-command -v dt-doc-validate >/dev/null || need+=(dt-schema)
-command -v dtc >/dev/null || need+=(device-tree-compiler)
-command -v fdtoverlay >/dev/null || need+=(device-tree-compiler)
-command -v yamllint >/dev/null || need+=(yamllint)
-command -v cpp >/dev/null || need+=(cpp)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "# installing: ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		"${need[@]}" >"$W/apt.log" 2>&1 || { fail "tools installed (${need[*]})"; finish; }
-fi
+# dt-schema, device-tree-compiler, yamllint and cpp: scripts/deps.sh's list.
+"$TOP/scripts/deps.sh" test >"$W/apt.log" 2>&1 || { cat "$W/apt.log"; fail "tools installed (scripts/deps.sh test)"; finish; }
 
 # The kernel's dt-bindings headers, for the examples' #includes: any installed
 # linux-headers-*-common has them (the arm64 test's cache does too).

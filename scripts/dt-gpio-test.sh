@@ -107,30 +107,10 @@ T0=$(date +%s)
 mkdir -p "$WORK"
 
 # ---------------------------------------------------------------- host tools
-need=()
-command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-arm >/dev/null ||
-	need+=(qemu-system-arm)
-if [ "$ARCH" = arm64 ]; then
-	command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
-else
-	command -v arm-linux-gnueabihf-gcc >/dev/null || need+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross)
-	[ -r /usr/src/linux-source-6.1.tar.xz ] || need+=(linux-source-6.1)
-	command -v bc >/dev/null || need+=(bc)
-	command -v flex >/dev/null || need+=(flex)
-	command -v bison >/dev/null || need+=(bison)
-fi
-command -v dtc >/dev/null || need+=(device-tree-compiler)
-command -v fdtget >/dev/null || need+=(device-tree-compiler)
-command -v cpio >/dev/null || need+=(cpio)
-command -v depmod >/dev/null || need+=(kmod)
-[ -x $PY ] || need+=(python3)
-[ -d /usr/lib/linux-kbuild-6.1 ] || need+=(linux-kbuild-6.1)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "# installing host tools: ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		"${need[@]}" >"$WORK/apt-install.log" 2>&1 ||
-		abort "host tools installed (${need[*]}; see $WORK/apt-install.log)"
-fi
+# qemu-system-arm, both cross compilers, linux-source-6.1, bc, flex, bison,
+# dtc, cpio, kmod, python3 and linux-kbuild-6.1: scripts/deps.sh's list.
+"$TOP/scripts/deps.sh" full >"$WORK/apt-install.log" 2>&1 ||
+	abort "host tools installed (scripts/deps.sh full; see $WORK/apt-install.log)"
 
 # ------------------------------------- kernel, headers, busybox (cached)
 foreign_kernel_setup "$ARCH" 2>"$WORK/fetch.log" ||

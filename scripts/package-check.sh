@@ -4,10 +4,12 @@
 # package-check.sh: prove the irqcap packaging by installing it for real.
 #
 #  1. every version copy agrees with CHANGELOG (scripts/check-version.sh);
-#  2. the .debs build with dpkg-buildpackage from a clean copy of the tree and
-#     lintian reports no errors or warnings;
-#  3. the RPMs build with rpmbuild, rpmlint has no errors, and the scriptlets
-#     (rpm -qp --scripts) do what they must;
+#  2. "make dist" writes the release tarball and its sha256 (the spec's
+#     Source0); unpacked outside any git checkout, that tarball builds the
+#     .debs with "make deb" (dpkg-buildpackage) and lintian reports no errors
+#     or warnings;
+#  3. the same unpacked tarball builds the RPMs with "make rpm", rpmlint has
+#     no errors, and the scriptlets (rpm -qp --scripts) do what they must;
 #  4. in a throwaway Debian bookworm root (debootstrap, cached under
 #     ${IRQCAP_CACHE:-/var/cache/irqcap}/pkg/, never the host system):
 #     headers of kernel ABI 1, apt install ./irqcap-dkms_*.deb, dkms status and
@@ -99,26 +101,10 @@ mkdir -p "$PKG" "$ARCHIVES" "$KERNELS" "$LOGS"
 T0=$(date +%s)
 
 # ---------------------------------------------------------------------------
-# Host tools.  Installed from Debian's archive when missing (CI machines start
-# without them); the host's apt sources are never changed.
-need=""
-for pair in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian \
-	    debootstrap:debootstrap cpio:cpio fakeroot:fakeroot; do
-	command -v "${pair%%:*}" >/dev/null 2>&1 || need="$need ${pair#*:}"
-done
-if [ "$DO_RPM" = 1 ]; then
-	command -v rpmbuild >/dev/null 2>&1 || need="$need rpm"
-	command -v rpmlint >/dev/null 2>&1 || need="$need rpmlint"
-fi
-if [ -n "$need" ]; then
-	info "installing host tools:$need"
-	for _ in 1 2 3 4 5; do
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need \
-			>"$LOGS/host-tools.log" 2>&1 && break
-		apt-get update >>"$LOGS/host-tools.log" 2>&1   # stale lists, or dpkg locked by someone else
-		sleep 10
-	done
-fi
+# Host tools (dpkg-dev, debhelper, dh-dkms, lintian, debootstrap, cpio,
+# fakeroot, rpm, rpmlint): scripts/deps.sh's list, installed from Debian's
+# archive when missing; the host's apt sources are never changed.
+"$TOP/scripts/deps.sh" full >"$LOGS/host-tools.log" 2>&1
 for pair in dpkg-buildpackage dh_dkms lintian debootstrap; do
 	command -v "$pair" >/dev/null 2>&1 || { bad "host tool $pair is missing (see $LOGS/host-tools.log)"; finish; }
 done
@@ -134,13 +120,36 @@ fi
 VERSION=$(sh "$TOP/scripts/check-version.sh" --print)
 
 # ---------------------------------------------------------------------------
-# 2. Debian packages from a clean copy of the tree, then lintian
+# 2. The release tarball, unpacked where no git checkout is; the Debian
+# packages from it, then lintian
 OUT=$PKG/out
 rm -rf "$OUT"
+DIST=$OUT/dist
+TARBALL=$DIST/irqcap-$VERSION.tar.gz
+if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" dist DIST_DIR="$DIST" >"$LOGS/dist.log" 2>&1 &&
+   [ -f "$TARBALL" ] && (cd "$DIST" && sha256sum -c --quiet "irqcap-$VERSION.tar.gz.sha256") >>"$LOGS/dist.log" 2>&1; then
+	ok "make dist: ${TARBALL##*/} ($(du -k "$TARBALL" | cut -f1) KiB), its .sha256 verifies"
+else
+	bad "make dist failed (log: $LOGS/dist.log)"
+	show_log "$LOGS/dist.log"
+	finish
+fi
+tar -tzf "$TARBALL" >"$LOGS/dist-contents.txt"
+check "the tarball holds irqcap-$VERSION/ with the spec, dkms.conf, debian/ and the sources" sh -c "
+	! grep -qv '^irqcap-$VERSION/' '$LOGS/dist-contents.txt' &&
+	for f in rpm/irqcap.spec dkms.conf debian/rules src/Kbuild tools/Makefile CHANGELOG; do
+		grep -qx \"irqcap-$VERSION/\$f\" '$LOGS/dist-contents.txt' || exit 1; done"
+check "the tarball has no .git and no build products (.o/.ko/.mod.c/.cmd, build/, tools binaries)" \
+	sh -c "! grep -Eq '/\\.git/|\\.(o|ko|mod\\.c|cmd|aml)\$|^irqcap-$VERSION/build/|/tools/irqcap(-static)?\$' '$LOGS/dist-contents.txt'"
+SRCDIR=$OUT/src
+TREE=$SRCDIR/irqcap-$VERSION
+mkdir -p "$SRCDIR" && tar -C "$SRCDIR" -xzf "$TARBALL"
+check "the unpacked tarball is not a git checkout (git rev-parse fails in it)" \
+	sh -c "! git -C '$TREE' rev-parse --git-dir >/dev/null 2>&1"
 t=$(date +%s)
-if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" deb PKG_OUT="$OUT" >"$LOGS/deb-build.log" 2>&1 &&
+if make -s -C "$TREE" deb PKG_OUT="$OUT" >"$LOGS/deb-build.log" 2>&1 &&
    [ -f "$OUT/irqcap-dkms_${VERSION}_all.deb" ]; then
-	ok "dpkg-buildpackage -us -uc -b builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
+	ok "make deb in the unpacked tarball: dpkg-buildpackage builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
 else
 	bad "dpkg-buildpackage failed (log: $LOGS/deb-build.log)"
 	show_log "$LOGS/deb-build.log"
@@ -168,8 +177,8 @@ fi
 # 3. RPMs: build, lint, read the scriptlets (no RPM distribution runs here)
 if [ "$DO_RPM" = 1 ]; then
 	t=$(date +%s)
-	if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" rpm PKG_OUT="$OUT" >"$LOGS/rpm-build.log" 2>&1; then
-		ok "rpmbuild builds the RPMs ($(( $(date +%s) - t ))s)"
+	if make -s -C "$TREE" rpm PKG_OUT="$OUT" >"$LOGS/rpm-build.log" 2>&1; then
+		ok "make rpm in the unpacked tarball: rpmbuild builds the RPMs ($(( $(date +%s) - t ))s)"
 		RPM_DKMS=$(find "$OUT/rpm/RPMS" -name "irqcap-dkms-${VERSION}-*.noarch.rpm" | head -n 1)
 		check "irqcap-dkms RPM is noarch" [ -n "$RPM_DKMS" ]
 		if [ -n "$RPM_DKMS" ]; then
@@ -471,10 +480,10 @@ check "dpkg knows no irqcap package any more" \
 # bind mount of this tree at /src in the root).
 if [ "$DO_CHECKOUT" = 1 ]; then
 	mkdir -p "$ROOT/src"
-	if apt_root install --no-install-recommends git cpio >"$LOGS/checkout-tools.log" 2>&1 &&
+	# make install-dkms-src needs make and install, not git
+	if in_root sh -c 'command -v make && command -v install' >"$LOGS/checkout-tools.log" 2>&1 &&
 	   mount --bind "$TOP" "$ROOT/src" && mounted="$ROOT/src $mounted" &&
 	   mount -o remount,ro,bind "$ROOT/src"; then
-		in_root git config --global --add safe.directory /src
 		in_root make -s -C /src -f scripts/packaging.mk dkms-install KVER="$ABI2" \
 			PKG_OUT=/tmp/pkg-out >"$LOGS/make-dkms-install.log" 2>&1
 		check "make dkms-install KVER=$ABI2 from a checkout (exit $?)" installed_for "$ABI2"

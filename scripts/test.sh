@@ -12,6 +12,9 @@
 #                              reliability suite and the KCSAN kernel
 #                              (integration suite + storm)
 #   scripts/test.sh SUITE...   only the named suites (see --list)
+# First it installs the Debian packages the suites need (scripts/deps.sh: the
+# quick set, or the full set for --full and named suites); IRQCAP_NO_DEPS=1
+# skips that.
 # Each suite prints its own checks; the last line sums them all:
 # "N passed, N failed".  Exit status is non-zero if anything failed.
 set -u
@@ -51,10 +54,20 @@ suite_cmd() {
 case ${1:-} in
 --full) suites=("${full[@]}");;
 --list) echo "quick: ${quick[*]}"; echo "full: ${full[*]}"; exit 0;;
--h|--help) sed -n '4,16s/^# \{0,1\}//p' "$0"; exit 0;;
+-h|--help) sed -n '4,19s/^# \{0,1\}//p' "$0"; exit 0;;
 "") suites=("${quick[@]}");;
 *) suites=("$@");;
 esac
+
+deps_set="test"
+for s in "${suites[@]}"; do
+	case " ${quick[*]} " in *" $s "*) ;; *) deps_set=full ;; esac
+done
+if [ "${IRQCAP_NO_DEPS:-0}" != 1 ] && ! scripts/deps.sh "$deps_set"; then
+	echo "=== deps: scripts/deps.sh $deps_set failed; nothing was run"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 total_pass=0 total_fail=0
 summary=()

@@ -76,16 +76,17 @@ struct irqcap_hist {
  *
  * Locks:
  * @prod_lock (raw: taken in the hard IRQ handler, so it must not sleep on
- * PREEMPT_RT) serialises the producer side: staging records, committing
- * them, and the counters marked "prod_lock" below.  Readers take no lock
- * against the producer: they read @head with acquire semantics and check
- * @reserve again after copying a slot.  A reader takes it only to count
- * itself in @sleepers before it sleeps, so that the handler, which reads
- * @sleepers under the lock after publishing, needs no barrier to know
- * whether anyone must be woken (see irqcap_waiters_add()).  Every record's
- * timestamp is taken under it, so timestamps never decrease in ring order.
- * @lifetime is held for reading by readers while they touch @slots, and
- * for writing when the storage is freed.
+ * PREEMPT_RT) serialises the producer side of @ring: staging records,
+ * committing them, and the counters marked "prod_lock" below.  Readers take
+ * no lock against the producer: irqcap_ring_copy() reads the ring's head
+ * with acquire semantics and checks its reserve again after copying.  A
+ * reader takes it only to count itself in @sleepers before it sleeps, so
+ * that the handler, which reads @sleepers under the lock after publishing,
+ * needs no barrier to know whether anyone must be woken (see
+ * irqcap_waiters_add()).  Every record's timestamp is taken under it, so
+ * timestamps never decrease in ring order.
+ * @lifetime is held for reading by readers while they touch the ring's
+ * storage, and for writing before it is freed.
  * @cfg_lock serialises configuration changes from sysfs.
  */
 struct irqcap_dev {
@@ -97,8 +98,6 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
-	struct irqcap_event *slots;
-	struct irqcap_alloc_plan plan;
 	struct fasync_struct *fasync;
 	bool dead;
 	struct dentry *debugfs;
@@ -106,7 +105,6 @@ struct irqcap_dev {
 	/* configuration; written under @cfg_lock, read with READ_ONCE() */
 	struct mutex cfg_lock;
 	enum irqcap_bh_mode bh_mode;
-	u32 ring_slots;
 	u32 debounce_us;
 	u32 idle_timeout_ms;
 	u32 wakeup_holdoff_us;
@@ -122,18 +120,20 @@ struct irqcap_dev {
 	struct timer_list rate_timer;
 	u64 rate_last_count;		/* rate timer only */
 	unsigned long rate_last_jiffies;/* rate timer only */
-	u64 rate;			/* events/s, last 1 s window */
-	u64 rate_avg;			/* events/s, smoothed */
+	atomic64_t rate;		/* events/s, last 1 s window */
+	atomic64_t rate_avg;		/* events/s, smoothed */
 
 	/*
 	 * Producer side: written for every interrupt, on cache lines of its
-	 * own.  Readers read @reserve and @head; nothing they write shares
+	 * own.  The ring is embedded here, its hot fields (storage, size,
+	 * reserve, head) next to the lock: the handler reads and writes them
+	 * on the line it takes for the lock anyway, and readers, who read
+	 * them all, find them on one line.  Nothing readers write shares
 	 * these lines (a reader's read() would otherwise take the line from
 	 * the interrupt's CPU every time).
 	 */
 	raw_spinlock_t prod_lock ____cacheline_aligned_in_smp;
-	unsigned long reserve;		/* prod_lock; WRITE_ONCE for readers */
-	unsigned long head;		/* prod_lock; smp_store_release */
+	struct irqcap_ring ring;	/* prod_lock for the producer side */
 	u64 seqno;			/* prod_lock */
 	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
 	u64 idle_seqno;			/* prod_lock: @seqno at the last timeout record */
@@ -165,27 +165,16 @@ struct irqcap_dev {
  * @ts: timestamp in ns
  * @data: type-specific value
  *
- * Readers are lock-free: @reserve is advanced before the slot is written so
- * a reader that copied the old contents of this slot sees the overwrite when
- * it checks @reserve again.  Inline: it is the hard IRQ handler's hot path.
+ * The record carries the current @seqno; see irqcap_ring_stage().  Inline:
+ * it is the hard IRQ handler's hot path.
  */
 static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 				       u64 ts, u64 data)
 {
-	unsigned long pos = idev->reserve;
-	u64 seqno = idev->seqno;
-	struct irqcap_event *ev = &idev->slots[irqcap_ring_slot(pos, idev->ring_slots)];
-
 	lockdep_assert_held(&idev->prod_lock);
-	if (unlikely(pos - idev->head >= idev->ring_slots))
+	if (unlikely(irqcap_ring_overrun(&idev->ring)))
 		idev->overruns++;
-	WRITE_ONCE(idev->reserve, pos + 1);
-	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in the reader */
-	ev->timestamp_ns = ts;
-	ev->seqno = seqno;
-	ev->data = data;
-	ev->type = type;
-	ev->reserved = 0;
+	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data);
 }
 
 /* irqcap_capture.c */
@@ -227,7 +216,7 @@ struct irqcap_counters {
  */
 static inline u64 irqcap_events_committed_locked(const struct irqcap_dev *idev)
 {
-	return idev->seqno - (idev->reserve - idev->head);
+	return idev->seqno - irqcap_ring_staged(&idev->ring);
 }
 
 static inline void irqcap_counters_read_locked(const struct irqcap_dev *idev,
@@ -247,7 +236,7 @@ static inline void irqcap_publish_locked(struct irqcap_dev *idev,
 {
 	idev->commits++;
 	atomic64_set(&idev->last_commit_ns, now); /* whole on 32-bit too */
-	smp_store_release(&idev->head, reserve); /* slots before head */
+	irqcap_ring_commit(&idev->ring, reserve); /* all of the above before head */
 }
 
 /**
@@ -262,8 +251,7 @@ static inline void irqcap_publish_locked(struct irqcap_dev *idev,
  */
 static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 now)
 {
-	unsigned long head = idev->head, reserve = idev->reserve;
-	unsigned long n = reserve - head, oldest;
+	unsigned long n = irqcap_ring_staged(&idev->ring);
 	u64 age;
 
 	lockdep_assert_held(&idev->prod_lock);
@@ -274,11 +262,10 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
 	 * Age 0 (published by the handler that took the event) is the common
 	 * case; bucket 0 is derived from @commits instead (irqcap_sysfs.c).
 	 */
-	oldest = n > idev->ring_slots ? reserve - idev->ring_slots : head;
-	age = now - idev->slots[irqcap_ring_slot(oldest, idev->ring_slots)].timestamp_ns;
+	age = now - irqcap_ring_oldest_staged(&idev->ring)->timestamp_ns;
 	if (age)
 		irqcap_hist_add_locked(&idev->hist_commit, age);
-	irqcap_publish_locked(idev, reserve, now);
+	irqcap_publish_locked(idev, idev->ring.reserve, now);
 	return n;
 }
 
@@ -297,10 +284,10 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
  */
 static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
 {
-	unsigned long reserve = idev->reserve;
+	unsigned long reserve = idev->ring.reserve;
 
 	lockdep_assert_held(&idev->prod_lock);
-	if (unlikely(reserve - idev->head != 1)) {
+	if (unlikely(reserve - idev->ring.head != 1)) {
 		irqcap_commit_locked(idev, now);
 		return true;
 	}

@@ -86,7 +86,7 @@ static int irqcap_open(struct inode *inode, struct file *file)
 	r->idev = idev;
 	irqcap_get(idev);
 	/* a new reader starts with the next event; pairs with commit's release */
-	r->pos = smp_load_acquire(&idev->head);
+	r->pos = smp_load_acquire(&idev->ring.head);
 	atomic_inc(&idev->readers);
 	file->private_data = r;
 	return stream_open(inode, file);
@@ -121,71 +121,53 @@ static void irqcap_note_loss(struct irqcap_reader *r, u64 lost)
 static bool irqcap_reader_ready(struct irqcap_reader *r)
 {
 	struct irqcap_dev *idev = r->idev;
-	unsigned long pos = READ_ONCE(r->pos);
-	unsigned long head = smp_load_acquire(&idev->head); /* pairs with commit */
 
 	return READ_ONCE(idev->dead) || READ_ONCE(r->lost_pending) ||
-	       irqcap_ring_pending(head, pos) ||
-	       READ_ONCE(idev->reserve) - pos > idev->ring_slots;
+	       irqcap_ring_readable(&idev->ring, READ_ONCE(r->pos));
 }
 
 /*
- * Copy up to @max records for @r into r->batch.  Lock-free against the
- * producer: a slot is used only if @reserve shows it was not reused while
- * it was copied.  Return the number of records, or -ENODEV.
+ * Copy up to @max records for @r into r->batch: the ring's records
+ * (irqcap_ring_copy(), lock-free against the producer), and an OVERFLOW
+ * record where the ring reports a loss.  @lifetime keeps the ring's storage
+ * while it is copied.  Return the number of records, or -ENODEV.
  */
 static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 {
 	struct irqcap_dev *idev = r->idev;
-	u32 slots = idev->ring_slots;
 	unsigned int n = 0;
-	unsigned long head;
 
 	down_read(&idev->lifetime);
 	if (idev->dead) {
 		up_read(&idev->lifetime);
 		return -ENODEV;
 	}
-	head = smp_load_acquire(&idev->head); /* slots before head are written */
-	irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
-						    slots, &r->pos));
 	while (n < max) {
 		struct irqcap_event *ev = &r->batch[n];
-		unsigned long run;
-		u32 slot;
+		unsigned long lost;
+		unsigned int got;
 
-		if (r->lost_pending) {
-			memset(ev, 0, sizeof(*ev));
-			/* where the loss happened: never later than what follows */
-			ev->timestamp_ns = r->last_ts;
-			ev->seqno = r->last_seqno;
-			ev->data = r->lost_pending;
-			ev->type = IRQCAP_EVENT_OVERFLOW;
-			WRITE_ONCE(r->lost_pending, 0);
-			n++;
-			continue;
+		/* with a loss pending, only add what was lost since */
+		got = irqcap_ring_copy(&idev->ring, &r->pos, ev,
+				       r->lost_pending ? 0 : max - n, &lost);
+		irqcap_note_loss(r, lost);
+		if (got) {
+			r->last_seqno = ev[got - 1].seqno;
+			r->last_ts = ev[got - 1].timestamp_ns;
+			n += got;
 		}
-		/*
-		 * Copy the contiguous committed run at once and check @reserve
-		 * once: the oldest record of the run is the first the producer
-		 * reuses, so if it is intact, all of them are.
-		 */
-		slot = irqcap_ring_slot(r->pos, slots);
-		run = min3((unsigned long)(max - n), irqcap_ring_pending(head, r->pos),
-			   (unsigned long)(slots - slot));
-		if (!run)
+		/* no loss: the ring is drained, or the batch is full */
+		if (!r->lost_pending || n == max)
 			break;
-		memcpy(ev, &idev->slots[slot], run * sizeof(*ev));
-		smp_rmb(); /* slots before reserve; pairs with irqcap_stage_locked() */
-		if (!irqcap_ring_slot_intact(READ_ONCE(idev->reserve), r->pos, slots)) {
-			irqcap_note_loss(r, irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
-								    slots, &r->pos));
-			continue;
-		}
-		WRITE_ONCE(r->pos, r->pos + run);
-		r->last_seqno = ev[run - 1].seqno;
-		r->last_ts = ev[run - 1].timestamp_ns;
-		n += run;
+		ev = &r->batch[n];
+		memset(ev, 0, sizeof(*ev));
+		/* where the loss happened: never later than what follows */
+		ev->timestamp_ns = r->last_ts;
+		ev->seqno = r->last_seqno;
+		ev->data = r->lost_pending;
+		ev->type = IRQCAP_EVENT_OVERFLOW;
+		WRITE_ONCE(r->lost_pending, 0);
+		n++;
 	}
 	up_read(&idev->lifetime);
 	return n;
@@ -390,8 +372,8 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	irqcap_counters_read_locked(idev, &c);
 	/* records already overwritten are lost, not pending (as in FLUSH) */
-	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->head, r->pos),
-				  idev->ring_slots);
+	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->ring.head, r->pos),
+				  idev->ring.size);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	st.irqs_seen = c.irqs_seen;
 	st.events_committed = c.events_committed;
@@ -409,8 +391,7 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct irqcap_dev *idev = r->idev;
 	void __user *uarg = (void __user *)arg;
 	struct irqcap_info info = { };
-	unsigned long head, pos;
-	u64 lost;
+	unsigned long lost;
 	long ret;
 
 	if (mutex_lock_interruptible(&r->lock))
@@ -423,7 +404,7 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case IRQCAP_IOC_INFO:
 		info.abi_version = IRQCAP_ABI_VERSION;
 		info.event_size = sizeof(struct irqcap_event);
-		info.ring_size = idev->ring_slots;
+		info.ring_size = idev->ring.size;
 		info.irq = idev->irq;
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
@@ -432,16 +413,10 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		 * What was overwritten before this file read it is lost, not
 		 * discarded: counted as a read() would have reported it.
 		 */
-		head = smp_load_acquire(&idev->head); /* pairs with commit */
-		pos = r->pos;
-		lost = r->lost_pending +
-		       irqcap_ring_reader_skip(READ_ONCE(idev->reserve),
-					       idev->ring_slots, &pos);
-		ret = irqcap_ring_pending(head, pos);
-		WRITE_ONCE(r->pos, (long)(head - pos) > 0 ? head : pos);
+		ret = irqcap_ring_flush(&idev->ring, &r->pos, &lost);
+		r->lost += r->lost_pending + lost;
+		atomic64_add(r->lost_pending + lost, &idev->dropped);
 		WRITE_ONCE(r->lost_pending, 0);
-		r->lost += lost;
-		atomic64_add(lost, &idev->dropped);
 		break;
 	case IRQCAP_IOC_STATS:
 		ret = irqcap_ioctl_stats(r, uarg);

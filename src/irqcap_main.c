@@ -78,7 +78,8 @@ static int irqcap_read_u32_range(struct device *dev, const char *prop,
 	return 0;
 }
 
-static int irqcap_parse_properties(struct irqcap_dev *idev, int *trigger)
+static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
+				   int *trigger)
 {
 	struct device *dev = idev->dev;
 	int mode = IRQCAP_BH_THREADED;
@@ -91,15 +92,15 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, int *trigger)
 		return ret;
 	idev->bh_mode = mode;
 
-	idev->ring_slots = IRQCAP_RING_DEFAULT;
+	*ring_size = IRQCAP_RING_DEFAULT;
 	ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
-				    IRQCAP_RING_MAX, &idev->ring_slots);
+				    IRQCAP_RING_MAX, ring_size);
 	if (ret)
 		return ret;
-	if (!irqcap_ring_size_valid(idev->ring_slots))
+	if (!irqcap_ring_size_valid(*ring_size))
 		return dev_err_probe(dev, -EINVAL,
 				     "irqcap,ring-size: %u is not a power of two in %u..%u\n",
-				     idev->ring_slots, IRQCAP_RING_MIN, IRQCAP_RING_MAX);
+				     *ring_size, IRQCAP_RING_MIN, IRQCAP_RING_MAX);
 
 	ret = irqcap_read_u32_range(dev, "irqcap,debounce-us", 0,
 				    IRQCAP_DEBOUNCE_MAX_US, &idev->debounce_us);
@@ -168,28 +169,15 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 	return 0;
 }
 
-static void irqcap_ring_free(void *data)
+static void irqcap_ring_release(void *data)
 {
 	struct irqcap_dev *idev = data;
-	void *slots;
 
+	/* readers that got past the check of @dead are done with the ring */
 	down_write(&idev->lifetime);
 	idev->dead = true;
-	slots = idev->slots;
-	idev->slots = NULL;
 	up_write(&idev->lifetime);
-
-	switch (idev->plan.kind) {
-	case IRQCAP_STORE_SLAB:
-		kfree(slots);
-		break;
-	case IRQCAP_STORE_PAGES:
-		free_pages((unsigned long)slots, idev->plan.order);
-		break;
-	default:
-		vfree(slots);
-		break;
-	}
+	irqcap_ring_free(&idev->ring);
 }
 
 /*
@@ -197,30 +185,16 @@ static void irqcap_ring_free(void *data)
  * out of devm memory because its size picks the allocator; the devm action
  * frees it only after readers are excluded.
  */
-static int irqcap_ring_alloc(struct irqcap_dev *idev)
+static int irqcap_ring_setup(struct irqcap_dev *idev, u32 size)
 {
-	struct irqcap_alloc_plan *plan = &idev->plan;
 	int ret;
 
-	ret = irqcap_ring_plan(idev->ring_slots, sizeof(struct irqcap_event), plan);
+	ret = irqcap_ring_alloc(&idev->ring, size);
+	if (ret == -ENOMEM)
+		return ret;
 	if (ret)
-		return dev_err_probe(idev->dev, ret, "ring of %u records\n",
-				     idev->ring_slots);
-	switch (plan->kind) {
-	case IRQCAP_STORE_SLAB:
-		idev->slots = kzalloc(plan->bytes, GFP_KERNEL);
-		break;
-	case IRQCAP_STORE_PAGES:
-		idev->slots = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-						       plan->order);
-		break;
-	default:
-		idev->slots = vzalloc(plan->bytes);
-		break;
-	}
-	if (!idev->slots)
-		return -ENOMEM;
-	return devm_add_action_or_reset(idev->dev, irqcap_ring_free, idev);
+		return dev_err_probe(idev->dev, ret, "ring of %u records\n", size);
+	return devm_add_action_or_reset(idev->dev, irqcap_ring_release, idev);
 }
 
 static void irqcap_put_action(void *data)
@@ -264,6 +238,7 @@ static int irqcap_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct irqcap_dev *idev;
 	int trigger, ret;
+	u32 ring_size;
 
 	idev = kzalloc(sizeof(*idev), GFP_KERNEL);
 	if (!idev)
@@ -280,13 +255,13 @@ static int irqcap_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = irqcap_parse_properties(idev, &trigger);
+	ret = irqcap_parse_properties(idev, &ring_size, &trigger);
 	if (ret)
 		return ret;
 	ret = irqcap_get_irq(pdev, idev, trigger);
 	if (ret)
 		return ret;
-	ret = irqcap_ring_alloc(idev);
+	ret = irqcap_ring_setup(idev, ring_size);
 	if (ret)
 		return ret;
 
@@ -336,7 +311,7 @@ static int irqcap_probe(struct platform_device *pdev)
 
 	dev_info(dev, "/dev/%s: irq %d, %s bottom half, %u-record ring\n",
 		 idev->name, idev->irq, irqcap_bh_names[idev->bh_mode],
-		 idev->ring_slots);
+		 idev->ring.size);
 	return 0;
 }
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Pure ring arithmetic for irqcap: positions, cursors, losses and the
- * allocation plan for the ring's storage.  Nothing here touches a device,
- * a lock or memory, so KUnit tests it directly (kunit/irqcap_ring_test.c).
+ * The ring of irqcap records, as one unit in the style of lib/kfifo.c:
+ * struct irqcap_ring (storage, size, allocation plan, positions) and its
+ * operations: allocate and free per the order plan, stage and commit (the
+ * producer), and the lock-free copy for a reader.  The device
+ * (irqcap.h, irqcap_capture.c, irqcap_timers.c, irqcap_main.c) and the
+ * char device (irqcap_cdev.c) call these; KUnit tests them directly
+ * (kunit/irqcap_ring_test.c, kunit/irqcap_bench_test.c).  Nothing here
+ * knows a device or a lock: the producer's caller holds its own lock.
  *
  * Positions are free-running unsigned long counters, the widest a 32-bit
  * CPU publishes with one store (smp_store_release() refuses anything wider);
@@ -11,18 +16,35 @@
  * kernels, where a reader lagging by 2^31 records or more would be
  * misjudged: at the ring's 2^20 records maximum, never).
  *
- * The ring has one producer side, serialised by the device's producer lock,
+ * The ring has one producer side, serialised by the caller's producer lock,
  * and any number of lock-free readers:
  *   reserve: positions handed out by the producer (slot write in progress
  *            or done; published before the slot is written)
  *   head:    positions committed to readers (published after the slot)
  * A reader at position pos may read [pos, head); a slot is overwritten once
  * reserve - pos > size, which the reader checks again after copying.
+ *
+ *   producer (one at a time):  irqcap_ring_stage(): WRITE_ONCE(reserve,
+ *                              pos + 1); smp_wmb(); write the slot;
+ *                              irqcap_ring_commit(): smp_store_release(&head)
+ *   reader (lock-free):        irqcap_ring_copy(): smp_load_acquire(&head);
+ *                              irqcap_ring_peek() copies a run of slots;
+ *                              irqcap_ring_keep(): smp_rmb(), re-read reserve
+ *                              and keep the copy only if
+ *                              irqcap_ring_slot_intact(); a reader that lags
+ *                              too far calls irqcap_ring_reader_skip()
  */
 #ifndef _IRQCAP_RING_H
 #define _IRQCAP_RING_H
 
+#include <linux/compiler.h>
+#include <linux/gfp.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
+
+#include "uapi/irqcap.h"
 
 #define IRQCAP_RING_MIN		16U
 #define IRQCAP_RING_MAX		1048576U
@@ -56,10 +78,39 @@ struct irqcap_alloc_plan {
 	size_t alloc_bytes;
 };
 
+/**
+ * struct irqcap_ring - records, one producer side, lock-free readers
+ * @slots: the records' storage, @size of them; allocated per @plan
+ * @size: number of slots, a power of two (irqcap_ring_size_valid())
+ * @reserve: positions handed out by the producer (producer lock;
+ *	WRITE_ONCE() for readers)
+ * @head: positions committed to readers (producer lock;
+ *	smp_store_release() for readers)
+ * @plan: how @slots was allocated, for irqcap_ring_free() and debugfs
+ *
+ * The producer reads @slots and @size and writes @reserve and @head for
+ * every record; readers read all four: they come first, on one cache line
+ * wherever the ring is embedded on a line of its own.  @plan is cold.
+ */
+struct irqcap_ring {
+	struct irqcap_event *slots;
+	u32 size;
+	unsigned long reserve;
+	unsigned long head;
+	struct irqcap_alloc_plan plan;
+};
+
 bool irqcap_ring_size_valid(u32 slots);
 unsigned int irqcap_bytes_to_order(size_t bytes);
 int irqcap_ring_plan(u32 slots, size_t rec_size,
 		     struct irqcap_alloc_plan *plan);
+int irqcap_ring_alloc(struct irqcap_ring *ring, u32 size);
+void irqcap_ring_free(struct irqcap_ring *ring);
+unsigned int irqcap_ring_copy(const struct irqcap_ring *ring,
+			      unsigned long *pos, struct irqcap_event *buf,
+			      unsigned int max, unsigned long *lost);
+unsigned long irqcap_ring_flush(const struct irqcap_ring *ring,
+				unsigned long *pos, unsigned long *lost);
 
 /**
  * irqcap_ring_slot() - slot index of a position
@@ -113,6 +164,169 @@ static inline bool irqcap_ring_slot_intact(unsigned long reserve,
 					   unsigned long pos, u32 slots)
 {
 	return reserve - pos <= slots;
+}
+
+/* ------------------------------------------------------------------ */
+/* Producer: the caller holds its producer lock                        */
+
+/**
+ * irqcap_ring_stage() - write one record into the next slot
+ * @ring: the ring; the caller holds its producer lock
+ * @type: enum irqcap_event_type
+ * @ts: timestamp in ns
+ * @seqno: sequence number of the record
+ * @data: type-specific value
+ *
+ * Readers are lock-free: @reserve is advanced before the slot is written so
+ * a reader that copied the old contents of this slot sees the overwrite when
+ * it checks @reserve again (irqcap_ring_keep()).  Inline: it is the hard
+ * IRQ handler's hot path.
+ */
+static inline void irqcap_ring_stage(struct irqcap_ring *ring, u32 type,
+				     u64 ts, u64 seqno, u64 data)
+{
+	unsigned long pos = ring->reserve;
+	struct irqcap_event *ev = &ring->slots[irqcap_ring_slot(pos, ring->size)];
+
+	WRITE_ONCE(ring->reserve, pos + 1);
+	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in irqcap_ring_keep() */
+	ev->timestamp_ns = ts;
+	ev->seqno = seqno;
+	ev->data = data;
+	ev->type = type;
+	ev->reserved = 0;
+}
+
+/**
+ * irqcap_ring_staged() - records staged and not yet committed
+ * @ring: the ring; the caller holds its producer lock
+ */
+static inline unsigned long irqcap_ring_staged(const struct irqcap_ring *ring)
+{
+	return ring->reserve - ring->head;
+}
+
+/**
+ * irqcap_ring_overrun() - would the next record overwrite an uncommitted one?
+ * @ring: the ring; the caller holds its producer lock
+ *
+ * Return: true if a whole ring of records is staged and not yet committed:
+ * the next irqcap_ring_stage() reuses the slot of the oldest, which is then
+ * lost to every reader.
+ */
+static inline bool irqcap_ring_overrun(const struct irqcap_ring *ring)
+{
+	return ring->reserve - ring->head >= ring->size;
+}
+
+/**
+ * irqcap_ring_oldest_staged() - the oldest record a commit would publish
+ * @ring: the ring, with records staged; the caller holds its producer lock
+ *
+ * The first staged record, or, when more than a ring of them is staged,
+ * the oldest that was not overwritten.
+ */
+static inline const struct irqcap_event *
+irqcap_ring_oldest_staged(const struct irqcap_ring *ring)
+{
+	unsigned long reserve = ring->reserve, head = ring->head;
+	unsigned long oldest = reserve - head > ring->size ?
+			       reserve - ring->size : head;
+
+	return &ring->slots[irqcap_ring_slot(oldest, ring->size)];
+}
+
+/**
+ * irqcap_ring_commit() - publish the staged records to readers
+ * @ring: the ring; the caller holds its producer lock
+ * @reserve: @ring->reserve as the caller read it under that lock
+ *
+ * Copies nothing: the records are in their slots already.  Everything the
+ * caller stored before is ordered before @head too.
+ */
+static inline void irqcap_ring_commit(struct irqcap_ring *ring,
+				      unsigned long reserve)
+{
+	smp_store_release(&ring->head, reserve); /* slots before head */
+}
+
+/* ------------------------------------------------------------------ */
+/* Readers: lock-free                                                  */
+
+/**
+ * irqcap_ring_readable() - has a reader at @pos anything to read?
+ * @ring: the ring
+ * @pos: the reader's position
+ *
+ * Return: true if records are committed at @pos, or the reader lags so
+ * far that it lost some (it has a loss to report).
+ */
+static inline bool irqcap_ring_readable(const struct irqcap_ring *ring,
+					unsigned long pos)
+{
+	/* pairs with irqcap_ring_commit() */
+	unsigned long head = smp_load_acquire(&ring->head);
+
+	return irqcap_ring_pending(head, pos) ||
+	       READ_ONCE(ring->reserve) - pos > ring->size;
+}
+
+/**
+ * irqcap_ring_peek() - copy the committed records at a reader's position
+ * @ring: the ring
+ * @head: @ring->head as the reader loaded it, with smp_load_acquire()
+ * @pos: the reader's position
+ * @buf: where to copy
+ * @max: room in @buf
+ *
+ * Copies the contiguous run at @pos at once: up to @max records, up to
+ * @head and up to the end of the storage.  The copy may be torn: only
+ * irqcap_ring_keep() says whether it can be used.
+ *
+ * Return: the number of records copied, 0 if nothing is committed at @pos.
+ */
+static inline unsigned long irqcap_ring_peek(const struct irqcap_ring *ring,
+					     unsigned long head,
+					     unsigned long pos,
+					     struct irqcap_event *buf,
+					     unsigned long max)
+{
+	u32 slot = irqcap_ring_slot(pos, ring->size);
+	unsigned long run = min3(max, irqcap_ring_pending(head, pos),
+				 (unsigned long)(ring->size - slot));
+
+	if (run)
+		memcpy(buf, &ring->slots[slot], run * sizeof(*buf));
+	return run;
+}
+
+/**
+ * irqcap_ring_keep() - keep the copy of irqcap_ring_peek() if it is intact
+ * @ring: the ring
+ * @pos: the reader's position, the one the copy was made at
+ * @run: the number of records copied
+ * @lost: records lost, added to
+ *
+ * The oldest record of the run is the first the producer reuses, so if it
+ * is intact after the copy, all of them are.
+ *
+ * Return: true if the copy is good: @pos is advanced past it (WRITE_ONCE:
+ * others may read it).  False if the producer reused a slot while it was
+ * copied: the copy is garbage, @pos moves to the oldest live record and
+ * the records skipped are added to @lost (at least one).
+ */
+static inline bool irqcap_ring_keep(const struct irqcap_ring *ring,
+				    unsigned long *pos, unsigned long run,
+				    unsigned long *lost)
+{
+	smp_rmb(); /* slots before reserve; pairs with irqcap_ring_stage() */
+	if (!irqcap_ring_slot_intact(READ_ONCE(ring->reserve), *pos, ring->size)) {
+		*lost += irqcap_ring_reader_skip(READ_ONCE(ring->reserve),
+						 ring->size, pos);
+		return false;
+	}
+	WRITE_ONCE(*pos, *pos + run);
+	return true;
 }
 
 #endif /* _IRQCAP_RING_H */

@@ -71,7 +71,7 @@ static ssize_t ring_size_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%u\n", idev->ring_slots);
+	return sysfs_emit(buf, "%u\n", idev->ring.size);
 }
 static DEVICE_ATTR_RO(ring_size);
 
@@ -89,7 +89,7 @@ static ssize_t rate_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate));
+	return sysfs_emit(buf, "%llu\n", (u64)atomic64_read(&idev->rate));
 }
 static DEVICE_ATTR_RO(rate);
 
@@ -98,7 +98,7 @@ static ssize_t rate_avg_show(struct device *dev, struct device_attribute *attr,
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(idev->rate_avg));
+	return sysfs_emit(buf, "%llu\n", (u64)atomic64_read(&idev->rate_avg));
 }
 static DEVICE_ATTR_RO(rate_avg);
 
@@ -305,15 +305,15 @@ static int irqcap_state_show(struct seq_file *s, void *unused)
 	u64 seqno;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	reserve = idev->reserve;
-	head = idev->head;
+	reserve = idev->ring.reserve;
+	head = idev->ring.head;
 	seqno = idev->seqno;
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	seq_printf(s, "reserve %lu\nhead %lu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
 		   reserve, head, seqno,
-		   idev->plan.kind == IRQCAP_STORE_SLAB ? "slab" :
-		   idev->plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",
-		   idev->plan.order, idev->plan.alloc_bytes);
+		   idev->ring.plan.kind == IRQCAP_STORE_SLAB ? "slab" :
+		   idev->ring.plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",
+		   idev->ring.plan.order, idev->ring.plan.alloc_bytes);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(irqcap_state);

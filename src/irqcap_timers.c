@@ -73,8 +73,10 @@ static void irqcap_rate_fn(struct timer_list *t)
 
 	rate = irqcap_rate_per_sec(count - idev->rate_last_count,
 				   now - idev->rate_last_jiffies, HZ);
-	WRITE_ONCE(idev->rate, rate);
-	WRITE_ONCE(idev->rate_avg, irqcap_rate_smooth(idev->rate_avg, rate));
+	/* atomic64: sysfs reads them whole on 32-bit kernels too */
+	atomic64_set(&idev->rate, rate);
+	atomic64_set(&idev->rate_avg,
+		     irqcap_rate_smooth(atomic64_read(&idev->rate_avg), rate));
 	idev->rate_last_count = count;
 	idev->rate_last_jiffies = now;
 	mod_timer(&idev->rate_timer, now + HZ);
