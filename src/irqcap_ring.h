@@ -295,8 +295,14 @@ static inline unsigned long irqcap_ring_peek(const struct irqcap_ring *ring,
 	unsigned long run = min3(max, irqcap_ring_pending(head, pos),
 				 (unsigned long)(ring->size - slot));
 
-	if (run)
-		memcpy(buf, &ring->slots[slot], run * sizeof(*buf));
+	if (!run)
+		return 0;
+	/*
+	 * An intended race: the producer may be reusing these slots while they
+	 * are copied.  irqcap_ring_keep() detects it from @reserve and throws
+	 * the copy away, so KCSAN is told not to report it.
+	 */
+	data_race(memcpy(buf, &ring->slots[slot], run * sizeof(*buf)));
 	return run;
 }
 

@@ -137,7 +137,7 @@ fi
 # "kmemleak" alone would match the debug kernel's boot banner ("kmemleak: Kernel memory
 # leak detector initialized"); match its reports instead
 bad='WARNING:|BUG:|Oops|sleeping function called from invalid context|possible circular locking|INFO: task .* blocked|general protection|KASAN|kmemleak: [0-9]+ new suspected|unreferenced object|Call Trace'
-if grep -hE "$bad" "$work/dmesg-probe" "$work/dmesg-final" >"$work/splats"; then
+if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat_input | grep -E "$bad" >"$work/splats"; then
 	nok "kernel log clean"
 	head -40 "$work/splats"
 else

@@ -59,6 +59,36 @@ irqcap_kcsan_reports() {
 	awk '/BUG: KCSAN:/ { r = 1 } r { print } r && /====================/ { r = 0; print "" }'
 }
 
+# A kernel log (stdin) without its KCSAN reports, for the general splat checks
+# when IRQCAP_KCSAN_JUDGED=1: the kcsan variant judges those reports on their
+# own (irqcap_kcsan_verdict), by whose code races.
+irqcap_splat_input() {
+	if [ "${IRQCAP_KCSAN_JUDGED:-0}" = 1 ]; then
+		awk '/BUG: KCSAN:/ { r = 1 } !r { print } r && /====================/ { r = 0 }'
+	else
+		cat
+	fi
+}
+
+# The KCSAN verdict of a report file ($1), with ok/nok of the caller: every
+# racing pair listed as "# KCSAN, Nx, irqcap|kernel: ..."; only a race that
+# touches irqcap's code fails.  Races between two accesses in the kernel's own
+# code (6.1's fs/select.c pwq->triggered, hrtimer_active, the irq_desc istate
+# of handle_edge_irq against the IRQ thread, ...: docs/reliability.md) are
+# not irqcap's to fix, and are listed, not failed.
+irqcap_kcsan_verdict() {
+	local reports=$1 what=$2 n mine
+	n=$(grep -c 'BUG: KCSAN:' "$reports")
+	irqcap_kcsan_summary <"$reports" | sort | uniq -c | sed 's/^ *\([0-9]*\) /# KCSAN, \1x, /'
+	mine=$(irqcap_kcsan_summary <"$reports" | grep -c '^irqcap:')
+	if [ "$mine" -eq 0 ]; then
+		ok "no KCSAN report in irqcap's code$what ($n in the kernel's own code)"
+	else
+		nok "no KCSAN report in irqcap's code$what ($mine of $n reports)"
+		head -60 "$reports"
+	fi
+}
+
 irqcap_kcsan_summary() {
 	awk '/BUG: KCSAN:/ { t = $0; sub(/^.*BUG: KCSAN: /, "", t); who = "kernel" }
 		/ (to|of) 0x[0-9a-f]+ of [0-9]+ bytes by / { top = 1; next }
