@@ -86,18 +86,7 @@ static double alt_rate[MAXN / CHUNK + 2];	/* "alt": the counting line's chunks *
 static char count_attr[256], stamp_attr[256];
 static const char *tag;
 
-static long long read_ll(const char *path)
-{
-	char v[64] = "";
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (!fgets(v, sizeof(v), f))
-		v[0] = 0;
-	fclose(f);
-	return atoll(v);
-}
+/* read_ll() is guest-util.h's */
 
 static long long proc_interrupts(int irq)
 {
@@ -146,18 +135,7 @@ static void proc_stat(uint64_t *user, uint64_t *sys)
 	fclose(f);
 }
 
-/*
- * Not inlined and not unrolled: each edge must end a translation block so
- * that QEMU delivers it before the next one is raised.
- */
-static __attribute__((noinline, optimize("no-unroll-loops")))
-void raise_burst(int line, int n)
-{
-	for (volatile int i = 0; i < n; i++) {
-		outb(1, 0x2000 + line);
-		outb(0, 0x2000 + line);
-	}
-}
+/* the edges: guest-util.h's raise_irq(), one per translation block */
 
 static __attribute__((noinline, optimize("no-unroll-loops")))
 void raise_at_rate(int line, int n, uint64_t period)
@@ -486,18 +464,18 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 			if (c->kind == K_COUNT)
 				write_file(stamp_attr, "0");
 			a = now_ns();
-			raise_burst(LINE_COUNT, m);
+			raise_irq(LINE_COUNT, m);
 			b = now_ns();
 			alt_rate[k] = m * 1e9 / (double)(b - a);
 			if (c->kind == K_COUNT)
 				write_file(stamp_attr, c->mode ? c->mode : "0");
 			chunk_start[k] = now_ns();
-			raise_burst(c->line, m);
+			raise_irq(c->line, m);
 			chunk_end[k] = now_ns();
 		}
 	} else {
 		for (int k = 0; k * CHUNK < n; k++) {
-			raise_burst(c->line, n - k * CHUNK < CHUNK ? n - k * CHUNK : CHUNK);
+			raise_irq(c->line, n - k * CHUNK < CHUNK ? n - k * CHUNK : CHUNK);
 			chunk_end[k] = now_ns();
 		}
 	}
@@ -714,7 +692,7 @@ int main(int argc, char **argv)
 	pin_cpu(0);
 	/* x86 moves an IRQ to its new CPU at its next interrupt: do that now */
 	for (int line = 5; line <= 7; line++)
-		raise_burst(line, 3);
+		raise_irq(line, 3);
 	usleep(100000);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small helpers shared by the QEMU guest programs (tests/guest/irqcap-test.c,
- * tests/bench/irqbench.c).  Include after <fcntl.h>, <sched.h>, <string.h>,
- * <time.h>, <unistd.h>, <errno.h> and <stdint.h>.
+ * tests/guest/irqcap-compat32.c, tests/bench/irqbench.c).  Include after
+ * <fcntl.h>, <sched.h>, <stdio.h>, <stdlib.h>, <string.h>, <time.h>,
+ * <unistd.h>, <errno.h> and <stdint.h> (and <sys/io.h> on x86).
  */
 #ifndef IRQCAP_GUEST_UTIL_H
 #define IRQCAP_GUEST_UTIL_H
@@ -37,5 +38,50 @@ static inline int write_file(const char *path, const char *val)
 	close(fd);
 	return ret;
 }
+
+/* A number read from @path (sysfs, procfs), or -1 when it cannot be opened. */
+static inline long long read_ll(const char *path)
+{
+	char v[64] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = 0;
+	fclose(f);
+	return atoll(v);
+}
+
+/* The path of sysfs attribute @attr of /dev/irqcap@dev's platform device. */
+static inline int sysfs_path(int dev, const char *attr, char *buf, size_t len)
+{
+	return snprintf(buf, len, "/sys/class/misc/irqcap%d/device/%s", dev, attr);
+}
+
+static inline long long sysfs_get(int dev, const char *attr)
+{
+	char p[256];
+
+	sysfs_path(dev, attr, p, sizeof(p));
+	return read_ll(p);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/*
+ * pc-testdev raises ISA IRQ @line on a write of 1 then 0 to port
+ * 0x2000 + @line.  Not inlined and not unrolled: each edge must end a
+ * translation block (the loop's branch) so QEMU delivers it before the next
+ * one is raised.
+ */
+static __attribute__((noinline, optimize("no-unroll-loops"), unused))
+void raise_irq(int line, int n)
+{
+	for (volatile int i = 0; i < n; i++) {
+		outb(1, 0x2000 + line);
+		outb(0, 0x2000 + line);
+	}
+}
+#endif
 
 #endif /* IRQCAP_GUEST_UTIL_H */

@@ -45,30 +45,7 @@ static char why[256];
 
 static int fd = -1;
 
-/* the same edge as irqcap-test.c's raise_irq(): one per translation block */
-static __attribute__((noinline, optimize("no-unroll-loops")))
-void raise_irq(int line, int n)
-{
-	for (volatile int i = 0; i < n; i++) {
-		outb(1, 0x2000 + line);
-		outb(0, 0x2000 + line);
-	}
-}
-
-static long long sysfs_get(const char *attr)
-{
-	char p[128], v[64] = "";
-	FILE *f;
-
-	snprintf(p, sizeof(p), "/sys/class/misc/irqcap0/device/%s", attr);
-	f = fopen(p, "r");
-	if (!f)
-		return -1;
-	if (!fgets(v, sizeof(v), f))
-		v[0] = 0;
-	fclose(f);
-	return atoll(v);
-}
+/* raise_irq() and sysfs_get() are guest-util.h's, as for irqcap-test.c */
 
 static bool t_info(void)
 {
@@ -107,8 +84,8 @@ static bool t_read(void)
 		      (unsigned long long)t1);
 		CHECK(ev[i].data == 0 && ev[i].reserved == 0, "record %d data/reserved", i);
 	}
-	CHECK((long long)ev[4].seqno == sysfs_get("irqs_seen"), "last seqno %llu, irqs_seen %lld",
-	      (unsigned long long)ev[4].seqno, sysfs_get("irqs_seen"));
+	CHECK((long long)ev[4].seqno == sysfs_get(0, "irqs_seen"), "last seqno %llu, irqs_seen %lld",
+	      (unsigned long long)ev[4].seqno, sysfs_get(0, "irqs_seen"));
 	return true;
 }
 
@@ -135,15 +112,15 @@ static bool t_stats(void)
 	      "reader read %llu lost %llu pending %llu, expected 6/0/0",
 	      (unsigned long long)st.reader_read, (unsigned long long)st.reader_lost,
 	      (unsigned long long)st.reader_pending);
-	CHECK((long long)st.irqs_seen == sysfs_get("irqs_seen") &&
-	      (long long)st.events_committed == sysfs_get("events_committed") &&
-	      (long long)st.dropped == sysfs_get("dropped") &&
-	      (long long)st.timeouts == sysfs_get("timeouts"),
+	CHECK((long long)st.irqs_seen == sysfs_get(0, "irqs_seen") &&
+	      (long long)st.events_committed == sysfs_get(0, "events_committed") &&
+	      (long long)st.dropped == sysfs_get(0, "dropped") &&
+	      (long long)st.timeouts == sysfs_get(0, "timeouts"),
 	      "STATS seen %llu committed %llu dropped %llu timeouts %llu; sysfs %lld %lld %lld %lld",
 	      (unsigned long long)st.irqs_seen, (unsigned long long)st.events_committed,
 	      (unsigned long long)st.dropped, (unsigned long long)st.timeouts,
-	      sysfs_get("irqs_seen"), sysfs_get("events_committed"), sysfs_get("dropped"),
-	      sysfs_get("timeouts"));
+	      sysfs_get(0, "irqs_seen"), sysfs_get(0, "events_committed"), sysfs_get(0, "dropped"),
+	      sysfs_get(0, "timeouts"));
 	for (int i = 0; i < 4; i++)
 		CHECK(st.reserved[i] == 0, "reserved[%d] %#llx", i,
 		      (unsigned long long)st.reserved[i]);

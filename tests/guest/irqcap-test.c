@@ -58,8 +58,6 @@ static const char *module_path = "/irqcap.ko";
  * between translation blocks), so none merge: route both lines to CPU 0
  * and raise from CPU 0.
  */
-static void raise_irq(int line, int n);
-
 /*
  * x86 moves an interrupt to its new CPU when it next fires, so one edge per
  * line settles the routing before anything is counted.
@@ -82,38 +80,7 @@ static void route_irqs(void)
 	usleep(50000);
 }
 
-/*
- * Not inlined and not unrolled: each edge must end a translation block
- * (the loop's branch) so QEMU delivers it before the next one is raised.
- */
-static __attribute__((noinline, optimize("no-unroll-loops")))
-void raise_irq(int line, int n)
-{
-	for (volatile int i = 0; i < n; i++) {
-		outb(1, 0x2000 + line);
-		outb(0, 0x2000 + line);
-	}
-}
-
-static int sysfs_path(int dev, const char *attr, char *buf, size_t len)
-{
-	return snprintf(buf, len, "/sys/class/misc/irqcap%d/device/%s", dev, attr);
-}
-
-static long long sysfs_get(int dev, const char *attr)
-{
-	char p[256], v[64] = "";
-	FILE *f;
-
-	sysfs_path(dev, attr, p, sizeof(p));
-	f = fopen(p, "r");
-	if (!f)
-		return -1;
-	if (!fgets(v, sizeof(v), f))
-		v[0] = 0;
-	fclose(f);
-	return atoll(v);
-}
+/* raise_irq(), sysfs_path() and sysfs_get() are guest-util.h's */
 
 static int sysfs_str(int dev, const char *attr, char *v, size_t len)
 {
@@ -135,16 +102,9 @@ static int sysfs_str(int dev, const char *attr, char *v, size_t len)
 static int sysfs_set(int dev, const char *attr, const char *val)
 {
 	char p[256];
-	int fd, ret = 0;
 
 	sysfs_path(dev, attr, p, sizeof(p));
-	fd = open(p, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return write_file(p, val);
 }
 
 static int open_dev(int dev, int flags)
