@@ -5,15 +5,14 @@
 # file, sparse (C=2) and W=1 builds that must print no warning.
 #   scripts/check-style.sh [KDIR]
 # checkpatch comes from Debian's linux-source-6.1 (cached under
-# ${IRQCAP_CACHE:-/var/cache/irqcap}/checkpatch).  Ends with "N passed, N failed".
+# ${IRQCAP_CACHE:-/var/cache/irqcap}/checkpatch).  Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IRQCAP_CACHE:-/var/cache/irqcap}/checkpatch
 tarball=/usr/src/linux-source-6.1.tar.xz
 kdir=${1:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e '-rt-' -e cloud | sort -V | tail -1)}
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-nok() { echo "not ok - $1"; fail=$((fail + 1)); }
+. "$top/scripts/lib/ktap.sh"
+ktap_print_header
 
 cp_pl=$cache/linux-source-6.1/scripts/checkpatch.pl
 if [ ! -x "$cp_pl" ]; then
@@ -92,5 +91,4 @@ if [ -d "$kdir" ]; then
 else
 	nok "kernel headers installed"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_finished

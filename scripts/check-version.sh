@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Check that every copy of the irqcap version agrees with the newest release in
-# CHANGELOG (the single version source).  Prints one line per copy, ends with
+# CHANGELOG (the single version source).  Prints KTAP, one result per copy, ends with
 # "N passed, N failed" and exits non-zero when any copy disagrees.
 #
 # Usage: scripts/check-version.sh [--print]   (--print: just print the version)
@@ -13,8 +13,10 @@ cd "$top" || exit 2
 # Newest release: the first "## [X.Y.Z]" heading that is not [Unreleased].
 want=$(sed -n 's/^## \[\([0-9][0-9A-Za-z.+~-]*\)\].*/\1/p' CHANGELOG 2>/dev/null | head -n 1)
 if [ -z "$want" ]; then
-	echo "FAIL: no release heading '## [X.Y.Z] - YYYY-MM-DD' in CHANGELOG"
-	echo "0 passed, 1 failed"
+	. scripts/lib/ktap.sh
+	ktap_print_header
+	ktap_fail "CHANGELOG has a release heading '## [X.Y.Z] - YYYY-MM-DD'"
+	ktap_finished
 	exit 1
 fi
 if [ "${1:-}" = "--print" ]; then
@@ -22,15 +24,13 @@ if [ "${1:-}" = "--print" ]; then
 	exit 0
 fi
 
-pass=0
-fail=0
+. scripts/lib/ktap.sh
+ktap_print_header
 check() { # name found
 	if [ "$2" = "$want" ]; then
-		echo "ok: $1 = $2"
-		pass=$((pass + 1))
+		ktap_ok "$1 = $2"
 	else
-		echo "FAIL: $1 = '${2:-<missing>}', CHANGELOG's newest release is $want"
-		fail=$((fail + 1))
+		ktap_fail "$1 = '${2:-<missing>}', CHANGELOG's newest release is $want"
 	fi
 }
 
@@ -51,10 +51,9 @@ check "src/irqcap_version.h IRQCAP_VERSION" \
 date_line=$(grep -m1 "^## \[$want\]" CHANGELOG)
 case "$date_line" in
 *" - "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*)
-	echo "ok: CHANGELOG [$want] is dated"; pass=$((pass + 1)) ;;
+	ktap_ok "CHANGELOG [$want] is dated" ;;
 *)
-	echo "FAIL: CHANGELOG heading '$date_line' has no YYYY-MM-DD date"; fail=$((fail + 1)) ;;
+	ktap_fail "CHANGELOG heading '$date_line' has no YYYY-MM-DD date" ;;
 esac
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_finished

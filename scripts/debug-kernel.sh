@@ -17,7 +17,7 @@
 #   --keep DIR         keep the integration run (console log, dmesg dumps, KCSAN reports) in DIR
 # Cache: ${IRQCAP_CACHE:-/var/cache/irqcap}/debug-kernel/{linux-source-6.1,build-min,
 #   build-kcsan,module-*}
-# Prints one line per check and "N passed, N failed" last.
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
@@ -46,10 +46,9 @@ esac
 # KCSAN reports are judged by irqcap_kcsan_verdict, not by the splat checks
 [ "$variant" = kcsan ] && export IRQCAP_KCSAN_JUDGED=1
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-nok() { echo "not ok - $1"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+. "$top/scripts/lib/ktap.sh"
+[ "$mode" = paths ] || ktap_print_header
+finish() { ktap_finished; exit $?; }
 log() { echo "# $*" >&2; }
 
 mkdir -p "$cache"
@@ -147,6 +146,8 @@ else
 fi
 "$top/tests/run-integration.sh" --kernel "$kernel" --module "$ko" --keep "$work/run" >"$work/out" 2>&1
 rc=$?
+# its KTAP results as "ok - NAME" lines, renumbered into this suite's below
+sed -i -E 's/^(not )?ok [0-9]+ /\1ok - /' "$work/out"
 # Before a07dcd1 the shared suite grepped the whole boot log for "kmemleak"; on this
 # kernel kmemleak announces itself at boot ("kmemleak: Kernel memory leak detector
 # initialized"). That one informational line is not a finding: for a tree without
@@ -157,10 +158,8 @@ if grep -q '^not ok - kernel log clean' "$work/out" &&
 	! grep -v "$benign" "$work/run/splats" | grep -q .; then
 	sed -i 's/^not ok - kernel log clean$/ok - kernel log clean (kmemleak boot banner ignored)/' "$work/out"
 fi
-grep -E '^(ok|not ok) - |^# ' "$work/out"
+ktap_collect "$work/out"
 sed -n '/^not ok/,/^ok/p' "$work/out" | grep -v -E '^(ok|not ok) - ' | head -40
-pass=$((pass + $(grep -c '^ok - ' "$work/out")))
-fail=$((fail + $(grep -c '^not ok - ' "$work/out")))
 # belt and braces: nothing bad anywhere on the console (the suite checks dmesg dumps only)
 bad='BUG:|WARNING:|Oops|KASAN:|kmemleak: [0-9]+ new suspected|unreferenced object|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG:|INFO: task .* blocked|general protection'
 if irqcap_splat_input <"$work/run/log" | grep -E "$bad" >"$work/bad"; then

@@ -26,22 +26,19 @@ SCHEMA=$TOP/dts/irqcap,event-capture.yaml
 KEEP=0
 [ "${1:-}" = --keep ] && KEEP=1
 
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); echo "PASS $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+. "$TOP/scripts/lib/ktap.sh"
+ktap_print_header
 W=$(mktemp -d /tmp/irqcap-dt-check.XXXXXX)
 finish() {
 	if [ "$KEEP" = 1 ]; then echo "# work directory kept: $W"; else rm -rf "$W"; fi
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
+	ktap_finished
 	exit $?
 }
 indent() { sed 's/^/#   /'; }
 
 # ------------------------------------------------------------------ tools
 # dt-schema, device-tree-compiler, yamllint and cpp: scripts/deps.sh's list.
-"$TOP/scripts/deps.sh" test >"$W/apt.log" 2>&1 || { cat "$W/apt.log"; fail "tools installed (scripts/deps.sh test)"; finish; }
+"$TOP/scripts/deps.sh" test >"$W/apt.log" 2>&1 || { cat "$W/apt.log"; ktap_fail "tools installed (scripts/deps.sh test)"; finish; }
 
 # The kernel's dt-bindings headers, for the examples' #includes: any installed
 # linux-headers-*-common has them (the arm64 test's cache does too).
@@ -74,25 +71,25 @@ rules:
   trailing-spaces: false
 EOF
 if out=$(yamllint -f parsable -c "$W/yamllint.conf" "$SCHEMA" 2>&1) && [ -z "$out" ]; then
-	pass "yamllint (kernel binding rules): irqcap,event-capture.yaml"
+	ktap_ok "yamllint (kernel binding rules): irqcap,event-capture.yaml"
 else
-	fail "yamllint (kernel binding rules): irqcap,event-capture.yaml"; echo "$out" | indent
+	ktap_fail "yamllint (kernel binding rules): irqcap,event-capture.yaml"; echo "$out" | indent
 fi
 
 # dt-doc-validate exits 0 even when it prints errors: any output is a failure.
 # -u dts makes $id be checked against the file's path relative to dts/.
 if out=$(cd "$TOP" && dt-doc-validate -u dts "dts/irqcap,event-capture.yaml" 2>&1) && [ -z "$out" ]; then
-	pass "dt-doc-validate: schema conforms to the dt-schema meta-schema, \$id matches"
+	ktap_ok "dt-doc-validate: schema conforms to the dt-schema meta-schema, \$id matches"
 else
-	fail "dt-doc-validate: schema conforms to the dt-schema meta-schema, \$id matches"; echo "$out" | indent
+	ktap_fail "dt-doc-validate: schema conforms to the dt-schema meta-schema, \$id matches"; echo "$out" | indent
 fi
 
 mkdir -p "$W/schemas"
 cp "$SCHEMA" "$W/schemas/"
 if out=$(dt-mk-schema -j "$W/schemas" -o "$W/processed.json" 2>&1) && [ -s "$W/processed.json" ]; then
-	pass "dt-mk-schema: processed schema with the core schemas"
+	ktap_ok "dt-mk-schema: processed schema with the core schemas"
 else
-	fail "dt-mk-schema: processed schema with the core schemas"; echo "$out" | indent; finish
+	ktap_fail "dt-mk-schema: processed schema with the core schemas"; echo "$out" | indent; finish
 fi
 
 # validate DTB [LABEL]: dt-validate against our schema only; prints errors
@@ -164,27 +161,27 @@ for e in errs:
 sys.exit(1 if errs else 0)
 PYEOF
 ); then
-	pass "schema agrees with src/: compatible, property names, enums, ranges, defaults"
+	ktap_ok "schema agrees with src/: compatible, property names, enums, ranges, defaults"
 else
-	fail "schema agrees with src/: compatible, property names, enums, ranges, defaults"; echo "$out" | indent
+	ktap_fail "schema agrees with src/: compatible, property names, enums, ranges, defaults"; echo "$out" | indent
 fi
 
 # ---------------------------------------------------------------- example
 dt-extract-example "$SCHEMA" >"$W/example.dts" 2>"$W/extract.err"
 if [ -z "$DTBINC" ]; then
-	fail "example built: no dt-bindings headers found (install linux-headers-amd64)"
+	ktap_fail "example built: no dt-bindings headers found (install linux-headers-amd64)"
 elif build_dts "$W/example.dts" "$W/example.dtb"; then
-	pass "example built (dt-extract-example, cpp with $DTBINC, dtc)"
+	ktap_ok "example built (dt-extract-example, cpp with $DTBINC, dtc)"
 else
-	fail "example built"; cat "$W/extract.err" "$W/cpp.err" "$W/dtc.err" | indent
+	ktap_fail "example built"; cat "$W/extract.err" "$W/cpp.err" "$W/dtc.err" | indent
 fi
 if [ -s "$W/example.dtb" ]; then
 	out=$(validate "$W/example.dtb")
 	n=$(matched "$W/example.dtb")
 	if [ -z "$out" ] && [ "$n" -ge 2 ]; then
-		pass "dt-validate: the schema's $n examples are valid"
+		ktap_ok "dt-validate: the schema's $n examples are valid"
 	else
-		fail "dt-validate: the schema's examples are valid ($n matched)"; echo "$out" | indent
+		ktap_fail "dt-validate: the schema's examples are valid ($n matched)"; echo "$out" | indent
 	fi
 fi
 
@@ -194,10 +191,10 @@ negative() {
 	local name=$1 expr=$2 want=$3 out msg
 	sed "$expr" "$W/example.pp.dts" >"$W/bad.dts"
 	if cmp -s "$W/bad.dts" "$W/example.pp.dts"; then
-		fail "negative: $name (the edit did not apply)"; return
+		ktap_fail "negative: $name (the edit did not apply)"; return
 	fi
 	if ! dtc -q -O dtb -o "$W/bad.dtb" "$W/bad.dts" 2>"$W/dtc.err"; then
-		fail "negative: $name (did not compile)"; indent <"$W/dtc.err"; return
+		ktap_fail "negative: $name (did not compile)"; indent <"$W/dtc.err"; return
 	fi
 	out=$(validate "$W/bad.dtb")
 	# the first error line that matches, with its short detail lines
@@ -207,9 +204,9 @@ negative() {
 		$0 ~ re { found = 1; sub(/^[^:]*: /, ""); m = $0 }
 		END { print m }')
 	if [ -n "$msg" ]; then
-		pass "negative: $name rejected: $msg"
+		ktap_ok "negative: $name rejected: $msg"
 	else
-		fail "negative: $name not rejected with /$want/"; echo "${out:-(dt-validate printed nothing)}" | indent
+		ktap_fail "negative: $name not rejected with /$want/"; echo "${out:-(dt-validate printed nothing)}" | indent
 	fi
 }
 if [ -s "$W/example.pp.dts" ]; then
@@ -288,21 +285,21 @@ base_for() {
 for src in "$TOP"/dts/*.dtso; do
 	name=$(basename "$src" .dtso)
 	if dtc -@ -I dts -O dtb -o "$W/$name.dtbo" "$src" 2>"$W/$name.err" && [ ! -s "$W/$name.err" ]; then
-		pass "dtc -@ $name.dtso: no warnings ($(stat -c %s "$W/$name.dtbo") bytes)"
+		ktap_ok "dtc -@ $name.dtso: no warnings ($(stat -c %s "$W/$name.dtbo") bytes)"
 	else
-		fail "dtc -@ $name.dtso: no warnings"; indent <"$W/$name.err"; continue
+		ktap_fail "dtc -@ $name.dtso: no warnings"; indent <"$W/$name.err"; continue
 	fi
 	base_for "$name" >"$W/base-$name.dts"
 	if ! dtc -q -@ -I dts -O dtb -o "$W/base-$name.dtb" "$W/base-$name.dts" ||
 	   ! fdtoverlay -i "$W/base-$name.dtb" -o "$W/merged-$name.dtb" "$W/$name.dtbo" 2>"$W/$name.err"; then
-		fail "$name applies to a stand-in base tree (fdtoverlay)"; indent <"$W/$name.err"; continue
+		ktap_fail "$name applies to a stand-in base tree (fdtoverlay)"; indent <"$W/$name.err"; continue
 	fi
 	out=$(validate "$W/merged-$name.dtb")
 	n=$(matched "$W/merged-$name.dtb")
 	if [ -z "$out" ] && [ "$n" -ge 1 ]; then
-		pass "$name applied (fdtoverlay) and its $n irqcap node(s) pass dt-validate"
+		ktap_ok "$name applied (fdtoverlay) and its $n irqcap node(s) pass dt-validate"
 	else
-		fail "$name applied (fdtoverlay) and its irqcap node(s) pass dt-validate ($n matched)"
+		ktap_fail "$name applied (fdtoverlay) and its irqcap node(s) pass dt-validate ($n matched)"
 		echo "$out" | indent
 	fi
 done

@@ -72,26 +72,23 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); echo "PASS $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+. "$TOP/scripts/lib/ktap.sh"
+ktap_print_header
 check() { # check DESCRIPTION COMMAND...
 	local d=$1; shift
-	if "$@"; then pass "$d"; else fail "$d"; fi
+	if "$@"; then ktap_ok "$d"; else ktap_fail "$d"; fi
 }
 finish() {
 	[ -n "${QPID:-}" ] && kill "$QPID" 2>/dev/null
-	if [ "$KEEP" = 1 ] || [ "$FAIL" -gt 0 ]; then
+	if [ "$KEEP" = 1 ] || [ "$KTAP_CNT_FAIL" -gt 0 ]; then
 		echo "# work directory kept: $WORK"
 	else
 		rm -rf "$WORK"
 	fi
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
+	ktap_finished
 	exit $?
 }
-abort() { fail "$*"; finish; }
+abort() { ktap_fail "$*"; finish; }
 
 case $ARCH in
 arm64|armhf) ;;
@@ -350,11 +347,11 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	t_boot=$(date +%s.%N)
 	start_guest "$dtb" "$trig" "$per"
 	if ! wait_for '@@ INIT' "$BOOT_TIMEOUT"; then
-		fail "$tag guest booted to /init"
+		ktap_fail "$tag guest booted to /init"
 		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 		return
 	fi
-	pass "$tag guest booted to /init in $(awk -v a="$t_boot" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
+	ktap_ok "$tag guest booted to /init in $(awk -v a="$t_boot" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
 	wait_for '@@ READER rc=\|READER READY' 60
 	local dt_trig=$trig
 	[ "$trig" = interrupts ] && dt_trig=none
@@ -376,9 +373,9 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 			eval "field GPIO | grep -q ' in .*IRQ'"
 	fi
 	if ! grep -aq 'READER READY' "$CONSOLE"; then
-		fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"
+		ktap_fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"
 	else
-		pass "$tag reader opened /dev/irqcap0 ($(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | cut -d' ' -f3-))"
+		ktap_ok "$tag reader opened /dev/irqcap0 ($(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | cut -d' ' -f3-))"
 		for i in $(seq 1 "$PULSES"); do
 			want=$((i * per))
 			monitor system_powerdown
@@ -394,7 +391,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 			local w
 			w=$(wedged)
 			if [ -n "$w" ]; then
-				fail "$tag guest alive after pulse $i: $w"
+				ktap_fail "$tag guest alive after pulse $i: $w"
 				stop_guest
 				return
 			fi
@@ -464,7 +461,7 @@ run_type_none() {
 	check "$tag DT with interrupts = <3 IRQ_TYPE_NONE> on the PL061" dt_ok "$dtb" type-none
 	start_guest "$dtb" type-none 1
 	if ! wait_for 'READER READY\|READER ERROR' "$BOOT_TIMEOUT"; then
-		fail "$tag guest booted and ran the reader"; stop_guest; return
+		ktap_fail "$tag guest booted and ran the reader"; stop_guest; return
 	fi
 	if grep -aq 'READER ERROR' "$CONSOLE"; then
 		wait_for '@@ POWEROFF' 120
@@ -483,7 +480,7 @@ run_type_none() {
 			n=$(events)
 			w=$(wedged)
 			if [ -n "$w" ]; then
-				fail "$tag guest alive after pulse $i: $w"; stop_guest; return
+				ktap_fail "$tag guest alive after pulse $i: $w"; stop_guest; return
 			fi
 			check "$tag pulse $i -> 1 event (have $n)" test "$n" -eq "$i"
 		done

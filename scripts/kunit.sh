@@ -232,5 +232,7 @@ for l in "${summary[@]}"; do
 	echo "# $l"
 done
 [ "$total_skip" -gt 0 ] && echo "# $total_skip skipped (not counted)"
+# the sum over the runs, after the kernel's own KTAP (scripts/test.sh reads the last one)
+echo "# Totals: pass:$total_pass fail:$total_fail xfail:0 xpass:0 skip:$total_skip error:0"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

@@ -17,7 +17,7 @@
 #   (scripts/debug-kernel.sh) unless --scenarios is given or --no-integration.
 #   --variant kcsan    the KCSAN build of the debug kernel (scripts/debug-kernel.sh
 #                      --variant kcsan); every KCSAN report is listed and fails the run
-# Prints one line per check and "N passed, N failed" last; exits non-zero on failure.
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero on failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
@@ -45,10 +45,9 @@ done
 # KCSAN reports are judged by irqcap_kcsan_verdict, not by the splat checks
 [ "$variant" = kcsan ] && export IRQCAP_KCSAN_JUDGED=1
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-nok() { echo "not ok - $1"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+. "$top/scripts/lib/ktap.sh"
+ktap_print_header
+finish() { ktap_finished; exit $?; }
 
 if [ "$integ" != no ]; then
 	echo "# the integration suite on the debug kernel (scripts/debug-kernel.sh --variant $variant)"
@@ -56,10 +55,9 @@ if [ "$integ" != no ]; then
 	[ -n "$keep" ] && iargs+=(--keep "$keep/integration")
 	[ -n "$modsrc" ] && iargs+=(--module-src "$modsrc")
 	"$top/scripts/debug-kernel.sh" "${iargs[@]}" >"${TMPDIR:-/tmp}/irqcap-dk.$$" 2>&1
-	grep -v '^[0-9]* passed, [0-9]* failed$' "${TMPDIR:-/tmp}/irqcap-dk.$$" | sed 's/^\(not \)\{0,1\}ok - /&debug kernel: /'
-	pass=$((pass + $(grep -c '^ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$")))
-	fail=$((fail + $(grep -c '^not ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$")))
-	grep -q '^ok - \|^not ok - ' "${TMPDIR:-/tmp}/irqcap-dk.$$" || nok "debug kernel: integration suite ran"
+	# its KTAP results renumbered into this suite's, "debug kernel: " in front
+	ktap_nested "${TMPDIR:-/tmp}/irqcap-dk.$$" "debug kernel: "
+	grep -q -E '^(not )?ok [0-9]+ ' "${TMPDIR:-/tmp}/irqcap-dk.$$" || nok "debug kernel: integration suite ran"
 	rm -f "${TMPDIR:-/tmp}/irqcap-dk.$$"
 fi
 if [ -z "$kernel" ] || [ -z "$module" ]; then
@@ -96,11 +94,10 @@ irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" "$t
 echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 tr -d '\r' <"$work/console.log" >"$work/log"
 
-grep -E '^# ' "$work/log" | grep -v '^# soak: [0-9]* [0-9]' || true
 grep -E '^=== scenario .* rc ' "$work/log" | sed 's/^=== /# /'
-pass=$((pass + $(grep -c '^ok - ' "$work/log")))
-fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
-grep -E '^(ok|not ok) - ' "$work/log"
+# the guest's checks, numbered, and its "# " lines but the soak's samples
+grep -v '^# soak: [0-9]* [0-9]' "$work/log" >"$work/results"
+ktap_collect "$work/results"
 sed -n '/^=== kmemleak report$/,/^=== kmemleak report end$/p' "$work/log" | head -60
 
 # any splat fails the scenario it happened in

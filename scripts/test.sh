@@ -15,8 +15,8 @@
 # First it installs the Debian packages the suites need (scripts/deps.sh: the
 # quick set, or the full set for --full and named suites); IRQCAP_NO_DEPS=1
 # skips that.
-# Each suite prints its own checks; the last line sums them all:
-# "N passed, N failed".  Exit status is non-zero if anything failed.
+# Each suite prints KTAP (scripts/lib/ktap.sh); the last line sums their
+# "# Totals:" lines: "N passed, N failed".  Exit status is non-zero if anything failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -79,10 +79,19 @@ for s in "${suites[@]}"; do
 	bash -c "$cmd" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	secs=$(( $(date +%s) - start ))
+	# the suite's KTAP totals (scripts/lib/ktap.sh: its last "# Totals:" line),
+	# else its "N passed, N failed" line, else its counted KTAP results
+	totals=$(grep -E '^# Totals: pass:[0-9]+ fail:[0-9]+' "$log" | tail -1)
 	line=$(grep -E '^([a-zA-Z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-	if [ -n "$line" ]; then
+	if [ -n "$totals" ]; then
+		p=$(echo "$totals" | sed -E 's/.* pass:([0-9]+).*/\1/')
+		f=$(echo "$totals" | sed -E 's/.* fail:([0-9]+).*/\1/')
+	elif [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^([a-zA-Z]+: )?([0-9]+) passed.*/\2/')
 		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	elif grep -qE '^(not )?ok [0-9]+ ' "$log"; then
+		p=$(grep -cE '^ok [0-9]+ ' "$log")
+		f=$(grep -cE '^not ok [0-9]+ ' "$log")
 	elif [ "$rc" -eq 0 ]; then
 		p=1 f=0
 	else

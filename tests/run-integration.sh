@@ -9,10 +9,12 @@
 #        [--append PARAMS] [--keep DIR]
 #   --append PARAMS  more kernel parameters for the guest (e.g. threadirqs);
 #                    repeatable; the guest's /proc/cmdline is checked for them
-# Prints one line per check and "N passed, N failed" last.
+# Prints KTAP (scripts/lib/ktap.sh): the guest's "ok - NAME" lines numbered,
+# the host's checks, the plan, and "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
+. "$top/scripts/lib/ktap.sh"
 
 kernel= module= filter= keep= extra=
 usage="usage: $0 [--kernel VMLINUZ] [--module KO] [--filter T1,T2] [--append PARAMS] [--keep DIR]"
@@ -26,10 +28,12 @@ while [ $# -gt 0 ]; do
 	*) echo "$usage" >&2; exit 2;;
 	esac
 done
+ktap_print_header
+die() { ktap_fail "$*"; ktap_finished; exit 1; }
 [ -n "$kernel" ] || kernel=$(irqcap_default_kernel)
 [ -n "$module" ] || module=$top/src/irqcap.ko
 for f in "$kernel" "$module"; do
-	[ -r "$f" ] || { echo "missing $f"; echo "0 passed, 1 failed"; exit 1; }
+	[ -r "$f" ] || die "$f exists"
 done
 
 work=${keep:-$(mktemp -d)}
@@ -37,7 +41,7 @@ mkdir -p "$work/root"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
-	"$top/tests/guest/irqcap-test.c" || { echo "0 passed, 1 failed"; exit 1; }
+	"$top/tests/guest/irqcap-test.c" || die "guest test program builds"
 # the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
 # gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
 # the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are
@@ -62,8 +66,8 @@ if [ -f "$top/tools/Makefile" ]; then
 		cli=failed
 	fi
 fi
-irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { echo "0 passed, 1 failed"; exit 1; }
-irqcap_build_initramfs "$work/root" "$work/initrd.gz" || { echo "0 passed, 1 failed"; exit 1; }
+irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || die "SSDT builds (iasl)"
+irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs builds"
 
 append=$extra
 [ -n "$filter" ] && append="${append:+$append }irqcap.filter=$filter"
@@ -88,14 +92,8 @@ if ! grep -q '=== guest up' "$work/log"; then
 	boot_guest
 fi
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-nok() { echo "not ok - $1"; fail=$((fail + 1)); }
-
-# the checks, and the guest's "# " lines: figures and notes (merged edges, cycles)
-grep -E '^(ok|not ok) - |^# ' "$work/log"
-pass=$((pass + $(grep -c '^ok - ' "$work/log")))
-fail=$((fail + $(grep -c '^not ok - ' "$work/log")))
+# the guest's checks, numbered, and its "# " lines: figures and notes (merged edges, cycles)
+ktap_collect "$work/log"
 
 if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work/log" &&
 	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
@@ -143,5 +141,4 @@ if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat_input | grep -E "$
 else
 	ok "kernel log clean"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_finished

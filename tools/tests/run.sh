@@ -5,23 +5,22 @@
 # real binary run against a fake sysfs/debugfs/dev tree through
 # IRQCAP_SYSFS_ROOT and IRQCAP_DEV_ROOT.  Device nodes in the fake tree are
 # recordings of raw struct irqcap_event records (little-endian, 32 bytes).
-# Prints "N passed, N failed" last; exits non-zero on failure.
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero on failure.
 #
 #   tools/tests/run.sh [path/to/irqcap]    (make -C tools test builds first)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-$here/../irqcap}
 unit=$here/unit
-pass=0
-fail=0
 T=$(mktemp -d /tmp/irqcap-cli-test.XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok - $*"; }
+. "$here/../../scripts/lib/ktap.sh"
+ktap_print_header
+bad() { ktap_fail "$*"; }
 # check NAME CONDITION-COMMAND...
-check() { local n=$1; shift; if "$@"; then ok; else bad "$n"; fi; }
+check() { local n=$1; shift; if "$@"; then ktap_ok "$n"; else ktap_fail "$n"; fi; }
 
 # run ARGS...: sets $out, $errout, $rc
 run() {
@@ -44,13 +43,16 @@ rec() {
 
 # ---- unit tests --------------------------------------------------------
 if [ -x "$unit" ]; then
-	uout=$("$unit"); urc=$?
-	last=$(printf '%s\n' "$uout" | tail -n1)
-	printf '%s\n' "$uout" | grep '^not ok' || true
+	"$unit" >"$T/unit.out"; urc=$?
+	last=$(tail -n1 "$T/unit.out")
 	up=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	uf=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	if [ -n "$up" ] && [ -n "$uf" ]; then
-		pass=$((pass + up)); fail=$((fail + uf))
+		# one "ok - FUNC:LINE" / "not ok - FUNC:LINE: why" per CHECK, numbered here
+		ktap_collect "$T/unit.out" "unit: "
+		[ "$(grep -c '^ok - ' "$T/unit.out")" -eq "$up" ] &&
+			[ "$(grep -c '^not ok - ' "$T/unit.out")" -eq "$uf" ] ||
+			bad "unit: one result line per check ($up passed, $uf failed)"
 		[ "$urc" -eq 0 ] || [ "$uf" -gt 0 ] || bad "unit exited $urc"
 	else
 		bad "unit test output unparseable: $last"
@@ -324,5 +326,4 @@ check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_h
 run --help
 check "--help lists wakeup_holdoff_us" bash -c '[[ "$1" == *"wakeup_holdoff_us  0..100000 (0 = off)"* ]]' _ "$out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_finished

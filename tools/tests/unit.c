@@ -52,6 +52,7 @@ static int passed, failed;
 #define CHECK(cond, ...) do {						\
 	if (cond) {							\
 		passed++;						\
+		printf("ok - %s:%d\n", __func__, __LINE__);		\
 	} else {							\
 		failed++;						\
 		printf("not ok - %s:%d: ", __func__, __LINE__);		\
