@@ -440,8 +440,8 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 			      test '$(field BAD)' = 'driver= gpio4=0'"
 	fi
 	local bad
-	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed\|event-capture-bad' |
-	      grep -aE 'WARNING:|BUG:|Oops|Call trace|Unable to handle|refcount_t|list_del corruption|Kernel panic|irqcap.*(error|failed|-[0-9]+$)' | head -3)
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -av 'module verification failed\|event-capture-bad' |
+	      irqcap_splat 'irqcap.*(error|failed|-[0-9]+$)' | head -3)
 	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
 	local t=$(($(date +%s) + 30))
 	while kill -0 "$QPID" 2>/dev/null && [ "$(date +%s)" -lt "$t" ]; do sleep 0.2; done
@@ -487,8 +487,7 @@ run_type_none() {
 		wait_for '@@ POWEROFF' 120
 	fi
 	local bad
-	bad=$(tr -d '\r' <"$CONSOLE" | grep -v 'module verification failed' |
-	      grep -aE 'WARNING:|BUG:|Oops|Call trace|Unable to handle|Kernel panic' | head -1)
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -av 'module verification failed' | irqcap_splat | head -1)
 	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
 	stop_guest
 }

@@ -139,11 +139,10 @@ if [ "$(cat "$CACHE/.repo" 2>/dev/null)" != "$REPO" ]; then
 	echo "$REPO" > "$CACHE/.repo"
 fi
 
-# Lines that mean the kernel complained, even if every test passed.
-SPLAT='BUG:|WARNING:|INFO: possible|INFO: task .* blocked|lockdep|KASAN|UBSAN|Oops|Kernel panic|general protection fault'
-
-# ... except these boot banners of the debug options themselves.
-BENIGN='RCU lockdep checking is enabled'
+# Lines that mean the kernel complained, even if every test passed:
+# irqcap_splat, the one detector of every suite.
+# shellcheck source=../tests/lib/qemu.sh
+. "$REPO/tests/lib/qemu.sh"
 
 total_pass=0
 total_fail=0
@@ -210,7 +209,7 @@ for arch in "${ARCHES[@]}"; do
 		note=" (kunit.py exit $rc, see $klog)"
 	fi
 	if [ -s "$BUILD/test.log" ] && [ -s "$json" ]; then
-		splats=$(grep -aE "$SPLAT" "$BUILD/test.log" | grep -avE "$BENIGN")
+		splats=$(irqcap_splat <"$BUILD/test.log")
 		if [ -n "$splats" ]; then
 			log "$arch: the kernel log has a splat:"
 			echo "$splats" | head -n 40 | sed 's/^/#   /' >&2

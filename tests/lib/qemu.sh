@@ -4,6 +4,8 @@
 #   irqcap_build_ssdt ASL OUT      compile an SSDT with iasl
 #   irqcap_build_initramfs DIR OUT [BUSYBOX]  pack DIR (plus busybox) into a gzip'd cpio
 #   irqcap_boot KERNEL INITRD SSDT LOG TIMEOUT [APPEND...]
+#   irqcap_splat [EXTRA_ERE]      the kernel-splat lines of a kernel log (stdin); true
+#                                  when there is one (every suite's one detector)
 #   irqcap_kcsan_reports           KCSAN reports of a kernel log (stdin), each from its
 #                                  "BUG: KCSAN:" line to the closing "====" line
 #   irqcap_kcsan_summary           one line per report of irqcap_kcsan_reports (stdin):
@@ -68,6 +70,25 @@ irqcap_splat_input() {
 	else
 		cat
 	fi
+}
+
+# What any suite counts as the kernel complaining: the union of what the
+# integration suite, debug-kernel.sh, reliability.sh, kunit.sh and
+# dt-gpio-test.sh matched each on its own before.  "kmemleak" alone would match
+# the debug kernel's boot banner ("kmemleak: Kernel memory leak detector
+# initialized"): its reports are matched instead; "Call trace" is arm64's
+# spelling.
+IRQCAP_SPLAT='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|general protection|Unable to handle|Call Trace|Call trace|sleeping function called from invalid context|INFO: possible|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|INFO: task .* blocked|hung_task|soft lockup|rcu_sched self-detected|ODEBUG|refcount_t|list_(add|del) corruption|kmemleak: [0-9]+ new suspected|unreferenced object'
+# ... except the boot banners of the debug options themselves
+IRQCAP_SPLAT_BENIGN='RCU lockdep checking is enabled'
+
+# A kernel log on stdin (KCSAN reports left out when IRQCAP_KCSAN_JUDGED=1,
+# irqcap_splat_input): print its splat lines, plus those matching EXTRA_ERE
+# (a suite's own, e.g. dt-gpio-test.sh's irqcap errors); true when any.
+irqcap_splat() {
+	local re=$IRQCAP_SPLAT
+	[ -n "${1:-}" ] && re="$re|$1"
+	irqcap_splat_input | grep -aE "$re" | grep -avE "$IRQCAP_SPLAT_BENIGN"
 }
 
 # The KCSAN verdict of a report file ($1), with ok/nok of the caller: every
