@@ -229,44 +229,7 @@ cp "$MODULE" "$WORK/initramfs/lib/modules/$ABI/extra/irqcap.ko"
 touch "$WORK/initramfs/lib/modules/$ABI/"{modules.order,modules.builtin,modules.builtin.modinfo}
 depmod -b "$WORK/initramfs" "$ABI" 2>>"$WORK/depmod.log"
 cp "$READER" "$WORK/initramfs/bin/reader"
-cat >"$WORK/initramfs/init" <<'EOF'
-#!/bin/busybox sh
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug
-N=${irqcap_n:-5}
-PER=${irqcap_per:-1}
-echo "@@ INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
-echo "@@ DT compatible=$(cat /sys/firmware/devicetree/base/event-capture/compatible 2>/dev/null) trigger=$(cat /sys/firmware/devicetree/base/event-capture/irqcap,trigger 2>/dev/null || echo none)"
-ALIAS=$(cat /sys/bus/platform/devices/event-capture/modalias)
-echo "@@ MODALIAS $ALIAS"
-modprobe "$ALIAS"; echo "@@ INSMOD rc=$?"
-sleep 1
-echo "@@ DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
-echo "@@ DEVNODE $(ls -l /dev/irqcap0 2>&1)"
-echo "@@ BAD driver=$(readlink /sys/bus/platform/devices/event-capture-bad/driver) gpio4=$(grep -c '[|]event-capture-bad' /sys/kernel/debug/gpio)"
-echo "@@ SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
-echo "@@ PROCINT $(grep irqcap /proc/interrupts)"
-echo "@@ GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
-reader /dev/irqcap0 $((N * PER)) 120 1500
-echo "@@ READER rc=$?"
-echo "@@ COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"
-echo "@@ PROCINT_AFTER $(grep irqcap /proc/interrupts)"
-rmmod irqcap; echo "@@ RMMOD rc=$?"
-echo "@@ AFTER_RMMOD dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) procint=$(grep -c irqcap /proc/interrupts) gpio=$(grep -cE '[|](event-capture|irqcap)' /sys/kernel/debug/gpio)"
-insmod /irqcap.ko; echo "@@ REINSMOD rc=$?"
-sleep 1
-echo "@@ REPROBE dev=$(ls /dev/irqcap0 2>/dev/null | wc -l) driver=$(readlink /sys/bus/platform/devices/event-capture/driver)"
-rmmod irqcap; echo "@@ RERMMOD rc=$?"
-echo "@@ DMESG BEGIN"
-dmesg
-echo "@@ DMESG END"
-echo "@@ POWEROFF"
-poweroff -f
-EOF
-chmod 755 "$WORK/initramfs/init"
+install -m 755 "$TOP/tests/guest/dt-init.sh" "$WORK/initramfs/init"
 irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
@@ -318,8 +281,8 @@ start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
 		>"$WORK/qemu-$2.log" 2>&1 &
 	QPID=$!
 }
-field() { # field TAG: the text after "@@ TAG " in the console
-	grep -a "^@@ $1" "$CONSOLE" | head -1 | sed "s/^@@ $1 *//" | tr -d '\r'
+field() { # field TAG: the text after "=== TAG " in the console
+	grep -a "^=== $1" "$CONSOLE" | head -1 | sed "s/^=== $1 *//" | tr -d '\r'
 }
 
 run_boot() { # run_boot TRIGGER PER_PULSE
@@ -346,13 +309,13 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	fi
 	t_boot=$(date +%s.%N)
 	start_guest "$dtb" "$trig" "$per"
-	if ! wait_for '@@ INIT' "$BOOT_TIMEOUT"; then
+	if ! wait_for '=== guest up' "$BOOT_TIMEOUT"; then
 		ktap_fail "$tag guest booted to /init"
 		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 		return
 	fi
 	ktap_ok "$tag guest booted to /init in $(awk -v a="$t_boot" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
-	wait_for '@@ READER rc=\|READER READY' 60
+	wait_for '=== READER rc=\|READER READY' 60
 	local dt_trig=$trig
 	[ "$trig" = interrupts ] && dt_trig=none
 	check "$tag DT node seen by the kernel ($(field DT))" \
@@ -362,9 +325,9 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	check "$tag driver bound to the DT node (event-capture -> $(basename "$(field DRIVER)"))" \
 		test "$(basename "$(field DRIVER)")" = irqcap
 	check "$tag /dev/irqcap0 is a 0600 char device" \
-		grep -aq '^@@ DEVNODE crw-------.*/dev/irqcap0' "$CONSOLE"
+		grep -aq '^=== DEVNODE crw-------.*/dev/irqcap0' "$CONSOLE"
 	check "$tag IRQ comes from PL061 line 3 ($(field PROCINT | tr -s ' '))" \
-		grep -aEq '^@@ PROCINT .*pl061 +3 +Edge.*' "$CONSOLE"
+		grep -aEq '^=== PROCINT .*pl061 +3 +Edge.*' "$CONSOLE"
 	if [ "$trig" = interrupts ]; then
 		check "$tag no GPIO requested: the interrupt came from 'interrupts'" \
 			test -z "$(field GPIO)"
@@ -399,7 +362,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 				test "$n" -eq "$want"
 		done
 	fi
-	wait_for '@@ POWEROFF' 120
+	wait_for '=== guest done' 120
 	local done_line
 	done_line=$(grep -a 'READER DONE' "$CONSOLE" | tr -d '\r')
 	check "$tag reader: $((PULSES * per)) IRQ records, consecutive seqnos, monotonic timestamps ($done_line)" \
@@ -428,12 +391,12 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	check "$tag reload probes again and unloads" \
 		test "$(field REINSMOD)" = "rc=0" -a "$(field REPROBE)" = "dev=1 driver=../../../bus/platform/drivers/irqcap" -a "$(field RERMMOD)" = "rc=0"
 	local probe
-	probe=$(sed -n '/^@@ DMESG BEGIN/,/^@@ DMESG END/p' "$CONSOLE" | tr -d '\r' |
+	probe=$(sed -n '/^=== dmesg probe begin/,/^=== dmesg probe end/p' "$CONSOLE" | tr -d '\r' |
 		grep -a 'irqcap event-capture: /dev/irqcap0' | head -1 | sed 's/^\[[ 0-9.]*\] //')
 	check "$tag probe from DT logged in dmesg ($probe)" test -n "$probe"
 	if [ "$trig" = both ]; then
 		local msg
-		msg=$(sed -n '/^@@ DMESG BEGIN/,/^@@ DMESG END/p' "$CONSOLE" | tr -d '\r' |
+		msg=$(sed -n '/^=== dmesg probe begin/,/^=== dmesg probe end/p' "$CONSOLE" | tr -d '\r' |
 		      grep -a 'irqcap event-capture-bad:' | head -1 | sed 's/^\[[ 0-9.]*\] //')
 		check "$tag node with irqcap,ring-size = <1000> refused at probe ($msg)" \
 			eval "echo '$msg' | grep -q 'error -EINVAL: irqcap,ring-size: 1000 is not a power of two' &&
@@ -445,7 +408,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
 	local t=$(($(date +%s) + 30))
 	while kill -0 "$QPID" 2>/dev/null && [ "$(date +%s)" -lt "$t" ]; do sleep 0.2; done
-	check "$tag guest powered off" eval "! kill -0 $QPID 2>/dev/null && grep -aq '^@@ POWEROFF' '$CONSOLE'"
+	check "$tag guest powered off" eval "! kill -0 $QPID 2>/dev/null && grep -aq '^=== guest done' '$CONSOLE'"
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
 
@@ -464,7 +427,7 @@ run_type_none() {
 		ktap_fail "$tag guest booted and ran the reader"; stop_guest; return
 	fi
 	if grep -aq 'READER ERROR' "$CONSOLE"; then
-		wait_for '@@ POWEROFF' 120
+		wait_for '=== guest done' 120
 		local msg
 		msg=$(tr -d '\r' <"$CONSOLE" | grep -a 'irqcap event-capture: ' | head -1 | sed 's/^\[[ 0-9.]*\] //')
 		check "$tag node refused at probe with a message ($msg)" test -n "$msg"
@@ -484,7 +447,7 @@ run_type_none() {
 			fi
 			check "$tag pulse $i -> 1 event (have $n)" test "$n" -eq "$i"
 		done
-		wait_for '@@ POWEROFF' 120
+		wait_for '=== guest done' 120
 	fi
 	local bad
 	bad=$(tr -d '\r' <"$CONSOLE" | grep -av 'module verification failed' | irqcap_splat | head -1)

@@ -117,8 +117,8 @@ if [ -n "$extra" ]; then
 fi
 grep -q '^=== guest done' "$work/log" && ok "guest finished" || { nok "guest finished (crash or timeout)"; tail -40 "$work/log"; }
 
-sed -n '/^=== dmesg-probe begin/,/^=== dmesg-probe end/p' "$work/log" >"$work/dmesg-probe"
-sed -n '/^=== dmesg-final begin/,/^=== dmesg-final end/p' "$work/log" >"$work/dmesg-final"
+sed -n '/^=== dmesg probe begin/,/^=== dmesg probe end/p' "$work/log" >"$work/dmesg-probe"
+sed -n '/^=== dmesg final begin/,/^=== dmesg final end/p' "$work/log" >"$work/dmesg-final"
 if [ -z "$filter" ]; then
 	while IFS='|' read -r name pattern; do
 		grep -qE "$pattern" "$work/dmesg-probe" && ok "bad property refused: $name" ||

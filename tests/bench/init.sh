@@ -1,18 +1,15 @@
-#!/bin/sh
+#!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the benchmark guest (scripts/bench.sh): load irqcap, the counting
 # handler and UIO, run irqbench with the arguments from the kernel command
 # line (irqbench.args=REPS,BURST,RATE:N+RATE:N,CONTENDER+...), power off.
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug
-echo "=== guest up: $(uname -r), $(nproc) CPUs"
-insmod /irqcap.ko || echo "# insmod irqcap failed"
-insmod /irqcnt_bench.ko || echo "# insmod irqcnt_bench failed"
-insmod /uio.ko || echo "# insmod uio failed"
-insmod /uio_pdrv_genirq.ko of_id=irqcap,bench-uio || echo "# insmod uio_pdrv_genirq failed"
+# shellcheck source=../guest/init-lib.sh
+. /lib/irqcap/init-lib.sh
+guest_init
+guest_insmod /irqcap.ko
+guest_insmod /irqcnt_bench.ko
+guest_insmod /uio.ko
+guest_insmod /uio_pdrv_genirq.ko of_id=irqcap,bench-uio
 sleep 1
 ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
 grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
@@ -45,7 +42,7 @@ if [ -n "$perf" ]; then
 		echo "=== perf $c end"
 	done
 	echo "=== irqbench done"
-	poweroff -f
+	guest_done
 fi
 echo "=== irqbench $reps $burst $rates $conts"
 # One repetition at a time; with a second irqcap module (/irqcap-b.ko, see
@@ -75,8 +72,5 @@ if [ -n "${IRQBENCH_MARK:-}" ]; then
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	grep ' [Tt] ' /proc/kallsyms | sed 's/^/# ksym /'
 fi
-echo "=== dmesg begin"
-dmesg | grep -iE 'irqcap|irqcnt|uio|warn|bug|oops' | tail -40
-echo "=== dmesg end"
-echo "=== guest done"
-poweroff -f
+guest_dmesg bench 'irqcap|irqcnt|uio|warn|bug|oops'
+guest_done

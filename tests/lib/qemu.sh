@@ -27,14 +27,17 @@ irqcap_build_ssdt() {
 	rm -rf "$tmp"
 }
 
-# DIR holds /init and the payload; busybox and its applet links are added.
+# DIR holds /init and the payload; busybox and its applet links are added, and
+# /lib/irqcap/init-lib.sh (tests/guest/init-lib.sh), the /init skeleton.
 # BUSYBOX: another architecture's static busybox (default: the host's); one
 # that cannot run here gets no links, so its /init runs `busybox --install -s`.
 irqcap_build_initramfs() {
 	local dir=$1 out=$2 bb=${3:-}
 	[ -n "$bb" ] || bb=$(command -v busybox) || { echo "busybox-static is not installed" >&2; return 1; }
-	mkdir -p "$dir/bin" "$dir/sbin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp"
+	mkdir -p "$dir/bin" "$dir/sbin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp" "$dir/lib/irqcap"
 	cp "$bb" "$dir/bin/busybox"
+	# the /init skeleton and console protocol every guest's /init sources
+	cp "$(dirname "${BASH_SOURCE[0]}")/../guest/init-lib.sh" "$dir/lib/irqcap/init-lib.sh"
 	for a in $("$bb" --list 2>/dev/null); do
 		[ -e "$dir/bin/$a" ] || ln -s busybox "$dir/bin/$a"
 	done
