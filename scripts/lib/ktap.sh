@@ -70,17 +70,17 @@ ktap_collect() {
 }
 
 ktap_nested() {
-	ktap_nested_out=$(sed -E -e 's/^(not )?ok [0-9]+ /\1ok - /' \
-		-e '/^TAP version 13$|^1\.\.[0-9]+$|^# Totals: |^[0-9]+ passed, [0-9]+ failed$/d' "$1"; echo .)
+	ktap_tmp=$(mktemp) || return 1
+	sed -E -e 's/^(not )?ok [0-9]+ /\1ok - /' \
+		-e '/^TAP version 13$|^1\.\.[0-9]+$|^# Totals: |^[0-9]+ passed, [0-9]+ failed$/d' "$1" >"$ktap_tmp"
 	while IFS= read -r ktap_line; do
 		case $ktap_line in
 		"ok - "*) ktap_ok "${2:-}${ktap_line#ok - }";;
 		"not ok - "*) ktap_fail "${2:-}${ktap_line#not ok - }";;
 		*) echo "$ktap_line";;
 		esac
-	done <<EOF_KTAP
-${ktap_nested_out%.}
-EOF_KTAP
+	done <"$ktap_tmp"
+	rm -f "$ktap_tmp"
 }
 
 ktap_print_totals() {
