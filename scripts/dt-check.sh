@@ -14,7 +14,7 @@
 #    node passes dt-validate against the schema
 #
 # Usage: scripts/dt-check.sh [--keep]
-# Prints one line per check and "N passed, N failed" last; exits non-zero on
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero on
 # any failure.  Installs dt-schema, device-tree-compiler and yamllint with
 # apt-get when they are missing (Debian).
 

@@ -36,7 +36,7 @@
 # IRQCAP_ARM64_ABI, IRQCAP_ARMHF_ABI: kernel ABI to use (default: what Debian's
 # linux-headers-arm64 / linux-headers-armmp points at, once; then the cached one).
 #
-# Prints one line per check and "N passed, N failed" last; exits non-zero on
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero on
 # any failure.
 
 set -u

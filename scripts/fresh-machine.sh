@@ -8,7 +8,7 @@
 # (it installs its packages and every cache is empty) and warm.  Nothing of
 # the host is used but its kernel, /dev, /proc and /sys.
 #
-# Prints one line per check and "N passed, N failed" last.  Not part of
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last.  Not part of
 # scripts/test.sh: a cold run takes tens of minutes and downloads ~1 GB.
 #
 # Usage: scripts/fresh-machine.sh [--dir DIR] [--rev REV] [--keep] [-- MAKE ARGS]
@@ -40,17 +40,14 @@ done
 ROOT=$DIR/root
 LOGS=$DIR.logs
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$TOP/scripts/lib/ktap.sh"
+ktap_print_header
 finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	ktap_finished
 	exit $?
 }
-[ "$(id -u)" -eq 0 ] || { bad "needs root (debootstrap, chroot, mounts)"; finish; }
-command -v debootstrap >/dev/null || { bad "debootstrap is not installed (scripts/deps.sh full)"; finish; }
+[ "$(id -u)" -eq 0 ] || { ktap_fail "needs root (debootstrap, chroot, mounts)"; finish; }
+command -v debootstrap >/dev/null || { ktap_fail "debootstrap is not installed (scripts/deps.sh full)"; finish; }
 mkdir -p "$ROOT" "$LOGS"
 
 mounted=""
@@ -78,9 +75,9 @@ in_root() {
 
 t=$(date +%s)
 if debootstrap --variant=minbase bookworm "$ROOT" "$MIRROR" >"$LOGS/debootstrap.log" 2>&1; then
-	ok "debootstrap bookworm minbase ($(( $(date +%s) - t ))s)"
+	ktap_ok "debootstrap bookworm minbase ($(( $(date +%s) - t ))s)"
 else
-	bad "debootstrap failed (log: $LOGS/debootstrap.log)"; tail -5 "$LOGS/debootstrap.log"; finish
+	ktap_fail "debootstrap failed (log: $LOGS/debootstrap.log)"; tail -5 "$LOGS/debootstrap.log"; finish
 fi
 cat >"$ROOT/etc/apt/sources.list" <<EOF
 deb $MIRROR bookworm main
@@ -101,16 +98,16 @@ mount --bind "$gitdir" "$ROOT/src.git" && mounted="$ROOT/src.git $mounted" && mo
 t=$(date +%s)
 if in_root sh -c 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends git make ca-certificates' \
 	>"$LOGS/apt-git-make.log" 2>&1; then
-	ok "apt-get install git make ($(( $(date +%s) - t ))s)"
+	ktap_ok "apt-get install git make ($(( $(date +%s) - t ))s)"
 else
-	bad "apt-get install git make failed (log: $LOGS/apt-git-make.log)"; finish
+	ktap_fail "apt-get install git make failed (log: $LOGS/apt-git-make.log)"; finish
 fi
-rev=$(git -C "$TOP" rev-parse --verify "$REV^{commit}") || { bad "no commit $REV"; finish; }
+rev=$(git -C "$TOP" rev-parse --verify "$REV^{commit}") || { ktap_fail "no commit $REV"; finish; }
 if in_root sh -c "git config --global --add safe.directory /src.git &&
 	git clone -q --no-checkout /src.git /root/irqcap && git -C /root/irqcap checkout -q $rev" >"$LOGS/clone.log" 2>&1; then
-	ok "git clone, checked out ${rev:0:7} ($REV)"
+	ktap_ok "git clone, checked out ${rev:0:7} ($REV)"
 else
-	bad "git clone failed (log: $LOGS/clone.log)"; cat "$LOGS/clone.log"; finish
+	ktap_fail "git clone failed (log: $LOGS/clone.log)"; cat "$LOGS/clone.log"; finish
 fi
 
 for run in cold warm; do
@@ -121,9 +118,9 @@ for run in cold warm; do
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LOGS/make-$run.log" | tail -n 1)
 	grep -E '^[a-z0-9-]+ +[0-9]+ passed' "$LOGS/make-$run.log" | sed 's/^/# /'
 	if [ "$rc" -eq 0 ] && [ -n "$last" ]; then
-		ok "$run 'make $*' on the fresh root: $last in ${secs}s"
+		ktap_ok "$run 'make $*' on the fresh root: $last in ${secs}s"
 	else
-		bad "$run 'make $*' on the fresh root: exit $rc, '${last:-no summary}' in ${secs}s (log: $LOGS/make-$run.log)"
+		ktap_fail "$run 'make $*' on the fresh root: exit $rc, '${last:-no summary}' in ${secs}s (log: $LOGS/make-$run.log)"
 		grep -E '^(FAIL|not ok)' "$LOGS/make-$run.log" | head -n 20 | sed 's/^/    | /'
 	fi
 done

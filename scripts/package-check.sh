@@ -23,7 +23,7 @@
 #     linux-image from the archive) in QEMU by tests/run-integration.sh, which
 #     captures interrupts.
 #
-# Prints one line per check and "N passed, N failed" last; exits non-zero when
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero when
 # anything failed.  Logs of every step go to $IRQCAP_CACHE/pkg/logs/.
 #
 # Usage: scripts/package-check.sh [--abi1 6.1.0-N-amd64] [--abi2 6.1.0-M-amd64]
@@ -75,26 +75,23 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-pass=0
-fail=0
-ok()   { echo "ok: $*"; pass=$((pass + 1)); }
-bad()  { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$TOP/scripts/lib/ktap.sh"
+ktap_print_header
 info() { echo "# $*"; }
 # check "description" command...: one line, pass or fail by exit status
 check() {
 	local what=$1; shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
+	if "$@"; then ktap_ok "$what"; else ktap_fail "$what"; fi
 }
 finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	ktap_finished
 	exit $?
 }
 # Last lines of a log after a failure, indented so they are not check lines.
 show_log() { [ -f "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/    | /'; }
 
 if [ "$(id -u)" -ne 0 ]; then
-	bad "package-check needs root (debootstrap, chroot, mounts)"
+	ktap_fail "package-check needs root (debootstrap, chroot, mounts)"
 	finish
 fi
 mkdir -p "$PKG" "$ARCHIVES" "$KERNELS" "$LOGS"
@@ -106,15 +103,15 @@ T0=$(date +%s)
 # archive when missing; the host's apt sources are never changed.
 "$TOP/scripts/deps.sh" full >"$LOGS/host-tools.log" 2>&1
 for pair in dpkg-buildpackage dh_dkms lintian debootstrap; do
-	command -v "$pair" >/dev/null 2>&1 || { bad "host tool $pair is missing (see $LOGS/host-tools.log)"; finish; }
+	command -v "$pair" >/dev/null 2>&1 || { ktap_fail "host tool $pair is missing (see $LOGS/host-tools.log)"; finish; }
 done
 
 # ---------------------------------------------------------------------------
 # 1. Version copies
 if sh "$TOP/scripts/check-version.sh" >"$LOGS/check-version.log" 2>&1; then
-	ok "version copies agree with CHANGELOG ($(sh "$TOP/scripts/check-version.sh" --print))"
+	ktap_ok "version copies agree with CHANGELOG ($(sh "$TOP/scripts/check-version.sh" --print))"
 else
-	bad "version copies disagree with CHANGELOG:"
+	ktap_fail "version copies disagree with CHANGELOG:"
 	grep FAIL "$LOGS/check-version.log" | sed 's/^/    | /'
 fi
 VERSION=$(sh "$TOP/scripts/check-version.sh" --print)
@@ -128,9 +125,9 @@ DIST=$OUT/dist
 TARBALL=$DIST/irqcap-$VERSION.tar.gz
 if make -s -C "$TOP" -f "$TOP/scripts/packaging.mk" dist DIST_DIR="$DIST" >"$LOGS/dist.log" 2>&1 &&
    [ -f "$TARBALL" ] && (cd "$DIST" && sha256sum -c --quiet "irqcap-$VERSION.tar.gz.sha256") >>"$LOGS/dist.log" 2>&1; then
-	ok "make dist: ${TARBALL##*/} ($(du -k "$TARBALL" | cut -f1) KiB), its .sha256 verifies"
+	ktap_ok "make dist: ${TARBALL##*/} ($(du -k "$TARBALL" | cut -f1) KiB), its .sha256 verifies"
 else
-	bad "make dist failed (log: $LOGS/dist.log)"
+	ktap_fail "make dist failed (log: $LOGS/dist.log)"
 	show_log "$LOGS/dist.log"
 	finish
 fi
@@ -149,9 +146,9 @@ check "the unpacked tarball is not a git checkout (git rev-parse fails in it)" \
 t=$(date +%s)
 if make -s -C "$TREE" deb PKG_OUT="$OUT" >"$LOGS/deb-build.log" 2>&1 &&
    [ -f "$OUT/irqcap-dkms_${VERSION}_all.deb" ]; then
-	ok "make deb in the unpacked tarball: dpkg-buildpackage builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
+	ktap_ok "make deb in the unpacked tarball: dpkg-buildpackage builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
 else
-	bad "dpkg-buildpackage failed (log: $LOGS/deb-build.log)"
+	ktap_fail "dpkg-buildpackage failed (log: $LOGS/deb-build.log)"
 	show_log "$LOGS/deb-build.log"
 	finish
 fi
@@ -167,9 +164,9 @@ check "irqcap-dkms ships no build products (.o/.ko/.mod.c)" \
 lintian --fail-on error,warning -I "$OUT"/irqcap_"${VERSION}"_*.changes >"$LOGS/lintian.log" 2>&1
 lrc=$?
 if [ $lrc -eq 0 ] && ! grep -Eq '^[EW]: ' "$LOGS/lintian.log"; then
-	ok "lintian: no errors or warnings ($(grep -Ec '^[IP]: ' "$LOGS/lintian.log") info/pedantic tags)"
+	ktap_ok "lintian: no errors or warnings ($(grep -Ec '^[IP]: ' "$LOGS/lintian.log") info/pedantic tags)"
 else
-	bad "lintian reports errors or warnings (log: $LOGS/lintian.log)"
+	ktap_fail "lintian reports errors or warnings (log: $LOGS/lintian.log)"
 	grep -E '^[EW]: ' "$LOGS/lintian.log" | sed 's/^/    | /'
 fi
 
@@ -178,7 +175,7 @@ fi
 if [ "$DO_RPM" = 1 ]; then
 	t=$(date +%s)
 	if make -s -C "$TREE" rpm PKG_OUT="$OUT" >"$LOGS/rpm-build.log" 2>&1; then
-		ok "make rpm in the unpacked tarball: rpmbuild builds the RPMs ($(( $(date +%s) - t ))s)"
+		ktap_ok "make rpm in the unpacked tarball: rpmbuild builds the RPMs ($(( $(date +%s) - t ))s)"
 		RPM_DKMS=$(find "$OUT/rpm/RPMS" -name "irqcap-dkms-${VERSION}-*.noarch.rpm" | head -n 1)
 		check "irqcap-dkms RPM is noarch" [ -n "$RPM_DKMS" ]
 		if [ -n "$RPM_DKMS" ]; then
@@ -205,19 +202,19 @@ if [ "$DO_RPM" = 1 ]; then
 				xargs -0 rpmlint -c "$TOP/rpm/rpmlint.toml" -r "$TOP/rpm/irqcap.rpmlintrc" "$TOP/rpm/irqcap.spec" >"$LOGS/rpmlint.log" 2>&1
 			summary=$(grep -E '[0-9]+ packages and [0-9]+ specfiles checked' "$LOGS/rpmlint.log")
 			if grep -Eq '^[^ ]+: E: ' "$LOGS/rpmlint.log" || ! grep -q ' 0 errors' "$LOGS/rpmlint.log"; then
-				bad "rpmlint reports errors (log: $LOGS/rpmlint.log): $summary"
+				ktap_fail "rpmlint reports errors (log: $LOGS/rpmlint.log): $summary"
 				grep -E ': E: ' "$LOGS/rpmlint.log" | sed 's/^/    | /'
 			elif grep -q ' 0 errors, 0 warnings' "$LOGS/rpmlint.log"; then
-				ok "rpmlint: $summary"
+				ktap_ok "rpmlint: $summary"
 			else
-				bad "rpmlint reports unfiltered warnings (log: $LOGS/rpmlint.log): $summary"
+				ktap_fail "rpmlint reports unfiltered warnings (log: $LOGS/rpmlint.log): $summary"
 				grep -E ': W: ' "$LOGS/rpmlint.log" | sed 's/^/    | /'
 			fi
 		else
-			bad "rpmlint is not installed"
+			ktap_fail "rpmlint is not installed"
 		fi
 	else
-		bad "rpmbuild failed (log: $LOGS/rpm-build.log)"
+		ktap_fail "rpmbuild failed (log: $LOGS/rpm-build.log)"
 		show_log "$LOGS/rpm-build.log"
 	fi
 fi
@@ -262,7 +259,7 @@ if [ ! -f "$BASE/.irqcap-base" ] || [ "$(cat "$BASE/.irqcap-base")" != "$BASE_ST
 	rm -rf "$BASE" "$BASE.tmp"
 	if ! debootstrap --variant=minbase --cache-dir="$ARCHIVES" bookworm "$BASE.tmp" "$MIRROR" \
 		>"$LOGS/debootstrap.log" 2>&1; then
-		bad "debootstrap bookworm failed (log: $LOGS/debootstrap.log)"
+		ktap_fail "debootstrap bookworm failed (log: $LOGS/debootstrap.log)"
 		show_log "$LOGS/debootstrap.log"
 		finish
 	fi
@@ -284,17 +281,17 @@ EOF
 		echo "$BASE_STAMP" >"$ROOT/.irqcap-base"
 		ROOT=$ROOT_SAVE
 		mv "$BASE.new" "$BASE"
-		ok "created the cached bookworm root with dkms ($(( $(date +%s) - t ))s)"
+		ktap_ok "created the cached bookworm root with dkms ($(( $(date +%s) - t ))s)"
 	else
 		for m in $mounted; do umount -l "$m"; done; mounted=""
 		ROOT=$ROOT_SAVE
-		bad "installing dkms into the bookworm root failed (log: $LOGS/base-apt.log)"
+		ktap_fail "installing dkms into the bookworm root failed (log: $LOGS/base-apt.log)"
 		show_log "$LOGS/base-apt.log"
 		safe_rm "$BASE.new"
 		finish
 	fi
 else
-	ok "reusing the cached bookworm root $BASE"
+	ktap_ok "reusing the cached bookworm root $BASE"
 fi
 
 # This run's root: an overlay on the cached base (a full copy where overlayfs
@@ -313,7 +310,7 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null
 # headers (tens of thousands of files) much faster without it.
 echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/irqcap-package-check"
 if ! apt_root update >"$LOGS/apt-update.log" 2>&1; then
-	bad "apt-get update in the bookworm root failed (log: $LOGS/apt-update.log)"
+	ktap_fail "apt-get update in the bookworm root failed (log: $LOGS/apt-update.log)"
 	show_log "$LOGS/apt-update.log"
 	finish
 fi
@@ -327,7 +324,7 @@ both=$(for a in $abis; do echo "$images" | grep -qx "$a" && echo "$a"; done)
 [ -n "$ABI2" ] || ABI2=$(echo "$both" | tail -n 1)
 [ -n "$ABI1" ] || ABI1=$(echo "$both" | grep -vx "$ABI2" | tail -n 1)
 if [ -z "$ABI1" ] || [ -z "$ABI2" ]; then
-	bad "bookworm carries fewer than two 6.1 ABIs with headers and images: $(echo $both)"
+	ktap_fail "bookworm carries fewer than two 6.1 ABIs with headers and images: $(echo $both)"
 	finish
 fi
 info "kernel ABIs in the archive: $(echo $abis); using $ABI1 then $ABI2"
@@ -343,17 +340,17 @@ vermagic_is() { # kernel: modinfo's vermagic of the DKMS module starts with it
 # 4a. headers of ABI 1, then the package
 t=$(date +%s)
 if apt_root install --no-install-recommends "linux-headers-$ABI1" >"$LOGS/headers-1.log" 2>&1; then
-	ok "installed linux-headers-$ABI1 in the root ($(( $(date +%s) - t ))s)"
+	ktap_ok "installed linux-headers-$ABI1 in the root ($(( $(date +%s) - t ))s)"
 else
-	bad "installing linux-headers-$ABI1 failed (log: $LOGS/headers-1.log)"; show_log "$LOGS/headers-1.log"; finish
+	ktap_fail "installing linux-headers-$ABI1 failed (log: $LOGS/headers-1.log)"; show_log "$LOGS/headers-1.log"; finish
 fi
 cp "$DKMS_DEB" "$ROOT/tmp/"
 [ -n "$TOOLS_DEB" ] && cp "$TOOLS_DEB" "$ROOT/tmp/"
 t=$(date +%s)
 if apt_root install --no-install-recommends "/tmp/${DKMS_DEB##*/}" >"$LOGS/install-dkms.log" 2>&1; then
-	ok "apt install ./${DKMS_DEB##*/} ($(( $(date +%s) - t ))s, DKMS build included)"
+	ktap_ok "apt install ./${DKMS_DEB##*/} ($(( $(date +%s) - t ))s, DKMS build included)"
 else
-	bad "apt install ./${DKMS_DEB##*/} failed (log: $LOGS/install-dkms.log)"; show_log "$LOGS/install-dkms.log"
+	ktap_fail "apt install ./${DKMS_DEB##*/} failed (log: $LOGS/install-dkms.log)"; show_log "$LOGS/install-dkms.log"
 fi
 check "dkms status: irqcap/$VERSION installed for $ABI1 ($(dkms_state "$ABI1" | tr -s ' '))" installed_for "$ABI1"
 check "modinfo: vermagic of updates/dkms/irqcap.ko for $ABI1 starts with $ABI1" vermagic_is "$ABI1"
@@ -363,9 +360,9 @@ check "modinfo: module version is $VERSION" \
 # 4b. a second ABI: DKMS must build it on its own (kernel header hook)
 t=$(date +%s)
 if apt_root install --no-install-recommends "linux-headers-$ABI2" >"$LOGS/headers-2.log" 2>&1; then
-	ok "installed linux-headers-$ABI2 ($(( $(date +%s) - t ))s, DKMS autoinstall included)"
+	ktap_ok "installed linux-headers-$ABI2 ($(( $(date +%s) - t ))s, DKMS autoinstall included)"
 else
-	bad "installing linux-headers-$ABI2 failed (log: $LOGS/headers-2.log)"; show_log "$LOGS/headers-2.log"
+	ktap_fail "installing linux-headers-$ABI2 failed (log: $LOGS/headers-2.log)"; show_log "$LOGS/headers-2.log"
 fi
 check "DKMS built and installed irqcap for $ABI2 without being asked" installed_for "$ABI2"
 check "modinfo: vermagic of the $ABI2 module starts with $ABI2" vermagic_is "$ABI2"
@@ -381,7 +378,7 @@ check "dpkg --audit reports nothing after the kernel upgrade" \
 # the real one lives: apt runs maintainer scripts with its own PATH, Dpkg::Path.)
 BROKEN=6.1.0-999-broken
 mkdir -p "${ROOT:?}/lib/modules/$BROKEN/build/include"
-[ ! -e "$ROOT/usr/bin/mokutil" ] || bad "the root already has a real mokutil; the Secure Boot checks would use it"
+[ ! -e "$ROOT/usr/bin/mokutil" ] || ktap_fail "the root already has a real mokutil; the Secure Boot checks would use it"
 printf '%s\n' '# package-check: headers of a kernel irqcap cannot be built for' \
 	'modules clean:' \
 	'	@echo "package-check: simulated compile error" >&2; exit 2' \
@@ -418,9 +415,9 @@ rm -rf "${ROOT:?}/lib/modules/$BROKEN" "${ROOT:?}/var/lib/dkms/irqcap/$VERSION/$
 # 4d. irqcap-tools: group and udev rule
 if [ -n "$TOOLS_DEB" ]; then
 	if apt_root install --no-install-recommends "/tmp/${TOOLS_DEB##*/}" >"$LOGS/install-tools.log" 2>&1; then
-		ok "apt install ./${TOOLS_DEB##*/}"
+		ktap_ok "apt install ./${TOOLS_DEB##*/}"
 	else
-		bad "apt install ./${TOOLS_DEB##*/} failed (log: $LOGS/install-tools.log)"; show_log "$LOGS/install-tools.log"
+		ktap_fail "apt install ./${TOOLS_DEB##*/} failed (log: $LOGS/install-tools.log)"; show_log "$LOGS/install-tools.log"
 	fi
 	check "irqcap-tools created the irqcap system group" sh -c "chroot '$ROOT' getent group irqcap >/dev/null"
 	check "irqcap-tools installed the udev rule for /dev/irqcapN (group irqcap, 0660)" \
@@ -445,19 +442,19 @@ if [ "$DO_QEMU" = 1 ]; then
 		fi
 	fi
 	if [ ! -s "$VMLINUZ" ]; then
-		bad "could not get vmlinuz-$ABI2 from linux-image-$ABI2 (log: $LOGS/image.log)"
+		ktap_fail "could not get vmlinuz-$ABI2 from linux-image-$ABI2 (log: $LOGS/image.log)"
 	elif [ -z "$KO" ]; then
-		bad "no DKMS-built irqcap.ko for $ABI2 to load"
+		ktap_fail "no DKMS-built irqcap.ko for $ABI2 to load"
 	elif [ ! -x "$TOP/tests/run-integration.sh" ]; then
-		bad "tests/run-integration.sh (the QEMU harness) is missing"
+		ktap_fail "tests/run-integration.sh (the QEMU harness) is missing"
 	else
 		cp "$ROOT$KO" "$RUN/irqcap-$ABI2.ko"
 		t=$(date +%s)
 		if "$TOP/tests/run-integration.sh" --kernel "$VMLINUZ" --module "$RUN/irqcap-$ABI2.ko" \
 			${QEMU_FILTER:+--filter "$QEMU_FILTER"} >"$LOGS/qemu.log" 2>&1; then
-			ok "QEMU: DKMS-built irqcap.ko loads into $ABI2 and captures interrupts ($(tail -n 1 "$LOGS/qemu.log"); $(( $(date +%s) - t ))s)"
+			ktap_ok "QEMU: DKMS-built irqcap.ko loads into $ABI2 and captures interrupts ($(tail -n 1 "$LOGS/qemu.log"); $(( $(date +%s) - t ))s)"
 		else
-			bad "QEMU integration run with the DKMS-built module for $ABI2 failed (log: $LOGS/qemu.log)"
+			ktap_fail "QEMU integration run with the DKMS-built module for $ABI2 failed (log: $LOGS/qemu.log)"
 			show_log "$LOGS/qemu.log"
 		fi
 	fi
@@ -495,7 +492,7 @@ if [ "$DO_CHECKOUT" = 1 ]; then
 			       [ -z \"\$(find '$ROOT'/lib/modules/*/updates -name 'irqcap*' 2>/dev/null)\" ]"
 		umount "$ROOT/src" && mounted=${mounted#"$ROOT/src "}
 	else
-		bad "could not prepare the checkout test (log: $LOGS/checkout-tools.log)"
+		ktap_fail "could not prepare the checkout test (log: $LOGS/checkout-tools.log)"
 	fi
 fi
 
