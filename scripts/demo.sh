@@ -88,9 +88,9 @@ log=$work/console.log
 : >"$log"
 irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$log" 300 &
 qpid=$!
-# live view of the console, without firmware/boot noise
+# live view of the console, without firmware/boot noise and the harness's "=== " lines
 tail -n +1 -f --pid=$qpid "$log" | sed -u -e 's/\r$//' -e '/### The board is up/,$!d' \
-	-e '/^\[ *[0-9.]*\] /d'
+	-e '/^\[ *[0-9.]*\] /d' -e '/^=== /d'
 
 wait $qpid || true
 grep -q "Powering the board off" "$log" || die "the board did not finish the demo (console log: $log)"
