@@ -13,9 +13,10 @@
 #   freed objects (up to 1/32 of RAM) counted as allocated, so slab use is reported but
 #   memory is judged by kmemleak.  --debian: Debian's 6.1 kernel and irqcap built for
 #   its headers (in a copy of src/): slab use must stay flat.
-# Prints one line per check and "N passed, N failed" last.
+# Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib/ktap.sh"
 secs=600 keep='' extra=() debian=no
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -26,16 +27,18 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 [SECS] [--keep DIR] [--debian | --kernel BZIMAGE --module KO]" >&2; exit 2;;
 	esac
 done
+ktap_print_header
+die() { ktap_fail "$*"; ktap_finished; exit 1; }
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 if [ "$debian" = yes ]; then
 	. "$top/tests/lib/qemu.sh"
-	k=$(irqcap_default_kernel) || { echo "not ok - Debian kernel found"; echo "0 passed, 1 failed"; exit 1; }
+	k=$(irqcap_default_kernel) || die "Debian kernel found"
 	rm -rf "$work/mod" && mkdir -p "$work/mod" && cp -a "$top/src/." "$work/mod/"
 	(cd "$work/mod" && rm -f ./*.o ./*.ko ./*.mod ./*.mod.c ./.*.cmd Module.symvers modules.order)
 	make -s -C "/usr/src/linux-headers-${k##*/vmlinuz-}" M="$work/mod" modules >"$work/mod.log" 2>&1 ||
-		{ cat "$work/mod.log"; echo "not ok - irqcap builds for $k"; echo "0 passed, 1 failed"; exit 1; }
+		{ cat "$work/mod.log"; die "irqcap builds for $k"; }
 	extra=(--kernel "$k" --module "$work/mod/irqcap.ko")
 fi
 judge_slab=yes
@@ -47,10 +50,9 @@ scen=soak,kmemleak
 rc=$?
 echo "# time_s raised irqs_seen committed debounced dropped overruns readers bh slab_kB irqcap_reader_objs"
 grep '^# soak: [0-9]* [0-9]' "$work/log" | sed 's/^# soak: /# /'
-grep -v '^[0-9]* passed, [0-9]* failed$' "$work/out"
-pass=$(tail -1 "$work/out" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-fail=$(tail -1 "$work/out" | sed -n 's/.*, \([0-9]*\) failed$/\1/p')
-pass=${pass:-0} fail=${fail:-1}
+# reliability.sh's results renumbered into this suite's
+ktap_nested "$work/out"
+grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$work/out" || ktap_fail "reliability.sh finished (no result line)"
 
 # flat memory: Slab after the first minute vs the end (10% or 2 MB slack,
 # whichever is larger), and no irqcap_reader objects piling up
@@ -62,19 +64,14 @@ if [ "$n" -ge 3 ]; then
 	maxr=$(echo "$samples" | cut -d' ' -f2 | sort -n | tail -1)
 	slack=$(( first / 10 > 2048 ? first / 10 : 2048 ))
 	if [ "$judge_slab" = no ]; then
-		echo "ok - soak: slab ${first} kB at 1 min, ${last} kB at end, irqcap_reader objects up to $maxr (debug kernel: KASAN quarantine holds freed objects; kmemleak judges leaks)"
-		pass=$((pass + 1))
+		ktap_ok "soak: slab ${first} kB at 1 min, ${last} kB at end, irqcap_reader objects up to $maxr (debug kernel: KASAN quarantine holds freed objects; kmemleak judges leaks)"
 	elif [ $((last - first)) -le "$slack" ] && [ "$maxr" -le 64 ]; then
-		echo "ok - soak: slab flat (${first} kB at 1 min, ${last} kB at end; irqcap_reader objects <= $maxr)"
-		pass=$((pass + 1))
+		ktap_ok "soak: slab flat (${first} kB at 1 min, ${last} kB at end; irqcap_reader objects <= $maxr)"
 	else
-		echo "not ok - soak: slab grew from ${first} kB to ${last} kB (irqcap_reader objects up to $maxr)"
-		fail=$((fail + 1))
+		ktap_fail "soak: slab grew from ${first} kB to ${last} kB (irqcap_reader objects up to $maxr)"
 	fi
 else
-	echo "not ok - soak: too few samples ($n)"
-	fail=$((fail + 1))
+	ktap_fail "soak: too few samples ($n)"
 fi
-[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || { echo "not ok - reliability.sh exit status $rc"; fail=$((fail + 1)); }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$rc" -eq 0 ] || [ "$KTAP_CNT_FAIL" -gt 0 ] || ktap_fail "reliability.sh exit status $rc"
+ktap_finished
