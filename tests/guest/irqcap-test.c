@@ -34,6 +34,7 @@
 
 #include "../../src/uapi/irqcap.h"
 #include "guest-util.h"
+#include "../../tools/lib/irqcap-stream.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -143,31 +144,33 @@ static int drain(int fd, struct irqcap_event *ev, int max, int want_irq, int ms)
 	return n;
 }
 
-/* Every IRQ record once, seqnos consecutive from @first, times monotonic. */
+/*
+ * Every IRQ record once, seqnos consecutive from @first, the stream rules
+ * kept (tools/lib/irqcap-stream.c: timestamps never back in ring order,
+ * reserved zero, known types), and IRQ records' data zero.  @first == 0:
+ * start at the first interrupt record, whatever precedes it.
+ */
 static bool check_sequence(struct irqcap_event *ev, int n, uint64_t first,
 			   long long want)
 {
-	uint64_t expect = first, last_ts = 0;
-	int irqs = 0;
+	struct irqcap_stream s;
+	int i = 0;
 
-	/* first == 0: start at the first interrupt record, whatever precedes it */
-	for (int i = 0; !expect && i < n; i++)
-		if (ev[i].type == IRQCAP_EVENT_IRQ)
-			expect = ev[i].seqno;
-
-	for (int i = 0; i < n; i++) {
-		if (ev[i].type != IRQCAP_EVENT_IRQ)
-			continue;
-		CHECK(ev[i].seqno == expect, "record %d: seqno %llu, expected %llu",
-		      i, (unsigned long long)ev[i].seqno, (unsigned long long)expect);
-		CHECK(ev[i].timestamp_ns >= last_ts, "record %d: timestamp went back", i);
-		CHECK(ev[i].reserved == 0 && ev[i].data == 0,
-		      "record %d: reserved/data not zero", i);
-		last_ts = ev[i].timestamp_ns;
-		expect++;
-		irqs++;
-	}
-	CHECK(irqs == want, "%d interrupt records, expected %lld", irqs, want);
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	if (first)
+		irqcap_stream_expect(&s, first);
+	else
+		while (i < n && ev[i].type != IRQCAP_EVENT_IRQ)
+			i++;
+	for (int j = i; j < n; j++)
+		CHECK(ev[j].type != IRQCAP_EVENT_IRQ || ev[j].data == 0,
+		      "record %d: data not zero", j);
+	irqcap_stream_feed_n(&s, ev + i, (size_t)(n - i));
+	CHECK(!irqcap_stream_error(&s), "from record %d: %s", i, irqcap_stream_error(&s));
+	CHECK(!s.gap_total, "%llu interrupts missing by seqno",
+	      (unsigned long long)s.gap_total);
+	CHECK((long long)s.irqs == want, "%llu interrupt records, expected %lld",
+	      (unsigned long long)s.irqs, want);
 	return true;
 }
 
@@ -323,33 +326,27 @@ static void *burst_fn(void *arg)
 }
 
 /*
- * Walk @n records read by one reader: every IRQ record's seqno follows the
- * previous one's, except where an OVERFLOW record says how many were lost
- * in between.  @next is the seqno expected first; the IRQ records and the
- * losses are returned in @irqs and @lost.
+ * Walk @n records read by one reader: only IRQ and OVERFLOW records, every
+ * IRQ record's seqno follows the previous one's, except where an OVERFLOW
+ * record says exactly how many were lost in between (the stream checker,
+ * tools/lib/irqcap-stream.c).  @next is the seqno expected first; the IRQ
+ * records and the losses are returned in @irqs and @lost.
  */
 static bool check_accounted(const char *mode, struct irqcap_event *ev, int n,
 			    uint64_t next, long long *irqs, long long *lost)
 {
-	uint64_t last_ts = 0;
+	struct irqcap_stream s;
 
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, next);
 	*irqs = *lost = 0;
-	for (int i = 0; i < n; i++) {
-		if (ev[i].type == IRQCAP_EVENT_OVERFLOW) {
-			*lost += ev[i].data;
-			next += ev[i].data;
-			continue;
-		}
-		CHECK(ev[i].type == IRQCAP_EVENT_IRQ, "%s: record %d: type %u", mode, i,
-		      ev[i].type);
-		CHECK(ev[i].seqno == next,
-		      "%s: record %d: seqno %llu, expected %llu (a gap no OVERFLOW record accounts for)",
-		      mode, i, (unsigned long long)ev[i].seqno, (unsigned long long)next);
-		CHECK(ev[i].timestamp_ns >= last_ts, "%s: record %d: timestamp went back", mode, i);
-		last_ts = ev[i].timestamp_ns;
-		next++;
-		(*irqs)++;
-	}
+	for (int i = 0; i < n; i++)
+		CHECK(ev[i].type == IRQCAP_EVENT_IRQ || ev[i].type == IRQCAP_EVENT_OVERFLOW,
+		      "%s: record %d: type %u", mode, i, ev[i].type);
+	irqcap_stream_feed_n(&s, ev, (size_t)n);
+	CHECK(!irqcap_stream_error(&s), "%s: %s", mode, irqcap_stream_error(&s));
+	*irqs = (long long)s.irqs;
+	*lost = (long long)s.lost;
 	return true;
 }
 
@@ -1663,14 +1660,15 @@ static int first_backward(const struct irqcap_event *ev, int n, int *count)
 {
 	int first = -1;
 
-	*count = 0;
-	for (int i = 1; i < n; i++) {
-		if (ev[i].timestamp_ns >= ev[i - 1].timestamp_ns)
-			continue;
-		if (first < 0)
+	struct irqcap_stream s;
+
+	/* the stream checker's ring-order rule; only its timestamp verdict counts */
+	irqcap_stream_init(&s, 0);
+	for (int i = 0; i < n; i++)
+		if ((irqcap_stream_feed(&s, &ev[i], NULL) & IRQCAP_STREAM_V_TS_BACK) &&
+		    first < 0)
 			first = i;
-		(*count)++;
-	}
+	*count = (int)s.backward;
 	return first;
 }
 

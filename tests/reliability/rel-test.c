@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "../../src/uapi/irqcap.h"
+#include "../../tools/lib/irqcap-stream.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -266,57 +267,44 @@ static int open_dev(int i, int flags)
 /* drain a non-blocking fd; count records of each kind */
 struct tally {
 	uint64_t irq, marker, timeout, lost, records;
-	uint64_t last_seq, pending_lost;
-	uint64_t breaks;	/* seqno continuity violations */
+	uint64_t breaks;	/* stream-rule violations (seqno, loss, time, type) */
 	uint64_t badpad;	/* reserved != 0 */
 	char why[160];
+	bool chk_ready;
+	struct irqcap_stream chk;	/* tools/lib/irqcap-stream.c */
 };
 
+/*
+ * Exact loss accounting when only IRQ records flow (storm); with idle
+ * timeouts or markers (soak) lost records may be those, so a gap may be
+ * smaller than the loss an OVERFLOW record reports.
+ */
 static int loose_seq;
 
 static void tally_records(struct tally *t, const struct irqcap_event *ev, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		t->records++;
-		if (ev[i].reserved)
-			t->badpad++;
-		switch (ev[i].type) {
-		case IRQCAP_EVENT_IRQ:
-			/*
-			 * Exact when only IRQ records flow (storm); with idle
-			 * timeouts or markers (soak) lost records may be those.
-			 */
-			if (t->last_seq && (loose_seq ?
-			    ev[i].seqno < t->last_seq + 1 ||
-			    ev[i].seqno > t->last_seq + 1 + t->pending_lost :
-			    ev[i].seqno != t->last_seq + 1 + t->pending_lost)) {
-				if (!t->breaks)
-					snprintf(t->why, sizeof(t->why),
-						 "seqno %llu after %llu with %llu lost",
-						 (unsigned long long)ev[i].seqno,
-						 (unsigned long long)t->last_seq,
-						 (unsigned long long)t->pending_lost);
-				t->breaks++;
-			}
-			t->last_seq = ev[i].seqno;
-			t->pending_lost = 0;
-			t->irq++;
-			break;
-		case IRQCAP_EVENT_OVERFLOW:
-			t->lost += ev[i].data;
-			t->pending_lost += ev[i].data;
-			break;
-		case IRQCAP_EVENT_MARKER:
-			t->marker++;
-			break;
-		case IRQCAP_EVENT_TIMEOUT:
-			t->timeout++;
-			break;
-		default:
-			t->breaks++;
-			snprintf(t->why, sizeof(t->why), "record type %u", ev[i].type);
-		}
+	const char *why;
+
+	if (!t->chk_ready) {
+		irqcap_stream_init(&t->chk, loose_seq ? 0 : IRQCAP_STREAM_EXACT_LOSS);
+		t->chk_ready = true;
 	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int v = irqcap_stream_feed(&t->chk, &ev[i], NULL);
+
+		if (v & IRQCAP_STREAM_V_RESERVED)
+			t->badpad++;
+		if (v & ~IRQCAP_STREAM_V_RESERVED)
+			t->breaks++;
+	}
+	why = irqcap_stream_error(&t->chk);
+	if (why && !t->why[0])
+		snprintf(t->why, sizeof(t->why), "%s", why);
+	t->irq = t->chk.irqs;
+	t->marker = t->chk.markers;
+	t->timeout = t->chk.timeouts;
+	t->lost = t->chk.lost;
+	t->records = t->chk.records;
 }
 
 /* read until EAGAIN (fd is O_NONBLOCK); returns 0 or -errno */
