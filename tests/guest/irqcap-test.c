@@ -635,7 +635,7 @@ struct pingpong {
 	int n;
 	volatile int got;
 	volatile bool failed;
-	uint64_t seqno[300];
+	struct irqcap_event ev[300];
 };
 
 static void *pingpong_fn(void *arg)
@@ -662,7 +662,7 @@ static void *pingpong_fn(void *arg)
 			pp->failed = true;
 			break;
 		}
-		pp->seqno[pp->got] = ev.seqno;
+		pp->ev[pp->got] = ev;
 		pp->got = pp->got + 1;
 	}
 	if (ep >= 0)
@@ -674,6 +674,7 @@ static bool pingpong_in_mode(const char *mode, int kind)
 {
 	static const char * const kinds[] = { "read", "poll", "epoll" };
 	struct pingpong pp = { .kind = kind, .n = 300 };
+	struct irqcap_stream chk;
 	pthread_t th;
 	int i = 0;
 
@@ -705,10 +706,12 @@ static bool pingpong_in_mode(const char *mode, int kind)
 	close(pp.fd);
 	CHECK(!pp.failed && pp.got == pp.n, "%s, %s: waiter got %d of %d records (edge %d)%s",
 	      mode, kinds[kind], pp.got, pp.n, i, pp.failed ? ", a wait timed out" : "");
-	for (i = 1; i < pp.n; i++)
-		CHECK(pp.seqno[i] == pp.seqno[i - 1] + 1, "%s, %s: seqno %llu after %llu",
-		      mode, kinds[kind], (unsigned long long)pp.seqno[i],
-		      (unsigned long long)pp.seqno[i - 1]);
+	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_feed_n(&chk, pp.ev, (size_t)pp.n);
+	CHECK(!irqcap_stream_error(&chk) && !chk.gap_total && chk.irqs == (uint64_t)pp.n,
+	      "%s, %s: %s (%llu interrupt records, %llu missing by seqno)", mode, kinds[kind],
+	      irqcap_stream_error(&chk) ? irqcap_stream_error(&chk) : "records",
+	      (unsigned long long)chk.irqs, (unsigned long long)chk.gap_total);
 	return true;
 }
 

@@ -1257,8 +1257,9 @@ static void fuzz(uint64_t seed)
 
 /* -------------------------------------------------------------- security */
 
-/* drain @fd checking every record's padding and fields */
-static void check_records(int fd, int *nrec, int *ok_pad, int *ok_ptr, int *kinds)
+/* drain @fd checking every record's padding (the stream checker's reserved rule) and fields */
+static void check_records(int fd, struct irqcap_stream *chk, int *nrec, int *ok_pad, int *ok_ptr,
+			  int *kinds)
 {
 	unsigned char raw[64 * 32 + 64];
 	struct irqcap_event ev[64];
@@ -1269,7 +1270,7 @@ static void check_records(int fd, int *nrec, int *ok_pad, int *ok_ptr, int *kind
 		memcpy(ev, raw, n);
 		for (int i = 0; i < n / 32; i++) {
 			(*nrec)++;
-			if (ev[i].reserved)
+			if (irqcap_stream_feed(chk, &ev[i], NULL) & IRQCAP_STREAM_V_RESERVED)
 				*ok_pad = 0;
 			if (ev[i].type >= 1 && ev[i].type <= 4)
 				*kinds |= 1 << ev[i].type;
@@ -1293,6 +1294,7 @@ static void security(void)
 	uint64_t mark = 0x1122334455667788ull;
 	struct irqcap_info info;
 	struct irqcap_stats sts;
+	struct irqcap_stream chk;
 
 	int sr = stat("/dev/irqcap0", &st);
 
@@ -1309,10 +1311,11 @@ static void security(void)
 	if (write(fd, &mark, 8) != 8)
 		note("marker write: %s", strerror(errno));
 	msleep(400);
-	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	irqcap_stream_init(&chk, 0);
+	check_records(fd, &chk, &nrec, &ok_pad, &ok_ptr, &kinds);
 	raise_irq(IRQ1, 1200);	/* ring 1024 (default): this reader overflows */
 	msleep(200);
-	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	check_records(fd, &chk, &nrec, &ok_pad, &ok_ptr, &kinds);
 	result(ok_pad && nrec > 0, "security: reserved/padding of every record is zero; nothing written past the records",
 	       "%d records", nrec);
 	result(ok_ptr, "security: no kernel pointers in records", "a record field looks like a kernel address");
