@@ -801,7 +801,8 @@ static bool t_two_readers(void)
 /* A reader that stops reading loses the oldest records, and is told exactly. */
 static bool t_stalled_reader(void)
 {
-	long long dropped0 = sysfs_get(0, "dropped");
+	long long dropped0 = sysfs_get(0, "dropped"), seen0 = sysfs_get(0, "irqs_seen");
+	long long irqs, lost;
 	struct irqcap_stats st;
 	int fd = open_dev(0, O_RDONLY), n;
 
@@ -816,6 +817,10 @@ static bool t_stalled_reader(void)
 	CHECK(evbuf[0].reserved == 0, "overflow padding not zero");
 	if (!check_sequence(evbuf + 1, n - 1, 0, RING0))
 		return false;
+	/* the OVERFLOW's count is the seqno gap from the first edge raised */
+	if (!check_accounted("stalled", evbuf, n, (uint64_t)seen0 + 1, &irqs, &lost))
+		return false;
+	CHECK(irqs == RING0 && lost == 1000 - RING0, "%lld IRQ records, %lld lost", irqs, lost);
 	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS");
 	CHECK(st.reader_lost == 1000 - RING0, "reader_lost %llu",
 	      (unsigned long long)st.reader_lost);
