@@ -1217,7 +1217,8 @@ static void fuzz(uint64_t seed)
 					valid = 0;
 			} else {
 				errno = 0;
-				num = strtoll(val, &end, 0);
+				/* decimal only, as the driver parses them ("010" is 10, "0x10" is refused) */
+				num = strtoll(val, &end, 10);
 				valid = vl > 0 && vl < 4096 && !errno && end != val && (*end == 0 || !strcmp(end, "\n")) &&
 					val[0] != ' ' && val[0] != '-' &&
 					num >= 0 && num <= (!strcmp(a, "debounce_us") ? 1000000 : 3600000);
