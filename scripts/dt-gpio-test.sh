@@ -145,7 +145,7 @@ deps=$(modinfo -F depends "$MODULE" 2>/dev/null)
 READER=$WORK/dt-reader
 check "guest reader built (static $ARCH, $FK_CC)" \
 	"$FK_CC" -static -O2 -Wall -Wextra -Werror -I "$TOP/src" \
-		-o "$READER" "$TOP/tests/guest/dt-reader.c"
+		-o "$READER" "$TOP/tests/guest/dt-reader.c" "$TOP/tools/lib/irqcap-stream.c"
 
 # ----------------------------------------------------------- device tree
 # shellcheck disable=SC2206

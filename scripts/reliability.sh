@@ -76,7 +76,7 @@ rm -rf "$work/root"
 mkdir -p "$work/root"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/rel-test" \
-	"$top/tests/reliability/rel-test.c" || { nok "rel-test builds"; finish; }
+	"$top/tests/reliability/rel-test.c" "$top/tools/lib/irqcap-stream.c" || { nok "rel-test builds"; finish; }
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/reliability/init.sh" "$work/root/init"
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || { nok "SSDT builds"; finish; }

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "irqcap.h"	/* src/uapi/irqcap.h, installed as <linux/irqcap.h> */
+#include "lib/irqcap-stream.h"	/* the stream rules, shared with tests/ */
 
 #ifndef IRQCAP_TOOL_VERSION
 #define IRQCAP_TOOL_VERSION "unknown"
@@ -224,16 +225,9 @@ static void json_str(FILE *f, const char *s)
 /* Per-stream event bookkeeping (pure)                                 */
 
 struct stream_state {
-	bool have_seqno;		/* a record has been seen */
-	unsigned long long last_seqno;	/* seqno of the last record */
+	struct irqcap_stream chk;	/* the stream rules: seqnos, losses, counts */
 	bool have_irq;
 	unsigned long long last_irq_ns;	/* timestamp of the last IRQ record */
-	/* totals */
-	unsigned long long n_irq, n_timeout, n_overflow, n_marker, n_other;
-	unsigned long long lost_records;	/* sum of OVERFLOW data */
-	unsigned long long seq_gap_total;	/* interrupts missing by seqno */
-	unsigned long long seq_gap_unreported;	/* ... not right after an overflow */
-	bool after_overflow;		/* the previous record was an OVERFLOW */
 };
 
 /* What one record means once put in context. */
@@ -251,7 +245,8 @@ struct event_view {
 static void stream_account(struct stream_state *st, const struct irqcap_event *ev,
 			   struct event_view *v)
 {
-	unsigned long long expect;
+	struct irqcap_stream_rec r;
+	unsigned int bad;
 
 	memset(v, 0, sizeof(*v));
 	v->type = event_type_name(ev->type);
@@ -259,39 +254,16 @@ static void stream_account(struct stream_state *st, const struct irqcap_event *e
 	v->seqno = ev->seqno;
 	v->data = ev->data;
 
-	/*
-	 * IRQ records carry the next seqno; timeout and marker records carry
-	 * the seqno of the most recent interrupt.  Anything beyond that was
-	 * lost.  OVERFLOW records carry the seqno of the last record this
-	 * reader got (0 if none), so they are no baseline.
-	 */
-	if (ev->type == IRQCAP_EVENT_OVERFLOW)
-		goto seqno_done;
-	if (st->have_seqno) {
-		expect = st->last_seqno + (ev->type == IRQCAP_EVENT_IRQ ? 1 : 0);
-		if (ev->seqno > expect) {
-			v->seq_gap = ev->seqno - expect;
-			v->gap_from = st->last_seqno;
-			v->gap_reported = st->after_overflow;
-			st->seq_gap_total += v->seq_gap;
-			if (!v->gap_reported)
-				st->seq_gap_unreported += v->seq_gap;
-		}
-	}
-	if (!st->have_seqno || ev->seqno >= st->last_seqno) {
-		st->last_seqno = ev->seqno;
-		st->have_seqno = true;
-	} else {
-		/* seqno went backwards: a new device instance; start over */
-		st->last_seqno = ev->seqno;
+	bad = irqcap_stream_feed(&st->chk, ev, &r);
+	v->seq_gap = r.gap;
+	v->gap_from = r.gap_from;
+	v->gap_reported = r.gap && r.after_overflow;
+	/* seqno went backwards: a new device instance; no interval across it */
+	if (bad & IRQCAP_STREAM_V_SEQ_BACK)
 		st->have_irq = false;
-	}
-seqno_done:
-	st->after_overflow = ev->type == IRQCAP_EVENT_OVERFLOW;
 
 	switch (ev->type) {
 	case IRQCAP_EVENT_IRQ:
-		st->n_irq++;
 		if (st->have_irq && !v->seq_gap && ev->timestamp_ns >= st->last_irq_ns) {
 			v->have_interval = true;
 			v->interval_ns = ev->timestamp_ns - st->last_irq_ns;
@@ -299,21 +271,12 @@ seqno_done:
 		st->have_irq = true;
 		st->last_irq_ns = ev->timestamp_ns;
 		break;
-	case IRQCAP_EVENT_TIMEOUT:
-		st->n_timeout++;
-		break;
 	case IRQCAP_EVENT_OVERFLOW:
-		st->n_overflow++;
 		v->lost = ev->data;
-		st->lost_records += ev->data;
 		/* the IRQ after a loss has no meaningful interval */
 		st->have_irq = false;
 		break;
-	case IRQCAP_EVENT_MARKER:
-		st->n_marker++;
-		break;
 	default:
-		st->n_other++;
 		break;
 	}
 	/* an interval spanning lost interrupts would be misleading */
@@ -1061,6 +1024,7 @@ static int cmd_monitor(int argc, char **argv)
 			return rc;
 		}
 		mons[i].open = true;
+		irqcap_stream_init(&mons[i].st.chk, 0);
 		rc = abi_check(mons[i].fd, mons[i].d.name);
 		if (rc) {
 			for (i = 0; i < nm; i++)
@@ -1173,13 +1137,15 @@ static int cmd_monitor(int argc, char **argv)
 
 	if (fmt == FMT_TEXT) {
 		for (i = 0; i < nm; i++) {
-			struct stream_state *s = &mons[i].st;
+			struct irqcap_stream *s = &mons[i].st.chk;
 
 			fprintf(stderr, "%s: %llu records (%llu irq, %llu timeout, %llu marker, %llu overflow); lost %llu records in overflows; %llu interrupts missing by seqno (%llu not reported by an overflow)\n",
 				mons[i].d.name,
-				s->n_irq + s->n_timeout + s->n_marker + s->n_overflow + s->n_other,
-				s->n_irq, s->n_timeout, s->n_marker, s->n_overflow,
-				s->lost_records, s->seq_gap_total, s->seq_gap_unreported);
+				(unsigned long long)s->records, (unsigned long long)s->irqs,
+				(unsigned long long)s->timeouts, (unsigned long long)s->markers,
+				(unsigned long long)s->overflows, (unsigned long long)s->lost,
+				(unsigned long long)s->gap_total,
+				(unsigned long long)s->gap_unreported);
 		}
 	}
 	if (ret == EXIT_OK && have_count && printed < count && !stop_requested) {

@@ -10,9 +10,11 @@
  * until COUNT interrupt records have arrived (or TIMEOUT_S passes), waits
  * SETTLE_MS more for stray records, prints IRQCAP_IOC_STATS and finally
  *   READER DONE irq=N other=N bad=N
- * "bad" counts records that break the contract: a non-consecutive seqno, a
- * timestamp that goes backwards or lies in the future, a non-zero reserved
- * field, or a short read.  Exit status 0 only when irq == COUNT and bad == 0.
+ * "bad" counts records that break the contract: a record that breaks a
+ * stream rule (tools/lib/irqcap-stream.c: seqnos consecutive from 1 on the
+ * fresh device, timestamps never backwards, reserved zero, known types), an
+ * IRQ record after any seqno gap or with a timestamp of 0 or in the future,
+ * or a short read (the first rule broken is printed as "READER BAD rule: ...").  Exit status 0 only when irq == COUNT and bad == 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "../../src/uapi/irqcap.h"
+#include "../../tools/lib/irqcap-stream.h"
 
 static unsigned long long now_ns(void)
 {
@@ -40,6 +43,7 @@ int main(int argc, char **argv)
 	struct irqcap_info info;
 	struct irqcap_stats st;
 	unsigned long long deadline, settle_end = 0, last_ts = 0, last_seq = 0;
+	struct irqcap_stream chk;
 	unsigned long irqs = 0, other = 0, bad = 0, want;
 	int fd, settle_ms;
 
@@ -66,6 +70,8 @@ int main(int argc, char **argv)
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
+	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&chk, 1);	/* a fresh device: the first IRQ is 1 */
 	printf("READER READY\n");
 	fflush(stdout);
 
@@ -108,13 +114,16 @@ int main(int argc, char **argv)
 			       e->timestamp_ns <= t ?
 			       (t - e->timestamp_ns) / 1000000ULL : 0ULL,
 			       (unsigned long long)e->data);
+			struct irqcap_stream_rec rec;
+			unsigned int v = irqcap_stream_feed(&chk, e, &rec);
+
 			if (e->type != IRQCAP_EVENT_IRQ) {
 				other++;
+				bad += !!v;
 				continue;
 			}
 			irqs++;
-			if (e->seqno != last_seq + 1 || e->timestamp_ns < last_ts ||
-			    e->timestamp_ns > t || e->timestamp_ns == 0 || e->reserved) {
+			if (v || rec.gap || e->timestamp_ns > t || e->timestamp_ns == 0) {
 				printf("READER BAD record seq=%llu after seq=%llu ts=%llu after %llu\n",
 				       (unsigned long long)e->seqno, last_seq,
 				       (unsigned long long)e->timestamp_ns, last_ts);
@@ -138,6 +147,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)st.reader_lost);
 	else
 		printf("READER ERROR IRQCAP_IOC_STATS: %s\n", strerror(errno));
+	if (irqcap_stream_error(&chk))
+		printf("READER BAD rule: %s\n", irqcap_stream_error(&chk));
 	printf("READER DONE irq=%lu other=%lu bad=%lu\n", irqs, other, bad);
 	fflush(stdout);
 	close(fd);

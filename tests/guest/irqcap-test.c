@@ -34,6 +34,7 @@
 
 #include "../../src/uapi/irqcap.h"
 #include "guest-util.h"
+#include "../../tools/lib/irqcap-stream.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -143,31 +144,33 @@ static int drain(int fd, struct irqcap_event *ev, int max, int want_irq, int ms)
 	return n;
 }
 
-/* Every IRQ record once, seqnos consecutive from @first, times monotonic. */
+/*
+ * Every IRQ record once, seqnos consecutive from @first, the stream rules
+ * kept (tools/lib/irqcap-stream.c: timestamps never back in ring order,
+ * reserved zero, known types), and IRQ records' data zero.  @first == 0:
+ * start at the first interrupt record, whatever precedes it.
+ */
 static bool check_sequence(struct irqcap_event *ev, int n, uint64_t first,
 			   long long want)
 {
-	uint64_t expect = first, last_ts = 0;
-	int irqs = 0;
+	struct irqcap_stream s;
+	int i = 0;
 
-	/* first == 0: start at the first interrupt record, whatever precedes it */
-	for (int i = 0; !expect && i < n; i++)
-		if (ev[i].type == IRQCAP_EVENT_IRQ)
-			expect = ev[i].seqno;
-
-	for (int i = 0; i < n; i++) {
-		if (ev[i].type != IRQCAP_EVENT_IRQ)
-			continue;
-		CHECK(ev[i].seqno == expect, "record %d: seqno %llu, expected %llu",
-		      i, (unsigned long long)ev[i].seqno, (unsigned long long)expect);
-		CHECK(ev[i].timestamp_ns >= last_ts, "record %d: timestamp went back", i);
-		CHECK(ev[i].reserved == 0 && ev[i].data == 0,
-		      "record %d: reserved/data not zero", i);
-		last_ts = ev[i].timestamp_ns;
-		expect++;
-		irqs++;
-	}
-	CHECK(irqs == want, "%d interrupt records, expected %lld", irqs, want);
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	if (first)
+		irqcap_stream_expect(&s, first);
+	else
+		while (i < n && ev[i].type != IRQCAP_EVENT_IRQ)
+			i++;
+	for (int j = i; j < n; j++)
+		CHECK(ev[j].type != IRQCAP_EVENT_IRQ || ev[j].data == 0,
+		      "record %d: data not zero", j);
+	irqcap_stream_feed_n(&s, ev + i, (size_t)(n - i));
+	CHECK(!irqcap_stream_error(&s), "from record %d: %s", i, irqcap_stream_error(&s));
+	CHECK(!s.gap_total, "%llu interrupts missing by seqno",
+	      (unsigned long long)s.gap_total);
+	CHECK((long long)s.irqs == want, "%llu interrupt records, expected %lld",
+	      (unsigned long long)s.irqs, want);
 	return true;
 }
 
@@ -323,33 +326,27 @@ static void *burst_fn(void *arg)
 }
 
 /*
- * Walk @n records read by one reader: every IRQ record's seqno follows the
- * previous one's, except where an OVERFLOW record says how many were lost
- * in between.  @next is the seqno expected first; the IRQ records and the
- * losses are returned in @irqs and @lost.
+ * Walk @n records read by one reader: only IRQ and OVERFLOW records, every
+ * IRQ record's seqno follows the previous one's, except where an OVERFLOW
+ * record says exactly how many were lost in between (the stream checker,
+ * tools/lib/irqcap-stream.c).  @next is the seqno expected first; the IRQ
+ * records and the losses are returned in @irqs and @lost.
  */
 static bool check_accounted(const char *mode, struct irqcap_event *ev, int n,
 			    uint64_t next, long long *irqs, long long *lost)
 {
-	uint64_t last_ts = 0;
+	struct irqcap_stream s;
 
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, next);
 	*irqs = *lost = 0;
-	for (int i = 0; i < n; i++) {
-		if (ev[i].type == IRQCAP_EVENT_OVERFLOW) {
-			*lost += ev[i].data;
-			next += ev[i].data;
-			continue;
-		}
-		CHECK(ev[i].type == IRQCAP_EVENT_IRQ, "%s: record %d: type %u", mode, i,
-		      ev[i].type);
-		CHECK(ev[i].seqno == next,
-		      "%s: record %d: seqno %llu, expected %llu (a gap no OVERFLOW record accounts for)",
-		      mode, i, (unsigned long long)ev[i].seqno, (unsigned long long)next);
-		CHECK(ev[i].timestamp_ns >= last_ts, "%s: record %d: timestamp went back", mode, i);
-		last_ts = ev[i].timestamp_ns;
-		next++;
-		(*irqs)++;
-	}
+	for (int i = 0; i < n; i++)
+		CHECK(ev[i].type == IRQCAP_EVENT_IRQ || ev[i].type == IRQCAP_EVENT_OVERFLOW,
+		      "%s: record %d: type %u", mode, i, ev[i].type);
+	irqcap_stream_feed_n(&s, ev, (size_t)n);
+	CHECK(!irqcap_stream_error(&s), "%s: %s", mode, irqcap_stream_error(&s));
+	*irqs = (long long)s.irqs;
+	*lost = (long long)s.lost;
 	return true;
 }
 
@@ -638,7 +635,7 @@ struct pingpong {
 	int n;
 	volatile int got;
 	volatile bool failed;
-	uint64_t seqno[300];
+	struct irqcap_event ev[300];
 };
 
 static void *pingpong_fn(void *arg)
@@ -665,7 +662,7 @@ static void *pingpong_fn(void *arg)
 			pp->failed = true;
 			break;
 		}
-		pp->seqno[pp->got] = ev.seqno;
+		pp->ev[pp->got] = ev;
 		pp->got = pp->got + 1;
 	}
 	if (ep >= 0)
@@ -677,6 +674,7 @@ static bool pingpong_in_mode(const char *mode, int kind)
 {
 	static const char * const kinds[] = { "read", "poll", "epoll" };
 	struct pingpong pp = { .kind = kind, .n = 300 };
+	struct irqcap_stream chk;
 	pthread_t th;
 	int i = 0;
 
@@ -708,10 +706,12 @@ static bool pingpong_in_mode(const char *mode, int kind)
 	close(pp.fd);
 	CHECK(!pp.failed && pp.got == pp.n, "%s, %s: waiter got %d of %d records (edge %d)%s",
 	      mode, kinds[kind], pp.got, pp.n, i, pp.failed ? ", a wait timed out" : "");
-	for (i = 1; i < pp.n; i++)
-		CHECK(pp.seqno[i] == pp.seqno[i - 1] + 1, "%s, %s: seqno %llu after %llu",
-		      mode, kinds[kind], (unsigned long long)pp.seqno[i],
-		      (unsigned long long)pp.seqno[i - 1]);
+	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_feed_n(&chk, pp.ev, (size_t)pp.n);
+	CHECK(!irqcap_stream_error(&chk) && !chk.gap_total && chk.irqs == (uint64_t)pp.n,
+	      "%s, %s: %s (%llu interrupt records, %llu missing by seqno)", mode, kinds[kind],
+	      irqcap_stream_error(&chk) ? irqcap_stream_error(&chk) : "records",
+	      (unsigned long long)chk.irqs, (unsigned long long)chk.gap_total);
 	return true;
 }
 
@@ -801,7 +801,8 @@ static bool t_two_readers(void)
 /* A reader that stops reading loses the oldest records, and is told exactly. */
 static bool t_stalled_reader(void)
 {
-	long long dropped0 = sysfs_get(0, "dropped");
+	long long dropped0 = sysfs_get(0, "dropped"), seen0 = sysfs_get(0, "irqs_seen");
+	long long irqs, lost;
 	struct irqcap_stats st;
 	int fd = open_dev(0, O_RDONLY), n;
 
@@ -816,6 +817,10 @@ static bool t_stalled_reader(void)
 	CHECK(evbuf[0].reserved == 0, "overflow padding not zero");
 	if (!check_sequence(evbuf + 1, n - 1, 0, RING0))
 		return false;
+	/* the OVERFLOW's count is the seqno gap from the first edge raised */
+	if (!check_accounted("stalled", evbuf, n, (uint64_t)seen0 + 1, &irqs, &lost))
+		return false;
+	CHECK(irqs == RING0 && lost == 1000 - RING0, "%lld IRQ records, %lld lost", irqs, lost);
 	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS");
 	CHECK(st.reader_lost == 1000 - RING0, "reader_lost %llu",
 	      (unsigned long long)st.reader_lost);
@@ -1663,14 +1668,15 @@ static int first_backward(const struct irqcap_event *ev, int n, int *count)
 {
 	int first = -1;
 
-	*count = 0;
-	for (int i = 1; i < n; i++) {
-		if (ev[i].timestamp_ns >= ev[i - 1].timestamp_ns)
-			continue;
-		if (first < 0)
+	struct irqcap_stream s;
+
+	/* the stream checker's ring-order rule; only its timestamp verdict counts */
+	irqcap_stream_init(&s, 0);
+	for (int i = 0; i < n; i++)
+		if ((irqcap_stream_feed(&s, &ev[i], NULL) & IRQCAP_STREAM_V_TS_BACK) &&
+		    first < 0)
 			first = i;
-		(*count)++;
-	}
+	*count = (int)s.backward;
 	return first;
 }
 

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "../../src/uapi/irqcap.h"
+#include "../../tools/lib/irqcap-stream.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -266,57 +267,44 @@ static int open_dev(int i, int flags)
 /* drain a non-blocking fd; count records of each kind */
 struct tally {
 	uint64_t irq, marker, timeout, lost, records;
-	uint64_t last_seq, pending_lost;
-	uint64_t breaks;	/* seqno continuity violations */
+	uint64_t breaks;	/* stream-rule violations (seqno, loss, time, type) */
 	uint64_t badpad;	/* reserved != 0 */
 	char why[160];
+	bool chk_ready;
+	struct irqcap_stream chk;	/* tools/lib/irqcap-stream.c */
 };
 
+/*
+ * Exact loss accounting when only IRQ records flow (storm); with idle
+ * timeouts or markers (soak) lost records may be those, so a gap may be
+ * smaller than the loss an OVERFLOW record reports.
+ */
 static int loose_seq;
 
 static void tally_records(struct tally *t, const struct irqcap_event *ev, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		t->records++;
-		if (ev[i].reserved)
-			t->badpad++;
-		switch (ev[i].type) {
-		case IRQCAP_EVENT_IRQ:
-			/*
-			 * Exact when only IRQ records flow (storm); with idle
-			 * timeouts or markers (soak) lost records may be those.
-			 */
-			if (t->last_seq && (loose_seq ?
-			    ev[i].seqno < t->last_seq + 1 ||
-			    ev[i].seqno > t->last_seq + 1 + t->pending_lost :
-			    ev[i].seqno != t->last_seq + 1 + t->pending_lost)) {
-				if (!t->breaks)
-					snprintf(t->why, sizeof(t->why),
-						 "seqno %llu after %llu with %llu lost",
-						 (unsigned long long)ev[i].seqno,
-						 (unsigned long long)t->last_seq,
-						 (unsigned long long)t->pending_lost);
-				t->breaks++;
-			}
-			t->last_seq = ev[i].seqno;
-			t->pending_lost = 0;
-			t->irq++;
-			break;
-		case IRQCAP_EVENT_OVERFLOW:
-			t->lost += ev[i].data;
-			t->pending_lost += ev[i].data;
-			break;
-		case IRQCAP_EVENT_MARKER:
-			t->marker++;
-			break;
-		case IRQCAP_EVENT_TIMEOUT:
-			t->timeout++;
-			break;
-		default:
-			t->breaks++;
-			snprintf(t->why, sizeof(t->why), "record type %u", ev[i].type);
-		}
+	const char *why;
+
+	if (!t->chk_ready) {
+		irqcap_stream_init(&t->chk, loose_seq ? 0 : IRQCAP_STREAM_EXACT_LOSS);
+		t->chk_ready = true;
 	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int v = irqcap_stream_feed(&t->chk, &ev[i], NULL);
+
+		if (v & IRQCAP_STREAM_V_RESERVED)
+			t->badpad++;
+		if (v & ~IRQCAP_STREAM_V_RESERVED)
+			t->breaks++;
+	}
+	why = irqcap_stream_error(&t->chk);
+	if (why && !t->why[0])
+		snprintf(t->why, sizeof(t->why), "%s", why);
+	t->irq = t->chk.irqs;
+	t->marker = t->chk.markers;
+	t->timeout = t->chk.timeouts;
+	t->lost = t->chk.lost;
+	t->records = t->chk.records;
 }
 
 /* read until EAGAIN (fd is O_NONBLOCK); returns 0 or -errno */
@@ -1229,7 +1217,8 @@ static void fuzz(uint64_t seed)
 					valid = 0;
 			} else {
 				errno = 0;
-				num = strtoll(val, &end, 0);
+				/* decimal only, as the driver parses them ("010" is 10, "0x10" is refused) */
+				num = strtoll(val, &end, 10);
 				valid = vl > 0 && vl < 4096 && !errno && end != val && (*end == 0 || !strcmp(end, "\n")) &&
 					val[0] != ' ' && val[0] != '-' &&
 					num >= 0 && num <= (!strcmp(a, "debounce_us") ? 1000000 : 3600000);
@@ -1269,8 +1258,9 @@ static void fuzz(uint64_t seed)
 
 /* -------------------------------------------------------------- security */
 
-/* drain @fd checking every record's padding and fields */
-static void check_records(int fd, int *nrec, int *ok_pad, int *ok_ptr, int *kinds)
+/* drain @fd checking every record's padding (the stream checker's reserved rule) and fields */
+static void check_records(int fd, struct irqcap_stream *chk, int *nrec, int *ok_pad, int *ok_ptr,
+			  int *kinds)
 {
 	unsigned char raw[64 * 32 + 64];
 	struct irqcap_event ev[64];
@@ -1281,7 +1271,7 @@ static void check_records(int fd, int *nrec, int *ok_pad, int *ok_ptr, int *kind
 		memcpy(ev, raw, n);
 		for (int i = 0; i < n / 32; i++) {
 			(*nrec)++;
-			if (ev[i].reserved)
+			if (irqcap_stream_feed(chk, &ev[i], NULL) & IRQCAP_STREAM_V_RESERVED)
 				*ok_pad = 0;
 			if (ev[i].type >= 1 && ev[i].type <= 4)
 				*kinds |= 1 << ev[i].type;
@@ -1305,6 +1295,7 @@ static void security(void)
 	uint64_t mark = 0x1122334455667788ull;
 	struct irqcap_info info;
 	struct irqcap_stats sts;
+	struct irqcap_stream chk;
 
 	int sr = stat("/dev/irqcap0", &st);
 
@@ -1321,10 +1312,11 @@ static void security(void)
 	if (write(fd, &mark, 8) != 8)
 		note("marker write: %s", strerror(errno));
 	msleep(400);
-	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	irqcap_stream_init(&chk, 0);
+	check_records(fd, &chk, &nrec, &ok_pad, &ok_ptr, &kinds);
 	raise_irq(IRQ1, 1200);	/* ring 1024 (default): this reader overflows */
 	msleep(200);
-	check_records(fd, &nrec, &ok_pad, &ok_ptr, &kinds);
+	check_records(fd, &chk, &nrec, &ok_pad, &ok_ptr, &kinds);
 	result(ok_pad && nrec > 0, "security: reserved/padding of every record is zero; nothing written past the records",
 	       "%d records", nrec);
 	result(ok_ptr, "security: no kernel pointers in records", "a record field looks like a kernel address");

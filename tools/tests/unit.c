@@ -194,15 +194,15 @@ static void test_stream_account(void)
 	stream_account(&st, &e, &v);
 	CHECK(!v.have_interval && !v.seq_gap, "no interval across a gap");
 
-	CHECK(st.n_irq == 6 && st.n_overflow == 1 && st.n_marker == 1 && st.n_timeout == 1,
-	      "totals irq %llu", st.n_irq);
-	CHECK(st.lost_records == 7 && st.seq_gap_total == 10 && st.seq_gap_unreported == 3,
-	      "lost %llu gaps %llu unreported %llu", st.lost_records, st.seq_gap_total,
-	      st.seq_gap_unreported);
+	CHECK(st.chk.irqs == 6 && st.chk.overflows == 1 && st.chk.markers == 1 &&
+	      st.chk.timeouts == 1, "totals irq %llu", (unsigned long long)st.chk.irqs);
+	CHECK(st.chk.lost == 7 && st.chk.gap_total == 10 && st.chk.gap_unreported == 3,
+	      "lost %llu gaps %llu unreported %llu", (unsigned long long)st.chk.lost,
+	      (unsigned long long)st.chk.gap_total, (unsigned long long)st.chk.gap_unreported);
 
 	e = ev(99, 70000, 16, 5);
 	stream_account(&st, &e, &v);
-	CHECK(!strcmp(v.type, "unknown") && st.n_other == 1, "unknown type");
+	CHECK(!strcmp(v.type, "unknown") && st.chk.others == 1, "unknown type");
 
 	/* a fresh reader's overflow record has seqno 0: no baseline from it */
 	memset(&st, 0, sizeof(st));
@@ -211,10 +211,168 @@ static void test_stream_account(void)
 	CHECK(v.lost == 84 && !v.seq_gap, "first overflow");
 	e = ev(IRQCAP_EVENT_IRQ, 900, 105, 0);
 	stream_account(&st, &e, &v);
-	CHECK(!v.seq_gap && st.seq_gap_total == 0, "no invented gap from seqno 0: %llu", v.seq_gap);
+	CHECK(!v.seq_gap && st.chk.gap_total == 0, "no invented gap from seqno 0: %llu", v.seq_gap);
 	e = ev(IRQCAP_EVENT_IRQ, 950, 106, 0);
 	stream_account(&st, &e, &v);
 	CHECK(v.have_interval && v.interval_ns == 50, "interval resumes");
+}
+
+/* The stream checker itself (tools/lib/irqcap-stream.c), with crafted sequences. */
+static unsigned int feed(struct irqcap_stream *s, unsigned int type, unsigned long long ts,
+			 unsigned long long seq, unsigned long long data)
+{
+	struct irqcap_event e = ev(type, ts, seq, data);
+
+	return irqcap_stream_feed(s, &e, NULL);
+}
+
+static void test_stream_checker(void)
+{
+	struct irqcap_stream s;
+	struct irqcap_event b[4];
+	struct irqcap_stream_rec r;
+	unsigned int bad;
+
+	/* a clean stream: IRQ, MARKER and TIMEOUT carrying the latest seqno */
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, 1);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 100, 1, 0);
+	bad |= feed(&s, IRQCAP_EVENT_MARKER, 150, 1, 42);
+	bad |= feed(&s, IRQCAP_EVENT_IRQ, 200, 2, 0);
+	bad |= feed(&s, IRQCAP_EVENT_TIMEOUT, 900, 2, 700);
+	bad |= feed(&s, IRQCAP_EVENT_MARKER, 900, 2, 7);
+	bad |= feed(&s, IRQCAP_EVENT_IRQ, 1000, 3, 0);
+	CHECK(!bad && !irqcap_stream_error(&s) && s.irqs == 3 && s.markers == 2 &&
+	      s.timeouts == 1 && s.records == 6 && !s.bad && !s.gap_total,
+	      "clean stream: bad %#x, %s", bad, irqcap_stream_error(&s));
+
+	/* expect(1) on a fresh device: a first IRQ with seqno 2 is a gap */
+	irqcap_stream_init(&s, 0);
+	irqcap_stream_expect(&s, 1);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 100, 2, 0);
+	CHECK(bad == IRQCAP_STREAM_V_GAP && s.gaps == 1 && s.gap_unreported == 1,
+	      "first seqno 2 after expect(1): %#x", bad);
+
+	/* a gap with no OVERFLOW before it */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 200, 13, 0);
+	CHECK(bad == IRQCAP_STREAM_V_GAP && s.gaps == 1 && s.gap_total == 2 &&
+	      s.gap_unreported == 2 && s.bad == 1 && s.first_index == 1 &&
+	      irqcap_stream_error(&s) && strstr(irqcap_stream_error(&s), "seqno 13 after 10"),
+	      "unreported gap: %#x %s", bad, irqcap_stream_error(&s));
+	/* the first violation stays the message */
+	feed(&s, IRQCAP_EVENT_IRQ, 50, 14, 0);
+	CHECK(s.backward == 1 && s.bad == 2 && strstr(irqcap_stream_error(&s), "record 1:"),
+	      "first violation kept: %s", irqcap_stream_error(&s));
+
+	/* a gap an OVERFLOW accounts for exactly */
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	CHECK(!bad && s.lost == 5 && s.overflows == 1, "overflow: %#x", bad);
+	{
+		struct irqcap_event e = ev(IRQCAP_EVENT_IRQ, 300, 16, 0);
+
+		bad = irqcap_stream_feed(&s, &e, &r);
+	}
+	CHECK(!bad && r.gap == 5 && r.gap_from == 10 && r.after_overflow &&
+	      s.gap_total == 5 && !s.gap_unreported && !s.bad,
+	      "accounted gap: %#x gap %llu %s", bad, (unsigned long long)r.gap,
+	      irqcap_stream_error(&s));
+	CHECK(!irqcap_stream_finish(&s), "finish after an accounted loss");
+
+	/* the gap is larger than the OVERFLOW says */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 300, 17, 0);
+	CHECK(bad == IRQCAP_STREAM_V_GAP && s.gap_total == 6 && s.gap_unreported == 1,
+	      "gap beyond the loss: %#x unreported %llu", bad,
+	      (unsigned long long)s.gap_unreported);
+
+	/* smaller than the loss: fine unless only IRQ records flow */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 300, 13, 0);
+	CHECK(!bad && !s.bad, "lost timeouts/markers may make the gap smaller: %#x", bad);
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 300, 13, 0);
+	CHECK(bad == IRQCAP_STREAM_V_LOSS && strstr(irqcap_stream_error(&s), "reported 5 lost"),
+	      "exact loss: %#x %s", bad, irqcap_stream_error(&s));
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 300, 11, 0);
+	CHECK(bad == IRQCAP_STREAM_V_LOSS, "exact loss, no gap at all: %#x", bad);
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 10, 5);
+	CHECK(irqcap_stream_finish(&s) == IRQCAP_STREAM_V_LOSS, "loss left unmatched at the end");
+
+	/* an OVERFLOW at the start has seqno 0 and sets no baseline */
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	bad = feed(&s, IRQCAP_EVENT_OVERFLOW, 0, 0, 84);
+	bad |= feed(&s, IRQCAP_EVENT_IRQ, 900, 105, 0);
+	bad |= feed(&s, IRQCAP_EVENT_IRQ, 950, 106, 0);
+	CHECK(!bad && s.lost == 84 && !s.gap_total && !s.bad, "overflow at the start: %#x %s",
+	      bad, irqcap_stream_error(&s));
+	/* ... but with a baseline its loss is checked against the seqnos */
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, 1);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 0, 0, 84);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 900, 85, 0);
+	CHECK(!bad && s.gap_total == 84, "overflow at the start, expect(1): %#x %s", bad,
+	      irqcap_stream_error(&s));
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, 1);
+	feed(&s, IRQCAP_EVENT_OVERFLOW, 0, 0, 84);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 900, 86, 0);
+	CHECK(bad == IRQCAP_STREAM_V_GAP, "overflow at the start, one more missing: %#x", bad);
+
+	/* an OVERFLOW repeats the last record's seqno */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_OVERFLOW, 100, 9, 5);
+	CHECK(bad == IRQCAP_STREAM_V_OVF_SEQ, "overflow seqno: %#x", bad);
+
+	/* TIMEOUT and MARKER carrying a later seqno reveal a gap */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_TIMEOUT, 200, 11, 100);
+	CHECK(bad == IRQCAP_STREAM_V_GAP && s.gap_total == 1, "timeout gap: %#x", bad);
+	bad = feed(&s, IRQCAP_EVENT_MARKER, 300, 13, 1);
+	CHECK(bad == IRQCAP_STREAM_V_GAP && s.gap_total == 3, "marker gap: %#x", bad);
+
+	/* a backward timestamp, whatever the type */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 1000, 1, 0);
+	bad = feed(&s, IRQCAP_EVENT_MARKER, 999, 1, 0);
+	CHECK(bad == IRQCAP_STREAM_V_TS_BACK && s.backward == 1 &&
+	      strstr(irqcap_stream_error(&s), "timestamp 999 below"), "backward: %#x %s", bad,
+	      irqcap_stream_error(&s));
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 999, 2, 0);
+	CHECK(!bad, "equal timestamps are fine: %#x", bad);
+
+	/* seqno going back; reserved; unknown type */
+	irqcap_stream_init(&s, 0);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 200, 3, 0);
+	CHECK(bad == IRQCAP_STREAM_V_SEQ_BACK, "seqno back: %#x", bad);
+	bad = feed(&s, IRQCAP_EVENT_IRQ, 300, 4, 0);
+	CHECK(!bad, "new baseline after seqno back: %#x", bad);
+	b[0] = ev(IRQCAP_EVENT_IRQ, 400, 5, 0);
+	b[0].reserved = 1;
+	b[1] = ev(7, 500, 5, 0);
+	b[2] = ev(IRQCAP_EVENT_IRQ, 600, 6, 0);
+	b[3] = ev(IRQCAP_EVENT_TIMEOUT, 700, 6, 100);
+	irqcap_stream_init(&s, 0);
+	CHECK(irqcap_stream_feed_n(&s, b, 4) == 2 && s.bad == 2 && s.others == 1 &&
+	      s.irqs == 2 && s.records == 4 && strstr(irqcap_stream_error(&s), "reserved 1"),
+	      "batch: bad %llu %s", (unsigned long long)s.bad, irqcap_stream_error(&s));
 }
 
 static void test_print_event(void)
@@ -478,6 +636,7 @@ int main(void)
 	test_parse_dev_spec();
 	test_format_time();
 	test_stream_account();
+	test_stream_checker();
 	test_print_event();
 	test_hist();
 	test_validate_setting();
