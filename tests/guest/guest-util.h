@@ -39,6 +39,17 @@ static inline int write_file(const char *path, const char *val)
 	return ret;
 }
 
+/*
+ * In a test function returning bool: when @cond is false, say why in the
+ * including program's char why[] and fail the test.
+ */
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		snprintf(why, sizeof(why), __VA_ARGS__);		\
+		return false;						\
+	}								\
+} while (0)
+
 /* A number read from @path (sysfs, procfs), or -1 when it cannot be opened. */
 static inline long long read_ll(const char *path)
 {

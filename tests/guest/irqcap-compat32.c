@@ -37,12 +37,7 @@ _Static_assert(__alignof__(struct irqcap_event) == 8, "8-byte aligned records");
 static int failures;
 static char why[256];
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), __VA_ARGS__);		\
-		return false;						\
-	}								\
-} while (0)
+/* CHECK() is guest-util.h's: it fills why[] */
 
 static int fd = -1;
 

@@ -45,12 +45,7 @@ static int failures;
 static char why[512];
 static const char *module_path = "/irqcap.ko";
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		snprintf(why, sizeof(why), __VA_ARGS__);		\
-		return false;						\
-	}								\
-} while (0)
+/* CHECK() is guest-util.h's: it fills why[] */
 
 /*
  * An edge raised while the previous one is still pending in the I/O APIC

@@ -48,6 +48,7 @@
 
 #include "../../src/uapi/irqcap.h"
 #include "../../tools/lib/irqcap-stream.h"
+#include "../guest/guest-util.h"
 
 #define IRQ0		5
 #define IRQ1		7
@@ -85,13 +86,7 @@ static void note(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+/* now_ns(), pin_cpu(), write_file(), raise_irq() and sysfs_get() are guest-util.h's */
 
 static void msleep(unsigned int ms)
 {
@@ -112,16 +107,8 @@ static uint64_t rnd(uint64_t *s)
 	return *s = x;
 }
 
-static void pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static int write_file(const char *path, const char *s, size_t len)
+/* @len bytes of @s, which may hold a NUL or lack one (the fuzzer's input) */
+static int write_buf(const char *path, const char *s, size_t len)
 {
 	int fd = open(path, O_WRONLY);
 	ssize_t n;
@@ -140,7 +127,7 @@ static int write_file(const char *path, const char *s, size_t len)
 
 static int write_str(const char *path, const char *s)
 {
-	return write_file(path, s, strlen(s));
+	return write_file(path, s);
 }
 
 static int read_str(const char *path, char *buf, size_t len)
@@ -166,31 +153,17 @@ static void route_irqs(void)
 	write_str("/proc/irq/7/smp_affinity", "1");
 }
 
-static __attribute__((noinline, optimize("no-unroll-loops")))
-void raise_irq(int line, int n)
-{
-	for (volatile int i = 0; i < n; i++) {
-		outb(1, 0x2000 + line);
-		outb(0, 0x2000 + line);
-	}
-}
-
 static long long attr_get(int dev, const char *attr)
 {
-	char p[256], v[64];
-
-	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device/%s", dev, attr);
-	if (read_str(p, v, sizeof(v)))
-		return -1;
-	return atoll(v);
+	return sysfs_get(dev, attr);
 }
 
 static int attr_set(int dev, const char *attr, const char *val)
 {
 	char p[256];
 
-	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device/%s", dev, attr);
-	return write_str(p, val);
+	sysfs_path(dev, attr, p, sizeof(p));
+	return write_file(p, val);
 }
 
 /* count of a /proc/interrupts line, all CPUs */
@@ -1189,7 +1162,7 @@ static void fuzz(uint64_t seed)
 			}
 			snprintf(path, sizeof(path), "/sys/class/misc/irqcap%d/device/%s", dev, a);
 			read_str(path, before, sizeof(before));
-			w = write_file(path, val, vl);
+			w = write_buf(path, val, vl);
 			read_str(path, after, sizeof(after));
 			sys_ops++;
 			if (!rw) {
