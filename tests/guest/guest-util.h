@@ -3,7 +3,7 @@
  * Small helpers shared by the QEMU guest programs (tests/guest/irqcap-test.c,
  * tests/guest/irqcap-compat32.c, tests/bench/irqbench.c).  Include after
  * <fcntl.h>, <sched.h>, <stdio.h>, <stdlib.h>, <string.h>, <time.h>,
- * <unistd.h>, <errno.h> and <stdint.h> (and <sys/io.h> on x86).
+ * <unistd.h>, <errno.h>, <stdbool.h> and <stdint.h> (and <sys/io.h> on x86).
  */
 #ifndef IRQCAP_GUEST_UTIL_H
 #define IRQCAP_GUEST_UTIL_H
@@ -49,6 +49,22 @@ static inline int write_file(const char *path, const char *val)
 		return false;						\
 	}								\
 } while (0)
+
+/*
+ * Run one test function and print its KTAP-style line ("ok - NAME", or
+ * "not ok - NAME: why"); @why is the buffer CHECK() filled.  Returns 1 on
+ * failure, to be added to the program's failure count.
+ */
+static inline int run_test(const char *name, bool (*fn)(void), char *why)
+{
+	why[0] = 0;
+	if (fn()) {
+		printf("ok - %s\n", name);
+		return 0;
+	}
+	printf("not ok - %s: %s\n", name, why);
+	return 1;
+}
 
 /* A number read from @path (sysfs, procfs), or -1 when it cannot be opened. */
 static inline long long read_ll(const char *path)

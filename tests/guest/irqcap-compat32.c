@@ -163,13 +163,7 @@ int main(void)
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		why[0] = 0;
-		if (tests[i].fn()) {
-			printf("ok - %s\n", tests[i].name);
-		} else {
-			printf("not ok - %s: %s\n", tests[i].name, why);
-			failures++;
-		}
+		failures += run_test(tests[i].name, tests[i].fn, why);
 	}
 	close(fd);
 	return failures ? 1 : 0;

@@ -2100,13 +2100,7 @@ int main(int argc, char **argv)
 				run = true;
 		if (!run)
 			continue;
-		why[0] = 0;
-		if (tests[i].fn()) {
-			printf("ok - %s\n", tests[i].name);
-		} else {
-			printf("not ok - %s: %s\n", tests[i].name, why);
-			failures++;
-		}
+		failures += run_test(tests[i].name, tests[i].fn, why);
 		/* a failed check may leave files open: the next test starts clean */
 		for (int fd = 3; fd < 256; fd++)
 			close(fd);
