@@ -75,16 +75,26 @@ struct irqcap_hist {
  * open then see @dead and get -ENODEV.
  *
  * Locks:
- * @prod_lock (raw: taken in the hard IRQ handler, so it must not sleep on
- * PREEMPT_RT) serialises the producer side of @ring: staging records,
- * committing them, and the counters marked "prod_lock" below.  Readers take
- * no lock against the producer: irqcap_ring_copy() reads the ring's head
- * with acquire semantics and checks its reserve again after copying.  A
- * reader takes it only to count itself in @sleepers before it sleeps, so
- * that the handler, which reads @sleepers under the lock after publishing,
- * needs no barrier to know whether anyone must be woken (see
- * irqcap_waiters_add()).  Every record's timestamp is taken under it, so
- * timestamps never decrease in ring order.
+ * The producer side of @ring (staging, committing) and the counters marked
+ * "producer" below have one owner at a time, the *producer role*:
+ * - the hard IRQ handler, lock-free, while @prod_rare is 0: one IRQ line's
+ *   handler never runs concurrently with itself (the IRQ core's
+ *   IRQD_IRQ_INPROGRESS, set and cleared under the descriptor's lock);
+ * - otherwise the holder of @prod_lock (raw: the handler takes it when it
+ *   finds @prod_rare set, so it must not sleep on PREEMPT_RT).  The rare
+ *   producers (idle timer, write() markers, snapshots of the counters, and
+ *   any new record type staged outside the handler) take the role with
+ *   irqcap_prod_lock(): count themselves in @prod_rare, wait out a handler
+ *   in progress (synchronize_hardirq()), then take @prod_lock.  From then on
+ *   every handler takes @prod_lock too, until the count drops back to 0.
+ * Every record's timestamp is taken by the role's owner, so timestamps
+ * never decrease in ring order.  Readers take no lock against the producer:
+ * irqcap_ring_copy() reads the ring's head with acquire semantics and
+ * checks its reserve again after copying.  A reader counts itself in
+ * @sleepers (or @pollers) and then waits out a handler in progress, before
+ * it checks the ring and sleeps: a handler either ran before and published
+ * what the reader then finds, or runs after and sees the count (see
+ * irqcap_waiters_add()).
  * @lifetime is held for reading by readers while they touch the ring's
  * storage, and for writing before it is freed.
  * @cfg_lock serialises configuration changes from sysfs.
@@ -133,18 +143,19 @@ struct irqcap_dev {
 	 * the interrupt's CPU every time).
 	 */
 	raw_spinlock_t prod_lock ____cacheline_aligned_in_smp;
-	struct irqcap_ring ring;	/* prod_lock for the producer side */
-	u64 seqno;			/* prod_lock */
-	u64 last_irq_ns;		/* prod_lock: last accepted IRQ */
-	u64 idle_seqno;			/* prod_lock: @seqno at the last timeout record */
-	u64 debounced;			/* prod_lock */
-	u64 timeouts;			/* prod_lock */
-	u64 overruns;			/* prod_lock: uncommitted slots reused */
-	u64 commits;			/* prod_lock: commits that published records */
-	atomic64_t last_commit_ns;	/* written under prod_lock, read by readers */
-	unsigned int sleepers;		/* prod_lock: readers in read()'s wait */
-	unsigned int pollers;		/* prod_lock: files that poll()ed */
-	u64 last_wake_ns;		/* prod_lock: the last wake-up, for the hold-off */
+	atomic_t prod_rare;		/* rare producers taking or holding the role */
+	struct irqcap_ring ring;	/* producer role for the producer side */
+	u64 seqno;			/* producer */
+	u64 last_irq_ns;		/* producer: last accepted IRQ */
+	u64 idle_seqno;			/* producer: @seqno at the last timeout record */
+	u64 debounced;			/* producer */
+	u64 timeouts;			/* producer */
+	u64 overruns;			/* producer: uncommitted slots reused */
+	u64 commits;			/* producer: commits that published records */
+	atomic64_t last_commit_ns;	/* written by the producer, read by readers */
+	atomic_t sleepers;		/* readers in read()'s wait */
+	atomic_t pollers;		/* files that poll()ed */
+	u64 last_wake_ns;		/* handler: the last wake-up, for the hold-off */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
 
 	/* sleeping readers: written when one sleeps, read for every interrupt */
@@ -159,8 +170,8 @@ struct irqcap_dev {
 };
 
 /**
- * irqcap_stage_locked() - write one record into the next slot
- * @idev: device; prod_lock held
+ * irqcap_stage_prod() - write one record into the next slot
+ * @idev: device; the caller has the producer role (the handler)
  * @type: enum irqcap_event_type
  * @ts: timestamp in ns
  * @data: type-specific value
@@ -168,17 +179,28 @@ struct irqcap_dev {
  * The record carries the current @seqno; see irqcap_ring_stage().  Inline:
  * it is the hard IRQ handler's hot path.
  */
-static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
-				       u64 ts, u64 data)
+static inline void irqcap_stage_prod(struct irqcap_dev *idev, u32 type,
+				     u64 ts, u64 data)
 {
-	lockdep_assert_held(&idev->prod_lock);
 	if (unlikely(irqcap_ring_overrun(&idev->ring)))
 		idev->overruns++;
 	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data);
 }
 
+/* The same for a rare producer (irqcap_prod_lock()). */
+static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
+				       u64 ts, u64 data)
+{
+	lockdep_assert_held(&idev->prod_lock);
+	irqcap_stage_prod(idev, type, ts, data);
+}
+
 /* irqcap_capture.c */
-void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n);
+void irqcap_prod_enter(struct irqcap_dev *idev);
+void irqcap_prod_exit(struct irqcap_dev *idev);
+void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags);
+void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags);
+void irqcap_waiters_add(struct irqcap_dev *idev, atomic_t *count, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
 void irqcap_commit(struct irqcap_dev *idev);
@@ -191,7 +213,7 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
 
 /**
  * struct irqcap_counters - the producer's counters as sysfs and the STATS
- * ioctl show them; a snapshot taken under @prod_lock
+ * ioctl show them; a snapshot taken with the producer role (irqcap_prod_lock())
  * @irqs_seen: interrupts the handler ran for, debounced ones included
  * @events_committed: interrupt records published to readers
  * @debounced: interrupts dropped by debounce
@@ -241,7 +263,7 @@ static inline void irqcap_publish_locked(struct irqcap_dev *idev,
 
 /**
  * irqcap_commit_locked() - publish every staged record to readers
- * @idev: device; prod_lock held
+ * @idev: device; the caller has the producer role
  * @now: current time in ns, for the latency histogram
  *
  * Copies nothing: the records are in their slots already.  A bottom half's
@@ -254,7 +276,6 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
 	unsigned long n = irqcap_ring_staged(&idev->ring);
 	u64 age;
 
-	lockdep_assert_held(&idev->prod_lock);
 	if (!n)
 		return 0;
 	/*
@@ -270,9 +291,9 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
 }
 
 /**
- * irqcap_commit_new_locked() - publish the record just staged, and any
+ * irqcap_commit_new_prod() - publish the record just staged, and any
  * staged before it
- * @idev: device; prod_lock held
+ * @idev: device; the caller has the producer role
  * @now: the timestamp of the record just staged
  *
  * The commit of the hard IRQ handler for its own event (and of the idle
@@ -282,17 +303,23 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
  *
  * Return: true if records staged before it were published too.
  */
-static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
+static inline bool irqcap_commit_new_prod(struct irqcap_dev *idev, u64 now)
 {
 	unsigned long reserve = idev->ring.reserve;
 
-	lockdep_assert_held(&idev->prod_lock);
 	if (unlikely(reserve - idev->ring.head != 1)) {
 		irqcap_commit_locked(idev, now);
 		return true;
 	}
 	irqcap_publish_locked(idev, reserve, now);
 	return false;
+}
+
+/* The same for a rare producer (irqcap_prod_lock()). */
+static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
+{
+	lockdep_assert_held(&idev->prod_lock);
+	return irqcap_commit_new_prod(idev, now);
 }
 
 /* irqcap_timers.c */
@@ -306,8 +333,8 @@ void irqcap_idle_arm_timer(struct irqcap_dev *idev, u32 timeout_ms,
  * irqcap_idle_arm() - make sure the idle timer will look at the current
  * idle period
  * @idev: device
- * @last_irq_ns: @idev->last_irq_ns, read under @prod_lock by the caller
- *	(a 32-bit CPU cannot read it whole without the lock)
+ * @last_irq_ns: @idev->last_irq_ns, read by the producer role's owner
+ *	(a 32-bit CPU cannot read it whole outside the role)
  *
  * Any context.  Inline because the hard IRQ handler calls it for every
  * event, and it nearly always has nothing to do: the timeout is off, or

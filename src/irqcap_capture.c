@@ -23,6 +23,16 @@
  * isolated event is still woken at once; in a burst, delivery waits at most
  * the hold-off; timestamps are unaffected.
  *
+ * The handler's path takes no lock and no atomic read-modify-write: one IRQ
+ * line's handler never runs concurrently with itself, so it owns the
+ * producer side of the ring alone while no rare producer (idle timer,
+ * write() markers, counter snapshots, a mode switch) wants it.  A rare
+ * producer announces itself in @prod_rare, waits out a handler already in
+ * progress with synchronize_hardirq(), and takes @prod_lock; a handler
+ * that finds @prod_rare set takes @prod_lock too (irqcap_prod_lock()).
+ * The handler always publishes its own record (a store-release): bottom
+ * halves only wake readers, so they are no producers at all.
+ *
  * The IRQ is requested IRQF_NO_THREAD, so that the kernels that force-thread
  * handlers (PREEMPT_RT, and any kernel booted with threadirqs) still run
  * irqcap_hardirq() in hard IRQ context.  Forced threading would make the
@@ -30,7 +40,7 @@
  * (IRQTF_RUNTHREAD is one bit): N interrupts before the thread runs would
  * become one record, silently, stamped when the thread ran, and the line
  * would be masked while it ran (IRQF_ONESHOT).  The handler is fit for
- * hard IRQ context on PREEMPT_RT too: a raw spinlock, hrtimer_start(),
+ * hard IRQ context on PREEMPT_RT too: a raw spinlock (slow path), hrtimer_start(),
  * mod_timer(), tasklet_schedule(), queue_work() and irq_work_queue() only.
  * What is not (wake_up() and kill_fasync() take sleeping locks there) is
  * the hardirq mode's wake-up, which PREEMPT_RT gets through an irq_work.
@@ -66,7 +76,7 @@ void irqcap_hist_add(struct irqcap_hist *hist, u64 ns)
 }
 
 /*
- * The same for the histogram with a single writer (hist_commit: prod_lock):
+ * The same for the histogram with a single writer (hist_commit: the producer role):
  * no locked read-modify-write, which costs more than the rest of a commit
  * together.  Readers (debugfs) still see whole values.
  */
@@ -79,6 +89,61 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
 		atomic64_set(&hist->max_ns, ns);
 }
 
+/*
+ * Wait until no handler of the device's IRQ is in progress on any CPU.
+ * synchronize_hardirq() reads IRQD_IRQ_INPROGRESS under the IRQ
+ * descriptor's lock, which the IRQ core also holds when it sets and clears
+ * that flag around the handler: whatever a handler wrote is visible after
+ * this returns, and whatever was written before this is visible to every
+ * handler that starts after it.  Never from irqcap_hardirq() itself.
+ */
+static void irqcap_sync_handler(struct irqcap_dev *idev)
+{
+	synchronize_hardirq(idev->irq);
+}
+
+/**
+ * irqcap_prod_enter() - take the producer role from the hard IRQ handler
+ * @idev: device
+ *
+ * Any context but irqcap_hardirq().  From now on every handler takes
+ * @prod_lock, and the handler that was in progress has finished: a caller
+ * that holds @prod_lock (with interrupts off) owns the producer side of the
+ * ring and the producer counters (irqcap.h).  The count goes up before the
+ * wait and the lock is taken after it, so a handler that waits for
+ * @prod_lock never waits for a caller that waits for the handler.
+ */
+void irqcap_prod_enter(struct irqcap_dev *idev)
+{
+	atomic_inc(&idev->prod_rare);
+	irqcap_sync_handler(idev);
+}
+
+/**
+ * irqcap_prod_exit() - give the producer role back to the handler
+ * @idev: device; @prod_lock no longer held
+ *
+ * The count drops with release semantics, pairing with the handler's
+ * acquire: a handler that finds it 0 sees everything the caller wrote.
+ */
+void irqcap_prod_exit(struct irqcap_dev *idev)
+{
+	atomic_dec_return_release(&idev->prod_rare);
+}
+
+/* Both at once, for one critical section: irqcap_prod_enter() and the lock. */
+void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags)
+{
+	irqcap_prod_enter(idev);
+	raw_spin_lock_irqsave(&idev->prod_lock, *flags);
+}
+
+void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_exit(idev);
+}
+
 /**
  * irqcap_waiters_add() - count a waiter in or out
  * @idev: device
@@ -87,30 +152,31 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns)
  *	when it stops waiting)
  * @n: 1 before the wait, -1 after
  *
- * Process context.  Under @prod_lock, so that the handler sees the count
- * in its own critical section, without a barrier: if it runs after this,
- * it wakes the waiter; if before, the waiter, taking the lock after it,
- * sees what it published and does not sleep.
+ * Process context.  Counting in is followed by irqcap_sync_handler(), so
+ * that the handler needs no barrier between publishing a record and reading
+ * the count: a handler that starts after the wait sees the count and wakes
+ * the waiter; one that ran before it published its record before it
+ * finished, and the waiter, checking the ring after the wait, finds it and
+ * does not sleep.  Counting out needs no wait: a handler that still sees the
+ * waiter wakes nobody, or someone who finds nothing and sleeps again.
  */
-void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n)
+void irqcap_waiters_add(struct irqcap_dev *idev, atomic_t *count, int n)
 {
-	raw_spin_lock_irq(&idev->prod_lock);
-	*count += n;
-	raw_spin_unlock_irq(&idev->prod_lock);
+	atomic_add(n, count);
+	if (n > 0)
+		irqcap_sync_handler(idev);
 }
 
 /*
- * Is there anyone for a commit to wake?  prod_lock held.  Readers in read()
- * are counted under the lock; poll() waiters only on the wait queue, which
- * needs wq_has_sleeper()'s full barrier, paid only while a file that ever
- * poll()ed is open.  Called after publishing, it tells exactly; called
- * before, a "no" must be asked again after publishing.
+ * Is there anyone for the handler to wake?  Readers in read() are counted;
+ * poll() waiters only on the wait queue, which needs wq_has_sleeper()'s
+ * full barrier, paid only while a file that ever poll()ed is open.  Called
+ * after publishing (see irqcap_waiters_add()).
  */
-static bool irqcap_wake_needed_locked(struct irqcap_dev *idev)
+static __always_inline bool irqcap_wake_needed(struct irqcap_dev *idev)
 {
-	lockdep_assert_held(&idev->prod_lock);
-	return idev->sleepers || READ_ONCE(idev->fasync) ||
-	       (idev->pollers && wq_has_sleeper(&idev->wait));
+	return atomic_read(&idev->sleepers) || READ_ONCE(idev->fasync) ||
+	       (atomic_read(&idev->pollers) && wq_has_sleeper(&idev->wait));
 }
 
 /*
@@ -127,7 +193,7 @@ void irqcap_wake_readers(struct irqcap_dev *idev)
 }
 
 /*
- * The same, once irqcap_wake_needed_locked() said yes after publishing:
+ * The same, once irqcap_wake_needed() said yes after publishing:
  * no barrier; wake_up() takes the queue's lock, which orders it against a
  * sleeper that joins the queue at the same time.
  */
@@ -171,66 +237,93 @@ static irqreturn_t irqcap_bh_kick(struct irqcap_dev *idev,
 	return IRQ_HANDLED;
 }
 
-/* Was there a wake-up less than @holdoff_ns before @now?  prod_lock held. */
-static bool irqcap_wake_held_locked(struct irqcap_dev *idev, u64 now,
-				    u64 holdoff_ns)
-{
-	lockdep_assert_held(&idev->prod_lock);
-	return holdoff_ns && now - idev->last_wake_ns < holdoff_ns;
-}
-
 /*
  * The end of a hold-off: wake whoever slept meanwhile.  A soft hrtimer, so
  * this runs in softirq context (on PREEMPT_RT in the softirq thread), never
  * in hard IRQ context, whatever the mode.  It wakes readers itself rather
  * than through the mode's bottom half: everything is published already, so
  * only the wake-up is left, and a timer cannot return IRQ_WAKE_THREAD.
+ * The handler has set @last_wake_ns to this timer's expiry already.
  */
 static enum hrtimer_restart irqcap_holdoff_fn(struct hrtimer *timer)
 {
-	struct irqcap_dev *idev = container_of(timer, struct irqcap_dev, holdoff_timer);
-	unsigned long flags;
-
-	/* under the lock: a 32-bit CPU could not write it whole otherwise */
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	idev->last_wake_ns = ktime_get_ns();
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
-	irqcap_wake_readers(idev);
+	irqcap_wake_readers(container_of(timer, struct irqcap_dev, holdoff_timer));
 	return HRTIMER_NORESTART;
 }
 
-/*
- * Wake a sleeper at @end, the end of the current hold-off.  Only the handler
- * arms the timer; if the timer is running its callback, arming again costs
- * at most one early wake-up.
- */
-static void irqcap_holdoff_arm(struct irqcap_dev *idev, u64 end)
-{
-	if (!hrtimer_is_queued(&idev->holdoff_timer))
-		hrtimer_start(&idev->holdoff_timer, ns_to_ktime(end),
-			      HRTIMER_MODE_ABS_SOFT);
-}
-
 /**
- * irqcap_commit() - the bottom half: commit staged records and wake readers
+ * irqcap_commit() - commit anything staged and wake readers
  * @idev: device
  *
- * Runs in any context (thread, softirq, process, or from sysfs).  Wakes
- * readers even when the hard IRQ handler already committed everything: it
- * schedules a bottom half only for a reader that went to sleep meanwhile.
+ * Any context but the hard IRQ handler (a mode switch from sysfs).  Every
+ * producer publishes what it stages, so this normally finds nothing to
+ * commit; it takes the producer role to be sure, then wakes readers.
  */
 void irqcap_commit(struct irqcap_dev *idev)
 {
 	unsigned long flags, n;
 	u64 last_irq_ns;
 
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	n = irqcap_commit_locked(idev, ktime_get_ns());
 	last_irq_ns = idev->last_irq_ns;
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 	if (n)
 		irqcap_idle_arm(idev, last_irq_ns);
 	irqcap_wake_readers(idev);
+}
+
+/* what the handler has left to do once its record is published */
+enum irqcap_wake {
+	IRQCAP_WAKE_NONE,	/* nobody to wake, or a hold-off timer will */
+	IRQCAP_WAKE_HELD,	/* arm the hold-off timer for its end */
+	IRQCAP_WAKE_NOW,	/* hand the wake-up to the bottom half */
+	IRQCAP_WAKE_DEBOUNCED,	/* no record */
+};
+
+/*
+ * The handler's work with the producer role: stamp, debounce, stage and
+ * publish the record, and decide the wake-up.  The timestamp is taken
+ * with the role, so that no record another producer stages can carry a
+ * later time: timestamps never decrease in ring order.
+ *
+ * Wake-up hold-off: @last_wake_ns is the last wake-up, or one a hold-off
+ * timer is armed for (then it is later than @now).  An event more than the
+ * hold-off after the last wake-up wakes at once; one inside it waits for
+ * the timer, armed once per hold-off at its end.
+ */
+static __always_inline enum irqcap_wake
+irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
+{
+	u64 ts = ktime_get_ns();
+	u64 debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
+	u64 holdoff_ns;
+	s64 since;
+
+	if (debounce_ns && idev->seqno && ts - idev->last_irq_ns < debounce_ns) {
+		idev->debounced++;
+		return IRQCAP_WAKE_DEBOUNCED;
+	}
+	*now = ts;
+	idev->last_irq_ns = ts; /* the idle timer measures from it */
+	idev->seqno++;
+	irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
+	irqcap_commit_new_prod(idev, ts);
+	if (!irqcap_wake_needed(idev))
+		return IRQCAP_WAKE_NONE;
+	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
+	if (!holdoff_ns)
+		return IRQCAP_WAKE_NOW;
+	since = ts - idev->last_wake_ns;
+	if (since >= (s64)holdoff_ns) {
+		idev->last_wake_ns = ts; /* a hold-off starts */
+		return IRQCAP_WAKE_NOW;
+	}
+	if (since < 0)
+		return IRQCAP_WAKE_NONE; /* the timer is armed for later */
+	idev->last_wake_ns += holdoff_ns;
+	*end = idev->last_wake_ns;
+	return IRQCAP_WAKE_HELD;
 }
 
 /**
@@ -238,68 +331,44 @@ void irqcap_commit(struct irqcap_dev *idev)
  * @irq: interrupt number
  * @data: the irqcap_dev
  *
- * Takes the timestamp first thing under the producer lock, applies
- * debounce, stages the record and hands over to the bottom half, or commits
- * it here when there is nobody for the bottom half to wake.  Always in hard
- * IRQ context (IRQF_NO_THREAD).  Never sleeps, never allocates; the only
- * lock is the raw producer lock.
+ * Stamps, debounces, stages and publishes the record, and hands the
+ * wake-up to the bottom half when someone waits.  Lock-free while no rare
+ * producer wants the producer role; otherwise under @prod_lock (see
+ * irqcap_prod_lock()).  Always in hard IRQ context (IRQF_NO_THREAD).
+ * Never sleeps, never allocates.
  */
 irqreturn_t irqcap_hardirq(int irq, void *data)
 {
 	struct irqcap_dev *idev = data;
-	enum irqcap_bh_mode mode;
-	u64 now, debounce_ns, holdoff_ns, holdoff_end;
-	bool direct, held, wake = true;
+	enum irqcap_wake wake;
+	u64 now = 0, end = 0;
 
-	raw_spin_lock(&idev->prod_lock);
-	/*
-	 * Under the lock, so that no record staged by another producer (the
-	 * idle timer, write()) between this clock read and this record's
-	 * staging can carry a later time: timestamps never decrease in ring
-	 * order.  The lock is contended only by those rare producers.
-	 */
-	now = ktime_get_ns();
-	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
-	if (debounce_ns && idev->seqno &&
-	    now - idev->last_irq_ns < debounce_ns) {
-		idev->debounced++;
+	/* pairs with irqcap_prod_unlock(): what the last rare producer wrote */
+	if (likely(!atomic_read_acquire(&idev->prod_rare))) {
+		wake = irqcap_hardirq_produce(idev, &now, &end);
+	} else {
+		raw_spin_lock(&idev->prod_lock);
+		wake = irqcap_hardirq_produce(idev, &now, &end);
 		raw_spin_unlock(&idev->prod_lock);
+	}
+	if (wake == IRQCAP_WAKE_DEBOUNCED)
+		return IRQ_HANDLED;
+	irqcap_idle_arm(idev, now);
+	if (likely(wake == IRQCAP_WAKE_NONE))
+		return IRQ_HANDLED;
+	if (wake == IRQCAP_WAKE_HELD) {
+		/* re-arms a timer still queued: its wake-up moves to @end */
+		hrtimer_start(&idev->holdoff_timer, ns_to_ktime(end),
+			      HRTIMER_MODE_ABS_SOFT);
 		return IRQ_HANDLED;
 	}
-	idev->last_irq_ns = now; /* the idle timer measures from it */
-	idev->seqno++;
-	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
-
-	mode = READ_ONCE(idev->bh_mode);
-	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
-	held = irqcap_wake_held_locked(idev, now, holdoff_ns);
-	holdoff_end = idev->last_wake_ns + holdoff_ns;
-	/* nobody to wake, or the wake-up held off: publish here */
-	direct = mode == IRQCAP_BH_HARDIRQ || held || !irqcap_wake_needed_locked(idev);
-	if (direct) {
-		irqcap_commit_new_locked(idev, now);
-		wake = irqcap_wake_needed_locked(idev);
-	}
-	/* a wake-up goes out now: the next hold-off starts */
-	if (holdoff_ns && wake && !held)
-		idev->last_wake_ns = now;
-	raw_spin_unlock(&idev->prod_lock);
-
-	if (direct) {
-		irqcap_idle_arm(idev, now);
-		if (!wake)
-			return IRQ_HANDLED;
-		if (held) {
-			irqcap_holdoff_arm(idev, holdoff_end);
-			return IRQ_HANDLED;
-		}
-	}
-	return irqcap_bh_kick(idev, mode);
+	return irqcap_bh_kick(idev, READ_ONCE(idev->bh_mode));
 }
 
+/* The bottom halves: the handler published everything, only the wake-up is left. */
 irqreturn_t irqcap_thread(int irq, void *data)
 {
-	irqcap_commit(data);
+	irqcap_wake_readers(data);
 	return IRQ_HANDLED;
 }
 
@@ -307,12 +376,12 @@ static void irqcap_softirq_fn(irqcap_softirq_bh_arg arg)
 {
 	struct irqcap_dev *idev = irqcap_softirq_bh_from(idev, arg, softirq_bh);
 
-	irqcap_commit(idev);
+	irqcap_wake_readers(idev);
 }
 
 static void irqcap_work_fn(struct work_struct *work)
 {
-	irqcap_commit(container_of(work, struct irqcap_dev, commit_work));
+	irqcap_wake_readers(container_of(work, struct irqcap_dev, commit_work));
 }
 
 void irqcap_bh_init(struct irqcap_dev *idev)

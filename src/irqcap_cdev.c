@@ -282,6 +282,8 @@ static int irqcap_write_markers(struct irqcap_dev *idev, const u64 *values,
 		up_read(&idev->lifetime);
 		return -ENODEV;
 	}
+	/* the role once for the chunk; interrupts off for one marker at a time */
+	irqcap_prod_enter(idev);
 	for (i = 0; i < n; i++) {
 		u64 now;
 
@@ -294,6 +296,7 @@ static int irqcap_write_markers(struct irqcap_dev *idev, const u64 *values,
 		}
 		raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	}
+	irqcap_prod_exit(idev);
 	up_read(&idev->lifetime);
 	if (irqs_published)
 		irqcap_idle_arm(idev, last_irq_ns);
@@ -373,12 +376,12 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	struct irqcap_counters c;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	irqcap_counters_read_locked(idev, &c);
 	/* records already overwritten are lost, not pending (as in FLUSH) */
 	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->ring.head, r->pos),
 				  idev->ring.size);
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 	st.irqs_seen = c.irqs_seen;
 	st.events_committed = c.events_committed;
 	st.debounced = c.debounced;

@@ -27,9 +27,9 @@ static ssize_t irqcap_counter_show(struct device *dev,
 	struct irqcap_counters c;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	irqcap_counters_read_locked(idev, &c);
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 	return sysfs_emit(buf, "%llu\n", *(const u64 *)((const void *)&c + (uintptr_t)ea->var));
 }
 
@@ -186,12 +186,13 @@ static ssize_t irqcap_u32_store(struct device *dev, struct device_attribute *att
 /* Let the idle timer re-evaluate the current idle period under the new value. */
 static void irqcap_idle_timeout_changed(struct irqcap_dev *idev)
 {
+	unsigned long flags;
 	u64 last_irq_ns;
 
 	timer_delete_sync(&idev->idle_timer);
-	raw_spin_lock_irq(&idev->prod_lock);
+	irqcap_prod_lock(idev, &flags);
 	last_irq_ns = idev->last_irq_ns;
-	raw_spin_unlock_irq(&idev->prod_lock);
+	irqcap_prod_unlock(idev, flags);
 	irqcap_idle_arm(idev, last_irq_ns);
 }
 
@@ -277,13 +278,13 @@ static int irqcap_latency_show(struct seq_file *s, void *unused)
 
 	/*
 	 * Commits of age 0 are not sampled (irqcap_commit_locked()): they are
-	 * the commits the other buckets do not count, read under the lock
-	 * that serialises the histogram's only writer.
+	 * the commits the other buckets do not count, read with the producer
+	 * role, which the histogram's only writer has.
 	 */
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	irqcap_hist_snapshot(&idev->hist_commit, bucket);
 	commits = idev->commits;
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 	for (i = 1; i < IRQCAP_HIST_BUCKETS; i++)
 		commits -= bucket[i];
 	bucket[0] = commits;
@@ -304,11 +305,11 @@ static int irqcap_state_show(struct seq_file *s, void *unused)
 	unsigned long reserve, head;
 	u64 seqno;
 
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	reserve = idev->ring.reserve;
 	head = idev->ring.head;
 	seqno = idev->seqno;
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 	seq_printf(s, "reserve %lu\nhead %lu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
 		   reserve, head, seqno,
 		   idev->ring.plan.kind == IRQCAP_STORE_SLAB ? "slab" :

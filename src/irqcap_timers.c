@@ -40,7 +40,7 @@ static void irqcap_idle_fn(struct timer_list *t)
 
 	if (!timeout_ms)
 		return;
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	if (idev->seqno != idev->idle_seqno) {
 		now = ktime_get_ns();
 		idle_ns = now - idev->last_irq_ns;
@@ -53,7 +53,7 @@ static void irqcap_idle_fn(struct timer_list *t)
 			emitted = true;
 		}
 	}
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 
 	if (emitted)
 		irqcap_wake_readers(idev);
@@ -67,9 +67,9 @@ static void irqcap_rate_fn(struct timer_list *t)
 	unsigned long now = jiffies, flags;
 	u64 count, rate;
 
-	raw_spin_lock_irqsave(&idev->prod_lock, flags);
+	irqcap_prod_lock(idev, &flags);
 	count = irqcap_events_committed_locked(idev);
-	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
+	irqcap_prod_unlock(idev, flags);
 
 	rate = irqcap_rate_per_sec(count - idev->rate_last_count,
 				   now - idev->rate_last_jiffies, HZ);
