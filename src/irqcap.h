@@ -322,6 +322,54 @@ static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
 	return irqcap_commit_new_prod(idev, now);
 }
 
+/**
+ * enum irqcap_wake - what the hard IRQ handler has left to do once its
+ * record is published
+ * @IRQCAP_WAKE_NONE: nobody to wake, or a hold-off timer will
+ * @IRQCAP_WAKE_HELD: arm the hold-off timer for its end
+ * @IRQCAP_WAKE_NOW: hand the wake-up to the bottom half
+ * @IRQCAP_WAKE_DEBOUNCED: no record
+ */
+enum irqcap_wake {
+	IRQCAP_WAKE_NONE,
+	IRQCAP_WAKE_HELD,
+	IRQCAP_WAKE_NOW,
+	IRQCAP_WAKE_DEBOUNCED,
+};
+
+/**
+ * irqcap_holdoff_decide() - adaptive batching of wake-ups
+ * @now: the event's timestamp
+ * @prev: the previous accepted event's timestamp (0: none)
+ * @last_wake: the last wake-up, or the one a hold-off timer is armed for
+ *	(then later than @now); updated
+ * @holdoff_ns: the hold-off, not 0
+ *
+ * Wake at once when the line was quiet (no event for the hold-off before
+ * this one) or the last wake-up is a hold-off old; coalesce while a burst
+ * runs: an event inside the hold-off after a wake-up waits for one timer at
+ * the hold-off's end, armed by the first such event (@last_wake then
+ * becomes that end, so the next ones know it is armed).  Pure, for KUnit.
+ *
+ * Return: IRQCAP_WAKE_NOW, IRQCAP_WAKE_NONE (the timer is armed), or
+ * IRQCAP_WAKE_HELD (arm it for the new @last_wake).
+ */
+static inline enum irqcap_wake irqcap_holdoff_decide(u64 now, u64 prev,
+						     u64 *last_wake,
+						     u64 holdoff_ns)
+{
+	s64 since = now - *last_wake;
+
+	if (since >= (s64)holdoff_ns || now - prev >= holdoff_ns) {
+		*last_wake = now;	/* a hold-off starts */
+		return IRQCAP_WAKE_NOW;
+	}
+	if (since < 0)
+		return IRQCAP_WAKE_NONE;
+	*last_wake += holdoff_ns;
+	return IRQCAP_WAKE_HELD;
+}
+
 /* irqcap_timers.c */
 void irqcap_timers_init(struct irqcap_dev *idev);
 void irqcap_timers_start(struct irqcap_dev *idev);

@@ -273,34 +273,23 @@ void irqcap_commit(struct irqcap_dev *idev)
 	irqcap_wake_readers(idev);
 }
 
-/* what the handler has left to do once its record is published */
-enum irqcap_wake {
-	IRQCAP_WAKE_NONE,	/* nobody to wake, or a hold-off timer will */
-	IRQCAP_WAKE_HELD,	/* arm the hold-off timer for its end */
-	IRQCAP_WAKE_NOW,	/* hand the wake-up to the bottom half */
-	IRQCAP_WAKE_DEBOUNCED,	/* no record */
-};
-
 /*
  * The handler's work with the producer role: stamp, debounce, stage and
  * publish the record, and decide the wake-up.  The timestamp is taken
  * with the role, so that no record another producer stages can carry a
  * later time: timestamps never decrease in ring order.
  *
- * Wake-up hold-off: @last_wake_ns is the last wake-up, or one a hold-off
- * timer is armed for (then it is later than @now).  An event more than the
- * hold-off after the last wake-up wakes at once; one inside it waits for
- * the timer, armed once per hold-off at its end.
+ * Wake-up hold-off: irqcap_holdoff_decide() (irqcap.h).
  */
 static __always_inline enum irqcap_wake
 irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
 {
 	u64 ts = ktime_get_ns();
 	u64 debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
-	u64 holdoff_ns;
-	s64 since;
+	u64 prev = idev->last_irq_ns, holdoff_ns;
+	enum irqcap_wake wake;
 
-	if (debounce_ns && idev->seqno && ts - idev->last_irq_ns < debounce_ns) {
+	if (debounce_ns && idev->seqno && ts - prev < debounce_ns) {
 		idev->debounced++;
 		return IRQCAP_WAKE_DEBOUNCED;
 	}
@@ -314,16 +303,9 @@ irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
 	if (!holdoff_ns)
 		return IRQCAP_WAKE_NOW;
-	since = ts - idev->last_wake_ns;
-	if (since >= (s64)holdoff_ns) {
-		idev->last_wake_ns = ts; /* a hold-off starts */
-		return IRQCAP_WAKE_NOW;
-	}
-	if (since < 0)
-		return IRQCAP_WAKE_NONE; /* the timer is armed for later */
-	idev->last_wake_ns += holdoff_ns;
+	wake = irqcap_holdoff_decide(ts, prev, &idev->last_wake_ns, holdoff_ns);
 	*end = idev->last_wake_ns;
-	return IRQCAP_WAKE_HELD;
+	return wake;
 }
 
 /**
