@@ -505,6 +505,144 @@ static void bh_switch_test(struct kunit *test)
 	}
 }
 
+/*
+ * The producer role (issue 18 §2): while a rare producer has it
+ * (irqcap_prod_lock()), the hard IRQ handler must not touch the ring.  A
+ * kthread on one CPU takes the role and, with it held, waits 20 ms after an
+ * interrupt was raised on the other CPU before staging a marker; the
+ * handler must wait for the role, so its record comes after the marker,
+ * with a later timestamp.  A handler that ignored the role staged its
+ * record 20 ms earlier, before the marker.  Needs 2 CPUs (x86_64 run).
+ */
+struct role_holder {
+	struct irqcap_dev *idev;
+	struct completion held, done;
+	bool fired;
+	u64 marker_ts;
+};
+
+static int role_holder_fn(void *arg)
+{
+	struct role_holder *rh = arg;
+	struct irqcap_dev *idev = rh->idev;
+	unsigned long flags;
+
+	irqcap_prod_lock(idev, &flags);
+	complete(&rh->held);
+	while (!READ_ONCE(rh->fired))
+		cpu_relax();
+	mdelay(20);
+	rh->marker_ts = ktime_get_ns();
+	irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, rh->marker_ts, 0x1234);
+	irqcap_commit_new_locked(idev, rh->marker_ts);
+	irqcap_prod_unlock(idev, flags);
+	complete(&rh->done);
+	return 0;
+}
+
+static void prod_role_test(struct kunit *test)
+{
+	const struct property_entry props[] = {
+		PROPERTY_ENTRY_STRING("irqcap,bottom-half", "hardirq"),
+		{ }
+	};
+	struct drv_ctx *ctx = test->priv;
+	struct irqcap_event *ev = (struct irqcap_event *)ctx->page;
+	struct role_holder rh = { };
+	struct platform_device *pdev;
+	struct task_struct *t;
+	unsigned int me, other;
+	struct file *f;
+	u64 before;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs");
+	pdev = drv_add(test, props, 4, 0);
+	rh.idev = drv_bound(test, pdev);
+	f = drv_open(test, rh.idev, O_RDONLY | O_NONBLOCK);
+	/* the lock-free path first */
+	drv_fire_and_wait(test, pdev, 4);
+	KUNIT_ASSERT_EQ(test, drv_read(test, f, ev, 4), (ssize_t)sizeof(*ev));
+	KUNIT_EXPECT_EQ(test, atomic_read(&rh.idev->prod_rare), 0);
+
+	init_completion(&rh.held);
+	init_completion(&rh.done);
+	migrate_disable();	/* the simulated interrupt runs on this CPU */
+	me = smp_processor_id();
+	other = cpumask_any_but(cpu_online_mask, me);
+	t = kthread_create(role_holder_fn, &rh, "irqcap-role");
+	if (IS_ERR(t)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(t));
+		return;
+	}
+	kthread_bind(t, other);
+	wake_up_process(t);
+	wait_for_completion(&rh.held);
+	before = ktime_get_ns();
+	/* first: the handler may run (and wait for the role) before this returns */
+	WRITE_ONCE(rh.fired, true);
+	if (irq_set_irqchip_state(sim_virq[4], IRQCHIP_STATE_PENDING, true))
+		KUNIT_FAIL(test, "irq_set_irqchip_state");
+	migrate_enable();
+	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(&rh.done,
+							      msecs_to_jiffies(WAIT_MS)),
+			    0UL, "the role holder did not finish");
+	KUNIT_ASSERT_GE(test, drv_wait_counter(test, pdev, "events_committed", 2), 2ULL);
+	KUNIT_ASSERT_EQ(test, drv_read(test, f, ev, 4), (ssize_t)(2 * sizeof(*ev)));
+	KUNIT_EXPECT_EQ_MSG(test, ev[0].type, (u32)IRQCAP_EVENT_MARKER,
+			    "the handler staged its record while the role was taken");
+	KUNIT_EXPECT_EQ(test, ev[1].type, (u32)IRQCAP_EVENT_IRQ);
+	KUNIT_EXPECT_EQ(test, ev[1].seqno, 2ULL);
+	KUNIT_EXPECT_GE(test, ev[1].timestamp_ns, rh.marker_ts);
+	KUNIT_EXPECT_GE(test, rh.marker_ts, before);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rh.idev->prod_rare), 0);
+	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "irqs_seen"), 2ULL);
+}
+
+/* The adaptive wake-up hold-off's decision (irqcap_holdoff_decide()). */
+static void holdoff_decide_test(struct kunit *test)
+{
+	const u64 h = 100000;	/* 100 us */
+	u64 wake = 0, end;
+
+	/* the first event on a quiet line: at once, a hold-off starts */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(1000000, 0, &wake, h),
+			IRQCAP_WAKE_NOW);
+	KUNIT_EXPECT_EQ(test, wake, 1000000ULL);
+	/* a burst: the next event inside it arms the timer for its end */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(1003000, 1000000, &wake, h),
+			IRQCAP_WAKE_HELD);
+	end = 1000000 + h;
+	KUNIT_EXPECT_EQ(test, wake, end);
+	/* the rest of the burst before the end: the timer is armed */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(1006000, 1003000, &wake, h),
+			IRQCAP_WAKE_NONE);
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(end - 1, end - 3000, &wake, h),
+			IRQCAP_WAKE_NONE);
+	KUNIT_EXPECT_EQ(test, wake, end);
+	/* still bursting after the timer's wake-up: one more timer, a hold-off later */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(end + 2000, end - 1, &wake, h),
+			IRQCAP_WAKE_HELD);
+	KUNIT_EXPECT_EQ(test, wake, end + h);
+	/* the burst ended; an isolated event a hold-off after the last one: at once */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(end + 2000 + h, end + 2000, &wake, h),
+			IRQCAP_WAKE_NOW);
+	KUNIT_EXPECT_EQ(test, wake, end + 2000 + h);
+	/* two events a little apart after a quiet line: the second waits */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(end + 2000 + h + 50000,
+						    end + 2000 + h, &wake, h),
+			IRQCAP_WAKE_HELD);
+	/* a quiet line wakes at once even inside a hold-off (a late timer) */
+	wake = 5000000;
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(5050000, 4900000, &wake, h),
+			IRQCAP_WAKE_NOW);
+	KUNIT_EXPECT_EQ(test, wake, 5050000ULL);
+	/* exactly a hold-off after the last wake-up: at once */
+	KUNIT_EXPECT_EQ(test, irqcap_holdoff_decide(5050000 + h, 5050000 + h - 1, &wake, h),
+			IRQCAP_WAKE_NOW);
+}
+
 /* Bad sysfs writes fail and change nothing. */
 static void sysfs_bad_writes_test(struct kunit *test)
 {
@@ -851,6 +989,8 @@ static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(probe_defaults_test),
 	KUNIT_CASE_PARAM(irq_delivery_test, bh_gen_params),
 	KUNIT_CASE(bh_switch_test),
+	KUNIT_CASE(prod_role_test),
+	KUNIT_CASE(holdoff_decide_test),
 	KUNIT_CASE(sysfs_bad_writes_test),
 	KUNIT_CASE_PARAM(probe_bad_property_test, bad_prop_gen_params),
 	KUNIT_CASE(probe_trigger_override_test),

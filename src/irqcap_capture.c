@@ -339,10 +339,17 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	if (likely(wake == IRQCAP_WAKE_NONE))
 		return IRQ_HANDLED;
 	if (wake == IRQCAP_WAKE_HELD) {
-		/* re-arms a timer still queued: its wake-up moves to @end */
+		/*
+		 * Still queued, the timer is late (its end, the last wake-up,
+		 * has passed): it moves to @end, and the wake-up it owed goes
+		 * out now, so that no record waits more than the hold-off.
+		 */
+		bool late = hrtimer_is_queued(&idev->holdoff_timer);
+
 		hrtimer_start(&idev->holdoff_timer, ns_to_ktime(end),
 			      HRTIMER_MODE_ABS_SOFT);
-		return IRQ_HANDLED;
+		if (likely(!late))
+			return IRQ_HANDLED;
 	}
 	return irqcap_bh_kick(idev, READ_ONCE(idev->bh_mode));
 }
