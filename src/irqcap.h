@@ -370,6 +370,34 @@ static inline enum irqcap_wake irqcap_holdoff_decide(u64 now, u64 prev,
 	return IRQCAP_WAKE_HELD;
 }
 
+/**
+ * irqcap_stage_publish_prod() - stage an interrupt's record and publish it
+ * @idev: device; the caller has the producer role (the handler)
+ * @ts: the record's timestamp
+ *
+ * irqcap_stage_prod() and irqcap_commit_new_prod() in one, for the hard IRQ
+ * handler's record: when nothing is staged before it (every producer
+ * publishes what it stages, so nearly always), the record cannot overrun
+ * an uncommitted one and is the only one the commit publishes; the
+ * positions are read once.  Otherwise the two, one after the other.
+ */
+static __always_inline void irqcap_stage_publish_prod(struct irqcap_dev *idev,
+						      u64 ts)
+{
+	struct irqcap_ring *ring = &idev->ring;
+	unsigned long pos = ring->reserve;
+
+	if (unlikely(pos != ring->head)) {
+		irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
+		irqcap_commit_new_prod(idev, ts);
+		return;
+	}
+	irqcap_ring_stage(ring, IRQCAP_EVENT_IRQ, ts, idev->seqno, 0);
+	idev->commits++;
+	atomic64_set(&idev->last_commit_ns, ts);
+	irqcap_ring_commit(ring, pos + 1); /* all of the above before head */
+}
+
 /* irqcap_timers.c */
 void irqcap_timers_init(struct irqcap_dev *idev);
 void irqcap_timers_start(struct irqcap_dev *idev);

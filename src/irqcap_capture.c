@@ -285,25 +285,26 @@ static __always_inline enum irqcap_wake
 irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
 {
 	u64 ts = ktime_get_ns();
-	u64 debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
-	u64 prev = idev->last_irq_ns, holdoff_ns;
+	u32 debounce_us = READ_ONCE(idev->debounce_us), holdoff_us;
+	u64 prev = idev->last_irq_ns;
 	enum irqcap_wake wake;
 
-	if (debounce_ns && idev->seqno && ts - prev < debounce_ns) {
+	if (debounce_us && idev->seqno &&
+	    ts - prev < (u64)debounce_us * NSEC_PER_USEC) {
 		idev->debounced++;
 		return IRQCAP_WAKE_DEBOUNCED;
 	}
 	*now = ts;
 	idev->last_irq_ns = ts; /* the idle timer measures from it */
 	idev->seqno++;
-	irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
-	irqcap_commit_new_prod(idev, ts);
+	irqcap_stage_publish_prod(idev, ts);
 	if (!irqcap_wake_needed(idev))
 		return IRQCAP_WAKE_NONE;
-	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
-	if (!holdoff_ns)
+	holdoff_us = READ_ONCE(idev->wakeup_holdoff_us);
+	if (!holdoff_us)
 		return IRQCAP_WAKE_NOW;
-	wake = irqcap_holdoff_decide(ts, prev, &idev->last_wake_ns, holdoff_ns);
+	wake = irqcap_holdoff_decide(ts, prev, &idev->last_wake_ns,
+				     (u64)holdoff_us * NSEC_PER_USEC);
 	*end = idev->last_wake_ns;
 	return wake;
 }
