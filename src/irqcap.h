@@ -26,6 +26,9 @@
 
 #define IRQCAP_DEBOUNCE_MAX_US		1000000U
 #define IRQCAP_WAKEUP_HOLDOFF_MAX_US	100000U
+/* the default wake-up policy (issue 18, measured: docs/bench.md) */
+#define IRQCAP_BH_DEFAULT		IRQCAP_BH_HARDIRQ
+#define IRQCAP_WAKEUP_HOLDOFF_DEFAULT_US	100U
 #define IRQCAP_HIST_BUCKETS		32
 
 /**

@@ -82,7 +82,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 				   int *trigger)
 {
 	struct device *dev = idev->dev;
-	int mode = IRQCAP_BH_THREADED;
+	int mode = IRQCAP_BH_DEFAULT;
 	int ret;
 
 	ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
@@ -111,6 +111,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 				    &idev->idle_timeout_ms);
 	if (ret)
 		return ret;
+	idev->wakeup_holdoff_us = IRQCAP_WAKEUP_HOLDOFF_DEFAULT_US;
 	ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
 				    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
 				    &idev->wakeup_holdoff_us);
