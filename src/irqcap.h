@@ -201,8 +201,10 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 /* irqcap_capture.c */
 void irqcap_prod_enter(struct irqcap_dev *idev);
 void irqcap_prod_exit(struct irqcap_dev *idev);
-void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags);
-void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags);
+void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags)
+	__acquires(&idev->prod_lock);
+void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
+	__releases(&idev->prod_lock);
 void irqcap_waiters_add(struct irqcap_dev *idev, atomic_t *count, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);

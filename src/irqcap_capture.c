@@ -133,12 +133,14 @@ void irqcap_prod_exit(struct irqcap_dev *idev)
 
 /* Both at once, for one critical section: irqcap_prod_enter() and the lock. */
 void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags)
+	__acquires(&idev->prod_lock)
 {
 	irqcap_prod_enter(idev);
 	raw_spin_lock_irqsave(&idev->prod_lock, *flags);
 }
 
 void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
+	__releases(&idev->prod_lock)
 {
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	irqcap_prod_exit(idev);
