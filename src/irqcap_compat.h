@@ -125,4 +125,15 @@ static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
 	container_of(arg, typeof(*(var)), field.tasklet)
 #endif
 
+/*
+ * 6.3 made vma->vm_flags read-only outside mm/ (vm_flags_mod() and
+ * friends); before, drivers set it directly.
+ */
+#ifdef IRQCAP_HAVE_VM_FLAGS_MOD
+#define irqcap_vm_flags_mod(vma, set, clear)	vm_flags_mod(vma, set, clear)
+#else
+#define irqcap_vm_flags_mod(vma, set, clear) \
+	((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
+#endif
+
 #endif /* _IRQCAP_COMPAT_H */
