@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 {
 	unsigned long long want = argc > 2 ? strtoull(argv[2], NULL, 0) : 0, got = 0;
 	struct irqcap_event buf[64];
-	struct irqcap_map m;
+	struct irqcap_map m = { .fd = -1 };
 	int fd, ret;
 
 	if (argc < 2) {
@@ -156,8 +156,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY);
-	if (fd < 0 || (ret = irqcap_map_open(&m, fd))) {
+	if (fd < 0) {
 		perror(argv[1]);
+		return 1;
+	}
+	ret = irqcap_map_open(&m, fd);
+	if (ret) {
+		fprintf(stderr, "%s: mmap: %s\n", argv[1], strerror(-ret));
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
