@@ -10,7 +10,8 @@
 # INFO and the header page against the page size, the refusals, and reads
 # three markers through docs/mmap-reader.c's functions.
 #
-# usage: scripts/mmap-pagesize.sh [--keep DIR]
+# usage: scripts/mmap-pagesize.sh [--src DIR] [--keep DIR]
+#   --src DIR   cross-build this driver source directory (default: src/)
 # Cache: ${IRQCAP_CACHE:-/var/cache/irqcap}/arm64-16k/<abi> (kernel image,
 # headers, the host's linux-kbuild of that version); Debian's arm64 lists of
 # scripts/lib/suites.sh.  IRQCAP_ARM64_16K_ABI overrides the kernel.
@@ -21,11 +22,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib/ktap.sh"
 . "$top/scripts/lib/suites.sh"
 
-keep=
+keep= src=$top/src
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) keep=$2; shift 2;;
-	*) sed -n '13,17p' "$0" >&2; exit 2;;
+	--src) src=$(cd "$2" && pwd); shift 2;;
+	*) sed -n '13,18p' "$0" >&2; exit 2;;
 	esac
 done
 ktap_print_header
@@ -82,8 +84,8 @@ grep -q '^CONFIG_ARM64_16K_PAGES=y' "$root/boot/config-$abi" && ok "the kernel h
 
 # ------------------------------------------------------ module and programs
 mkdir -p "$work/build/src/uapi"
-cp "$top"/src/*.[ch] "$top/src/Kbuild" "$work/build/src/"
-cp "$top"/src/uapi/*.h "$work/build/src/uapi/"
+cp "$src"/*.[ch] "$src/Kbuild" "$work/build/src/"
+cp "$src"/uapi/*.h "$work/build/src/uapi/"
 # no pahole here: no BTF for the module
 if nice -n 10 make -C "$kdir" M="$work/build/src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 	W=1 CONFIG_DEBUG_INFO_BTF_MODULES= -j2 modules >"$work/build.log" 2>&1; then
