@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib/ktap.sh"
 . "$top/scripts/lib/suites.sh"
 
-keep= src=$top/src
+keep='' src=$top/src
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) keep=$2; shift 2;;
