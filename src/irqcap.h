@@ -291,7 +291,7 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
 	age = now - irqcap_ring_oldest_staged(&idev->ring)->timestamp_ns;
 	if (age)
 		irqcap_hist_add_locked(&idev->hist_commit, age);
-	irqcap_publish_locked(idev, idev->ring.reserve, now);
+	irqcap_publish_locked(idev, idev->ring.hdr->reserve, now);
 	return n;
 }
 
@@ -310,9 +310,9 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
  */
 static inline bool irqcap_commit_new_prod(struct irqcap_dev *idev, u64 now)
 {
-	unsigned long reserve = idev->ring.reserve;
+	unsigned long reserve = idev->ring.hdr->reserve;
 
-	if (unlikely(reserve - idev->ring.head != 1)) {
+	if (unlikely(reserve - idev->ring.hdr->head != 1)) {
 		irqcap_commit_locked(idev, now);
 		return true;
 	}
@@ -390,9 +390,9 @@ static __always_inline void irqcap_stage_publish_prod(struct irqcap_dev *idev,
 						      u64 ts)
 {
 	struct irqcap_ring *ring = &idev->ring;
-	unsigned long pos = ring->reserve;
+	unsigned long pos = ring->hdr->reserve;
 
-	if (unlikely(pos != ring->head)) {
+	if (unlikely(pos != ring->hdr->head)) {
 		irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
 		irqcap_commit_new_prod(idev, ts);
 		return;

@@ -306,13 +306,12 @@ static int irqcap_state_show(struct seq_file *s, void *unused)
 	u64 seqno;
 
 	irqcap_prod_lock(idev, &flags);
-	reserve = idev->ring.reserve;
-	head = idev->ring.head;
+	reserve = idev->ring.hdr->reserve;
+	head = idev->ring.hdr->head;
 	seqno = idev->seqno;
 	irqcap_prod_unlock(idev, flags);
 	seq_printf(s, "reserve %lu\nhead %lu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
 		   reserve, head, seqno,
-		   idev->ring.plan.kind == IRQCAP_STORE_SLAB ? "slab" :
 		   idev->ring.plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",
 		   idev->ring.plan.order, idev->ring.plan.alloc_bytes);
 	return 0;
