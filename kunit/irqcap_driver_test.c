@@ -382,7 +382,7 @@ static void probe_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "bottom_half"), "hardirq");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "debounce_us"), "0");
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "idle_timeout_ms"), "0");
-	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "wakeup_holdoff_us"), "100");
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "wakeup_holdoff_us"), "0");
 	snprintf(want, sizeof(want), "%u", sim_virq[0]);
 	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "irq"), want);
 	KUNIT_EXPECT_EQ(test, drv_counter(test, pdev, "irqs_seen"), 0ULL);

@@ -594,8 +594,7 @@ static bool t_holdoff(void)
 	bool ok = true;
 
 	sysfs_str(0, "bottom_half", before, sizeof(before));
-	/* the default wake-up policy: 100 us, adaptive (issue 18) */
-	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 100, "wakeup_holdoff_us defaults to %lld",
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 0, "wakeup_holdoff_us defaults to %lld",
 	      sysfs_get(0, "wakeup_holdoff_us"));
 	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++)
 		ok = holdoff_in_mode(modes[i]);
