@@ -148,10 +148,10 @@ check "guest reader built (static $ARCH, $FK_CC)" \
 		-o "$READER" "$TOP/tests/guest/dt-reader.c" "$TOP/tools/lib/irqcap-stream.c"
 
 # ----------------------------------------------------------- device tree
-# shellcheck disable=SC2206
-QEMU_MACHINE=($FK_MACHINE -m 512 -smp "$SMP" -accel tcg)
-"$FK_QEMU" "${QEMU_MACHINE[@]}" -machine dumpdtb="$WORK/virt.dtb" \
-	-display none >"$WORK/dumpdtb.log" 2>&1
+# The board (tests/lib/qemu.sh's irqcap_qemu): the same for the DT dump and
+# the boots, so the dumped memory and cpu nodes are the booted machine's.
+board() { irqcap_qemu "$ARCH" --smp "$SMP" "$@"; }
+board --dumpdtb "$WORK/virt.dtb" --timeout 60 --log "$WORK/dumpdtb.log"
 dtc -q -I dtb -O dts -o "$WORK/virt.dts" "$WORK/virt.dtb" 2>>"$WORK/dumpdtb.log"
 PL061=/$(fdtget -l "$WORK/virt.dtb" / 2>/dev/null | grep -m1 '^pl061@')
 check "QEMU virt DT dumped, PL061 controller at $PL061" \
@@ -234,25 +234,9 @@ irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
 # -------------------------------------------------------------------- boot
-monitor() { # monitor COMMAND: one command on the QEMU monitor socket
-	$PY - "$MON" "$1" <<-'EOF'
-	import socket, sys, time
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-	s.connect(sys.argv[1])
-	s.settimeout(2)
-	try:
-	    s.recv(4096)			# banner and prompt
-	except socket.timeout:
-	    pass
-	s.sendall((sys.argv[2] + "\n").encode())
-	time.sleep(0.2)
-	try:
-	    s.recv(4096)
-	except socket.timeout:
-	    pass
-	s.close()
-	EOF
-}
+# A boot's own waits add up to at most this (boot, reader, pulses, done,
+# power-off): QEMU's timeout only reaps a guest this script left behind.
+QEMU_TIMEOUT=$((BOOT_TIMEOUT + 60 + PULSES * (EVENT_TIMEOUT + 2) + 120 + 30 + 300))
 events() { # number of IRQ records printed so far
 	grep -ao 'EVENT type=1 seq=[0-9]*' "$CONSOLE" | wc -l
 }
@@ -272,14 +256,12 @@ wedged() { # the guest locked up or panicked: print the first sign
 stop_guest() {
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
-start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
+start_guest() { # start_guest DTB PER_PULSE: boot in the background (QPID)
 	rm -f "$CONSOLE" "$MON"
-	"$FK_QEMU" "${QEMU_MACHINE[@]}" -display none -no-reboot \
-		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
-		-dtb "$1" -kernel "$KIMG" -initrd "$INITRD" \
-		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=$3" \
-		>"$WORK/qemu-$2.log" 2>&1 &
-	QPID=$!
+	board --dtb "$1" --kernel "$KIMG" --initrd "$INITRD" --monitor "$MON" \
+		--append "irqcap_n=$PULSES irqcap_per=$2" --timeout "$QEMU_TIMEOUT" \
+		--log "$CONSOLE" --bg
+	QPID=$IRQCAP_QEMU_PID
 }
 field() { # field TAG: the text after "=== TAG " in the console
 	grep -a "^=== $1" "$CONSOLE" | head -1 | sed "s/^=== $1 *//" | tr -d '\r'
@@ -308,7 +290,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		fi
 	fi
 	t_boot=$(date +%s.%N)
-	start_guest "$dtb" "$trig" "$per"
+	start_guest "$dtb" "$per"
 	if ! wait_for '=== guest up' "$BOOT_TIMEOUT"; then
 		ktap_fail "$tag guest booted to /init"
 		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
@@ -341,7 +323,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		ktap_ok "$tag reader opened /dev/irqcap0 ($(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | cut -d' ' -f3-))"
 		for i in $(seq 1 "$PULSES"); do
 			want=$((i * per))
-			monitor system_powerdown
+			irqcap_qemu_monitor "$MON" system_powerdown
 			n=$(events)
 			local end=$(($(date +%s) + EVENT_TIMEOUT))
 			while [ "$n" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
@@ -422,7 +404,7 @@ run_type_none() {
 	MON=$WORK/mon-type-none.sock
 	make_dt type-none "$dtb"
 	check "$tag DT with interrupts = <3 IRQ_TYPE_NONE> on the PL061" dt_ok "$dtb" type-none
-	start_guest "$dtb" type-none 1
+	start_guest "$dtb" 1
 	if ! wait_for 'READER READY\|READER ERROR' "$BOOT_TIMEOUT"; then
 		ktap_fail "$tag guest booted and ran the reader"; stop_guest; return
 	fi
@@ -433,7 +415,7 @@ run_type_none() {
 		check "$tag node refused at probe with a message ($msg)" test -n "$msg"
 	else
 		for i in $(seq 1 "$PULSES"); do
-			monitor system_powerdown
+			irqcap_qemu_monitor "$MON" system_powerdown
 			local end=$(($(date +%s) + EVENT_TIMEOUT))
 			n=$(events)
 			while [ "$n" -lt "$i" ] && [ "$(date +%s)" -lt "$end" ] && [ -z "$(wedged)" ]; do
