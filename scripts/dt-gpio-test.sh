@@ -234,6 +234,7 @@ irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
 # -------------------------------------------------------------------- boot
+monitor() { irqcap_qemu_monitor "$MON" "$1"; } # monitor COMMAND
 # A boot's own waits add up to at most this (boot, reader, pulses, done,
 # power-off): QEMU's timeout only reaps a guest this script left behind.
 QEMU_TIMEOUT=$((BOOT_TIMEOUT + 60 + PULSES * (EVENT_TIMEOUT + 2) + 120 + 30 + 300))
@@ -256,10 +257,11 @@ wedged() { # the guest locked up or panicked: print the first sign
 stop_guest() {
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
-start_guest() { # start_guest DTB PER_PULSE: boot in the background (QPID)
+start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
+	# (NAME is not used any more: QEMU's messages are in the console log)
 	rm -f "$CONSOLE" "$MON"
 	board --dtb "$1" --kernel "$KIMG" --initrd "$INITRD" --monitor "$MON" \
-		--append "irqcap_n=$PULSES irqcap_per=$2" --timeout "$QEMU_TIMEOUT" \
+		--append "irqcap_n=$PULSES irqcap_per=$3" --timeout "$QEMU_TIMEOUT" \
 		--log "$CONSOLE" --bg
 	QPID=$IRQCAP_QEMU_PID
 }
@@ -290,7 +292,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		fi
 	fi
 	t_boot=$(date +%s.%N)
-	start_guest "$dtb" "$per"
+	start_guest "$dtb" "$trig" "$per"
 	if ! wait_for '=== guest up' "$BOOT_TIMEOUT"; then
 		ktap_fail "$tag guest booted to /init"
 		kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
@@ -323,7 +325,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		ktap_ok "$tag reader opened /dev/irqcap0 ($(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | cut -d' ' -f3-))"
 		for i in $(seq 1 "$PULSES"); do
 			want=$((i * per))
-			irqcap_qemu_monitor "$MON" system_powerdown
+			monitor system_powerdown
 			n=$(events)
 			local end=$(($(date +%s) + EVENT_TIMEOUT))
 			while [ "$n" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
@@ -404,7 +406,7 @@ run_type_none() {
 	MON=$WORK/mon-type-none.sock
 	make_dt type-none "$dtb"
 	check "$tag DT with interrupts = <3 IRQ_TYPE_NONE> on the PL061" dt_ok "$dtb" type-none
-	start_guest "$dtb" 1
+	start_guest "$dtb" type-none 1
 	if ! wait_for 'READER READY\|READER ERROR' "$BOOT_TIMEOUT"; then
 		ktap_fail "$tag guest booted and ran the reader"; stop_guest; return
 	fi
@@ -415,7 +417,7 @@ run_type_none() {
 		check "$tag node refused at probe with a message ($msg)" test -n "$msg"
 	else
 		for i in $(seq 1 "$PULSES"); do
-			irqcap_qemu_monitor "$MON" system_powerdown
+			monitor system_powerdown
 			local end=$(($(date +%s) + EVENT_TIMEOUT))
 			n=$(events)
 			while [ "$n" -lt "$i" ] && [ "$(date +%s)" -lt "$end" ] && [ -z "$(wedged)" ]; do
