@@ -257,11 +257,11 @@ wedged() { # the guest locked up or panicked: print the first sign
 stop_guest() {
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
-start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
+start_guest() { # start_guest DTB NAME PER_PULSE [APPEND]: boot in the background (QPID)
 	# (NAME is not used any more: QEMU's messages are in the console log)
 	rm -f "$CONSOLE" "$MON"
 	board --dtb "$1" --kernel "$KIMG" --initrd "$INITRD" --monitor "$MON" \
-		--append "irqcap_n=$PULSES irqcap_per=$3" --timeout "$QEMU_TIMEOUT" \
+		--append "irqcap_n=$PULSES irqcap_per=$3${4:+ $4}" --timeout "$QEMU_TIMEOUT" \
 		--log "$CONSOLE" --bg
 	QPID=$IRQCAP_QEMU_PID
 }
