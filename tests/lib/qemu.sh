@@ -104,6 +104,11 @@ irqcap_qemu() {
 	irqcap_qemu_board "$arch" || return 2
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--bg) bg=1; shift; continue ;;
+		--) shift; break ;;
+		esac
+		[ $# -ge 2 ] || { echo "irqcap_qemu: $1 needs a value" >&2; return 2; }
+		case $1 in
 		--kernel) kernel=$2 ;;
 		--initrd) initrd=$2 ;;
 		--append) append="${append:+$append }$2" ;;
@@ -117,11 +122,9 @@ irqcap_qemu() {
 		--accel) accel=$2 ;;
 		--timeout) tmo=$2 ;;
 		--log) log=$2 ;;
-		--bg) bg=1; shift; continue ;;
-		--) shift; break ;;
 		*) echo "irqcap_qemu: unknown option '$1'" >&2; return 2 ;;
 		esac
-		shift 2 || { echo "irqcap_qemu: $1 needs a value" >&2; return 2; }
+		shift 2
 	done
 	[ -n "$log" ] || { echo "irqcap_qemu: --log FILE is required" >&2; return 2; }
 	if [ "$arch" = x86_64 ]; then
