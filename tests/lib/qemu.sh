@@ -53,21 +53,22 @@ irqcap_build_initramfs() {
 #   arm64   virt, cortex-a57; PL061 GPIO line 3 pulsed by system_powerdown
 #   armhf   virt below 4 GiB (highmem=off: Debian's armmp is not LPAE),
 #           cortex-a15
-# Sets the caller's bin, board (array), con and kargs (bash's dynamic scope).
+# Sets the caller's bin, board (array), cpu, con and kargs (bash's dynamic
+# scope).
 # shellcheck disable=SC2034,SC2054  # the caller's; commas are QEMU's
 irqcap_qemu_board() {
 	case $1 in
-	x86_64) bin=qemu-system-x86_64 board=(-device pc-testdev) con=ttyS0
+	x86_64) bin=qemu-system-x86_64 board=(-device pc-testdev) cpu='' con=ttyS0
 		kargs="loglevel=1 cryptomgr.notests" ;;
-	arm64) bin=qemu-system-aarch64 board=(-machine virt -cpu cortex-a57) con=ttyAMA0 kargs= ;;
-	armhf) bin=qemu-system-arm board=(-machine virt,highmem=off -cpu cortex-a15) con=ttyAMA0 kargs= ;;
+	arm64) bin=qemu-system-aarch64 board=(-machine virt) cpu=cortex-a57 con=ttyAMA0 kargs= ;;
+	armhf) bin=qemu-system-arm board=(-machine virt,highmem=off) cpu=cortex-a15 con=ttyAMA0 kargs= ;;
 	*) echo "irqcap_qemu: unknown architecture '$1' (x86_64, arm64, armhf)" >&2; return 2 ;;
 	esac
 }
 
 # irqcap_qemu_bin ARCH: the qemu-system-* binary of that board
 irqcap_qemu_bin() {
-	local bin con kargs
+	local bin cpu con kargs
 	local -a board
 	irqcap_qemu_board "$1" && echo "$bin"
 }
@@ -83,11 +84,14 @@ irqcap_qemu_bin() {
 #   --dumpdtb OUT     arm64/armhf: write the board's own device tree (as
 #                     this -smp and -m make it) to OUT, boot nothing
 #   --device DEV      one more -device (repeatable)
+#   --cpu CPU         another CPU than the board's (scripts/mmap-pagesize.sh:
+#                     max, for the 16 KiB granule cortex-a57 lacks)
 #   --monitor SOCK    the HMP monitor on a unix socket (irqcap_qemu_monitor);
 #                     default: no monitor
 #   --smp N (2)  --mem MiB (512)  --accel A ($IRQCAP_QEMU_ACCEL, else tcg:
 #                     /dev/kvm hangs on the project's machines)
 #   --timeout S (900) QEMU is killed after S seconds
+#   --nice N          run QEMU at nice N (default: the caller's)
 #   --log FILE        the console and QEMU's own messages (required)
 #   --bg              start in the background; IRQCAP_QEMU_PID is the pid to
 #                     wait for or kill (the timeout's: a signal reaches QEMU)
@@ -97,9 +101,9 @@ irqcap_qemu_bin() {
 # The vCPU threads are named "CPU n/TCG" or "CPU n/KVM" (-name
 # ...,debug-threads=on; scripts/bench.sh pins them).
 irqcap_qemu() {
-	local arch=$1 bin con kargs kernel='' initrd='' append='' ssdt='' dtb='' dump=''
+	local arch=$1 bin cpu con kargs kernel='' initrd='' append='' ssdt='' dtb='' dump=''
 	local mon='' smp=2 mem=512 accel=${IRQCAP_QEMU_ACCEL:-tcg} tmo=900 log='' bg=0
-	local -a board cmd dev=()
+	local -a board cmd dev=() pre=()
 	shift
 	irqcap_qemu_board "$arch" || return 2
 	while [ $# -gt 0 ]; do
@@ -116,11 +120,13 @@ irqcap_qemu() {
 		--dtb) dtb=$2 ;;
 		--dumpdtb) dump=$2 ;;
 		--device) dev+=(-device "$2") ;;
+		--cpu) cpu=$2 ;;
 		--monitor) mon=$2 ;;
 		--smp) smp=$2 ;;
 		--mem) mem=$2 ;;
 		--accel) accel=$2 ;;
 		--timeout) tmo=$2 ;;
+		--nice) pre=(nice -n "$2") ;;
 		--log) log=$2 ;;
 		*) echo "irqcap_qemu: unknown option '$1'" >&2; return 2 ;;
 		esac
@@ -133,9 +139,10 @@ irqcap_qemu() {
 		[ -z "$ssdt" ] || { echo "irqcap_qemu: --ssdt is for x86_64" >&2; return 2; }
 	fi
 	# shellcheck disable=SC2054,SC2206  # commas are QEMU's; IRQCAP_QEMU_ARGS is split
-	cmd=("$bin" "${board[@]}" -accel "$accel" -smp "$smp" -m "$mem"
+	cmd=("${pre[@]}" "$bin" "${board[@]}" -accel "$accel" -smp "$smp" -m "$mem"
 	     -name irqcap,debug-threads=on -no-reboot -display none -serial stdio
 	     ${IRQCAP_QEMU_ARGS:-} "${dev[@]}")
+	[ -n "$cpu" ] && cmd+=(-cpu "$cpu")
 	if [ -n "$mon" ]; then
 		cmd+=(-monitor "unix:$mon,server,nowait")
 	else
