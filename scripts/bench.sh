@@ -43,6 +43,8 @@
 #                 these contenders' bursts with a QEMU plugin
 #                 (tests/bench/insncount.c), per edge and per function, in
 #                 insns.txt (TCG's cost is close to proportional to them)
+#   --with-insns  first an --insns boot (1 repetition) of every contender of
+#                 the run, into the same OUT: the table's insns/ev column
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -55,7 +57,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes idlepoll=no
 accel=tcg
-perf='' insns=''
+perf='' insns='' withinsns=no
 usage() { sed -n '4,/^[^#]/s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -75,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--idle-poll) idlepoll=yes; shift;;
 	--perf) perf=$2; shift 2;;
 	--insns) insns=$2; shift 2;;
+	--with-insns) withinsns=yes; shift;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -94,6 +97,19 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log() { echo "# bench: $*" >&2; }
 die() { log "$*"; exit 1; }
+
+# the contenders of a default run, for --with-insns
+all_contenders=count,count-ktime,irqcap-hardirq-noreader,irqcap-hardirq,irqcap-threaded,irqcap-tasklet,irqcap-workqueue,uio,counter,counter-maxq,gpio-cdev,gpio-cdev-rising,gpio-cdev-1024,irqcap-gpio
+if [ -z "$insns" ] && [ -z "$perf" ]; then
+	rm -f "$out/insns.txt"
+	if [ "$withinsns" = yes ]; then
+		log "--with-insns: an --insns boot first"
+		a=(--insns "${only:-$all_contenders}" --reps 1 --burst "$burst" --out "$out" --accel "$accel")
+		[ -n "$kernel" ] && a+=(--kernel "$kernel")
+		[ -n "$module" ] && a+=(--module "$module")
+		"$0" "${a[@]}" >/dev/null || die "the --insns boot failed"
+	fi
+fi
 
 if [ "$kunit" != no ]; then
 	log "KUnit ring vs kfifo (UML; first run builds a kernel, ~3 min on 2 cores)"

@@ -24,12 +24,18 @@ if idle_poll:
     machine += ", guest idle=poll"
 ORDER = ["count", "count-ktime", "count-busy", "count-ktime-busy", "count-lock", "count-mb", "irqcap-hardirq", "irqcap-hardirq-noreader", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "irqcap-hardirq-h100", "irqcap-threaded-h100", "irqcap-tasklet-h100",
-         "irqcap-workqueue-h100", "uio"]
+         "irqcap-workqueue-h100", "uio", "counter", "counter-maxq", "gpio-cdev", "irqcap-gpio",
+         "gpio-cdev-rising", "gpio-cdev-1024", "irqcap-mmap"]
+# the peers: their losses are measured, not targets
+PEERS = ("uio", "counter", "gpio-cdev")
 
-runs, cdf = [], {}
+runs, cdf, unmeasured = [], {}, {}
 with open(f"{out}/console.log", errors="replace") as f:
     for line in f:
         line = line.strip()
+        m = re.match(r"# (\S+): not measured: (.*)", line)
+        if m:
+            unmeasured[m.group(1)] = m.group(2)
         if line.startswith("RES "):
             runs.append(dict(kv.split("=", 1) for kv in line[4:].split()))
         elif line.startswith("CDF "):
@@ -47,8 +53,22 @@ for r in runs:
     for k in list(r):
         r[k] = num(r[k])
 
+# guest instructions per edge from a --insns run into the same OUT (insns.txt)
+insns = {}
+try:
+    with open(f"{out}/insns.txt") as f:
+        for line in f:
+            m = re.match(r"(\S+): (\d+) bursts, (\d+) instructions per edge", line)
+            if m:
+                insns[m.group(1)] = int(m.group(3))
+except OSError:
+    pass
+
+fieldnames = []
+for r in runs:
+    fieldnames += [k for k in r if k not in fieldnames]
 with open(f"{out}/runs.csv", "w", newline="") as f:
-    w = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
+    w = csv.DictWriter(f, fieldnames=fieldnames)
     w.writeheader()
     w.writerows(runs)
 
@@ -65,6 +85,13 @@ for c in ORDER:  # each base contender, then its A/B variants (irqcap-MODE/TAG)
     conts += sorted(n for n in names if n == c or n.startswith(c + "/"))
 conts += sorted(names - set(conts))
 med = statistics.median
+
+
+def floor(c):
+    """the counting handler's rows (no reader); not the counter chrdev's"""
+    return c == "count" or c.startswith("count-")
+
+
 summary = []
 for t in tests:
     for c in conts:
@@ -91,9 +118,21 @@ for t in tests:
             "latency_from": lat[0]["lat_from"] if lat else "-",
             "sys_us_per_event": med(r["sys_ns"] / d for r, d in zip(rs, deliv)) / 1000,
             "reader_sys_us_per_event": (med(r["reader_sys_ns"] / d for r, d in zip(rs, deliv)) / 1000
-                                        if not c.startswith("count") and "noreader" not in c else None),
+                                        if not floor(c) and "noreader" not in c else None),
             "reads_per_event": (med(r["reads"] / d for r, d in zip(rs, deliv))
-                                if not c.startswith("count") and "noreader" not in c else None),
+                                if not floor(c) and "noreader" not in c else None),
+            # edges that never became an event of their own (pc-testdev: never
+            # an interrupt, UIO's masked line; gpio-cdev: before its IRQ thread ran)
+            "merged": int(med(r.get("merged", 0) for r in rs)),
+            # losses the reader can count from what it got (irqcap OVERFLOW,
+            # gpio-cdev line_seqno gaps, counter count-value gaps)
+            "visible": int(med(r.get("visible", 0) for r in rs)),
+            "silent": int(med(r["lost"] - r.get("visible", 0) for r in rs)),
+            "silent_max": int(max(r["lost"] - r.get("visible", 0) for r in rs)),
+            "syscalls_per_event": (med(r.get("sysc", r["reads"]) / d for r, d in zip(rs, deliv))
+                                   if not floor(c) and "noreader" not in c else None),
+            "insns_per_edge": insns.get(c) if t == "burst" else None,
+            "joint": int(max(r.get("joint", 1) for r in rs)),
         }
         summary.append(s)
 for s in summary:
@@ -119,15 +158,18 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "events/s", "vs cnt",
-       "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "reads/ev")
+hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "merged", "visible", "silent",
+       "events/s", "vs cnt", "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "sysc/ev",
+       "insns/ev")
 rows = []
 for s in summary:
-    rows.append((s["contender"], s["test"], str(s["raised"]), str(s["seen"]),
-                 str(s["delivered"]), str(s["lost"]), fmt(s["events_per_s"], ".0f"),
+    rows.append((s["contender"] + ("*" if s["joint"] > 1 else ""), s["test"], str(s["raised"]),
+                 str(s["seen"]), str(s["delivered"]), str(s["lost"]), str(s["merged"]),
+                 str(s["visible"]), str(s["silent"]), fmt(s["events_per_s"], ".0f"),
                  fmt(s["vs_count"], ".2f"), fmt(s["p50_us"], ".1f"), fmt(s["p99_us"], ".1f"),
                  fmt(s["max_us"], ".0f"), fmt(s["sys_us_per_event"], ".2f"),
-                 fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["reads_per_event"], ".3f")))
+                 fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["syscalls_per_event"], ".3f"),
+                 fmt(s["insns_per_edge"], "d")))
 width = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
 line = lambda r: "| " + " | ".join(v.ljust(width[i]) if i < 2 else v.rjust(width[i])
                                    for i, v in enumerate(r)) + " |"
@@ -135,9 +177,17 @@ table = [f"irqcap benchmark, {date}; {machine}",
          f"medians of {max(s['runs'] for s in summary)} runs per row; latency: "
          "raise -> read() returns (ping: one edge at a time; rateN: N edges/s),\n"
          "irqcap's hard-IRQ timestamp -> read() in bursts; burst events/s: median over 500-edge chunks of the raising\n"
-         "CPU's rate (handler + bottom half), all delivered; sys us/ev: /proc/stat system+irq+softirq of both CPUs",
+         "CPU's rate (handler + bottom half), all delivered; sys us/ev: /proc/stat system+irq+softirq of both CPUs\n"
+         "lost = raised - delivered, of which merged (never an event of its own: no interrupt, or before\n"
+         "gpio-cdev's IRQ thread ran); visible: losses the reader can count from what it got (irqcap OVERFLOW,\n"
+         "gpio-cdev line_seqno gaps, counter count-value gaps); silent = lost - visible; sysc/ev: the reader's\n"
+         "syscalls per event; insns/ev: guest instructions per edge, both vCPUs, bursts (from --insns, insns.txt)\n"
+         "* gpio-cdev and irqcap-gpio: one raiser toggles both gpio-sim lines in the same loop, one reader each;\n"
+         "  their sys us/ev is the whole run's (both lines, the toggling writes included)",
          line(hdr), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
 table += [line(r) for r in rows]
+for c, why in unmeasured.items():
+    table.append(f"{c}: not measured: {why}")
 
 # targets
 def quart(p):
@@ -147,14 +197,29 @@ def quart(p):
 
 
 verdict = []
-modes = [c for c in conts if c.startswith("irqcap-")]
+# irqcap's rows on the pc-testdev line (irqcap-gpio is on a gpio-sim line, beside gpio-cdev)
+modes = [c for c in conts if c.startswith("irqcap-") and not c.startswith("irqcap-gpio")]
 bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
-       if s["contender"] != "uio" and s["kernel_lost_max"] > 0]
-late = [f"{s['contender']}/{s['test']} ({s['late_max']})" for s in summary if s["late_max"] > 0]
+       if not s["contender"].startswith(PEERS) and s["kernel_lost_max"] > 0]
+late = [f"{s['contender']}/{s['test']} ({s['late_max']})" for s in summary if s["late_max"] > 0
+        and not s["contender"].startswith(PEERS)]
 verdict.append(("0 lost by the kernel/driver when the reader keeps up (every run)",
                 not bad, ("lost in: " + ", ".join(bad) if bad else "0 in every run") +
                 ("; still queued (late, not lost) when the run stopped waiting: " + ", ".join(late)
                  if late else "")))
+mine = [s for s in summary if s["contender"].startswith("irqcap-") and s["test"] == "burst"]
+if mine:
+    worst = [f"{s['contender']} (lost {s['lost_max']}, merged {s['merged']})" for s in mine
+             if s["lost_max"] > 0 or s["merged"] > 0]
+    verdict.append(("irqcap loses and merges nothing in any mode at the full burst rate",
+                    not worst, ", ".join(worst) if worst else
+                    f"0 lost, 0 merged in {sum(s['runs'] for s in mine)} burst runs of "
+                    f"{len(mine)} irqcap rows"))
+for s in summary:
+    if s["test"] == "burst" and s["contender"].startswith(PEERS):
+        verdict.append((f"{s['contender']} in the same bursts", None,
+                        f"lost {s['lost']} of {s['raised']} (median; max {s['lost_max']}): "
+                        f"merged {s['merged']}, visible {s['visible']}, silent {s['silent']}"))
 for m in modes:
     s = next((x for x in summary if x["contender"] == m and x["test"] == "alt"), None)
     if s and s.get("alt_ratios"):
@@ -232,7 +297,7 @@ for name, ok, why in verdict:
 with open(f"{out}/table.txt", "w") as f:
     f.write("\n".join(table) + "\n")
 with open(f"{out}/summary.json", "w") as f:
-    json.dump({"date": date, "machine": machine, "rows": summary,
+    json.dump({"date": date, "machine": machine, "rows": summary, "not_measured": unmeasured,
                "targets": [{"target": n, "met": ok, "detail": w} for n, ok, w in verdict],
                "cdf_us": {f"{c}/{t}": v for (c, t), v in cdf.items()}}, f, indent=1)
 
