@@ -108,6 +108,7 @@ if [ -z "$insns" ] && [ -z "$perf" ]; then
 		[ -n "$kernel" ] && a+=(--kernel "$kernel")
 		[ -n "$module" ] && a+=(--module "$module")
 		"$0" "${a[@]}" >/dev/null || die "the --insns boot failed"
+		mv "$out/console.log" "$out/console-insns.log"
 	fi
 fi
 
@@ -149,7 +150,7 @@ pfx=$(tar -tf "$src" | head -1 | cut -d/ -f1)
 members="drivers/uio/uio_pdrv_genirq.c drivers/counter/counter-core.c drivers/counter/counter-sysfs.c
 	drivers/counter/counter-sysfs.h drivers/counter/counter-chrdev.c drivers/counter/counter-chrdev.h
 	drivers/counter/interrupt-cnt.c drivers/gpio/gpio-sim.c drivers/gpio/gpiolib.h kernel/irq/irq_sim.c"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086
 tar -xf "$src" -C "$work/src" --strip-components=1 $(printf "$pfx/%s " $members) ||
 	die "the peers' sources are not all in $src"
 cp "$work/src/drivers/uio/uio_pdrv_genirq.c" "$work/uio/drivers/uio/"

@@ -58,9 +58,11 @@ insns = {}
 try:
     with open(f"{out}/insns.txt") as f:
         for line in f:
-            m = re.match(r"(\S+): (\d+) bursts, (\d+) instructions per edge", line)
+            m = re.match(r"(\S+): (\d+) bursts, (\d+) instructions per edge"
+                         r"(?:, (\d+) per delivered event)?", line)
             if m:
-                insns[m.group(1)] = int(m.group(3))
+                insns[m.group(1)] = (int(m.group(3)),
+                                     int(m.group(4)) if m.group(4) else None)
 except OSError:
     pass
 
@@ -131,7 +133,8 @@ for t in tests:
             "silent_max": int(max(r["lost"] - r.get("visible", 0) for r in rs)),
             "syscalls_per_event": (med(r.get("sysc", r["reads"]) / d for r, d in zip(rs, deliv))
                                    if not floor(c) and "noreader" not in c else None),
-            "insns_per_edge": insns.get(c) if t == "burst" else None,
+            "insns_per_edge": insns[c][0] if t == "burst" and c in insns else None,
+            "insns_per_event": insns[c][1] if t == "burst" and c in insns else None,
             "joint": int(max(r.get("joint", 1) for r in rs)),
         }
         summary.append(s)
@@ -160,7 +163,7 @@ def fmt(v, spec):
 
 hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "merged", "visible", "silent",
        "events/s", "vs cnt", "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "sysc/ev",
-       "insns/ev")
+       "insns/edge", "insns/ev")
 rows = []
 for s in summary:
     rows.append((s["contender"] + ("*" if s["joint"] > 1 else ""), s["test"], str(s["raised"]),
@@ -169,7 +172,7 @@ for s in summary:
                  fmt(s["vs_count"], ".2f"), fmt(s["p50_us"], ".1f"), fmt(s["p99_us"], ".1f"),
                  fmt(s["max_us"], ".0f"), fmt(s["sys_us_per_event"], ".2f"),
                  fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["syscalls_per_event"], ".3f"),
-                 fmt(s["insns_per_edge"], "d")))
+                 fmt(s["insns_per_edge"], "d"), fmt(s["insns_per_event"], "d")))
 width = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
 line = lambda r: "| " + " | ".join(v.ljust(width[i]) if i < 2 else v.rjust(width[i])
                                    for i, v in enumerate(r)) + " |"
@@ -181,7 +184,8 @@ table = [f"irqcap benchmark, {date}; {machine}",
          "lost = raised - delivered, of which merged (never an event of its own: no interrupt, or before\n"
          "gpio-cdev's IRQ thread ran); visible: losses the reader can count from what it got (irqcap OVERFLOW,\n"
          "gpio-cdev line_seqno gaps, counter count-value gaps); silent = lost - visible; sysc/ev: the reader's\n"
-         "syscalls per event; insns/ev: guest instructions per edge, both vCPUs, bursts (from --insns, insns.txt)\n"
+         "syscalls per event; insns/edge, insns/ev: guest instructions (both vCPUs) per raised edge and per\n"
+         "delivered event in the bursts of an --insns boot (insns.txt: its own boot and bursts, 1 repetition)\n"
          "* gpio-cdev and irqcap-gpio: one raiser toggles both gpio-sim lines in the same loop, one reader each;\n"
          "  their sys us/ev is the whole run's (both lines, the toggling writes included)",
          line(hdr), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
