@@ -24,6 +24,10 @@
 static_assert(sizeof(struct irqcap_event) == 32);
 static_assert(sizeof(struct irqcap_info) == 32);
 static_assert(sizeof(struct irqcap_stats) == 96);
+static_assert(sizeof(struct irqcap_source) == 288);
+static_assert(sizeof(struct irqcap_mmap_page) == 128);
+static_assert(offsetof(struct irqcap_event, edge) == 28);
+static_assert(offsetof(struct irqcap_mmap_page, head) == 64);
 
 /**
  * struct irqcap_reader - one open file
