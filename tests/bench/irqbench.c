@@ -908,6 +908,60 @@ static void gpio_toggle(unsigned int mask, long k)
 		gpio_werr++;
 }
 
+/* the IRQ thread of @irq ("irq/N-..."), or -1 */
+static int irq_thread_pid(int irq)
+{
+	char want[32], comm[64];
+	int pid = -1;
+	glob_t g;
+
+	snprintf(want, sizeof(want), "irq/%d-", irq);
+	if (glob("/proc/[0-9]*/comm", 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc && pid < 0; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		if (f && fgets(comm, sizeof(comm), f) && !strncmp(comm, want, strlen(want)))
+			sscanf(g.gl_pathv[i], "/proc/%d/", &pid);
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+	return pid;
+}
+
+/* where an IRQ thread last ran and how often it moved (CONFIG_SCHED_DEBUG) */
+static void thread_where(int pid, long *cpu, long *migrations)
+{
+	char p[64], line[512];
+	FILE *f;
+
+	*cpu = *migrations = -1;
+	if (pid < 0)
+		return;
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	f = fopen(p, "r");
+	if (f && fgets(line, sizeof(line), f)) {
+		char *q = strrchr(line, ')');
+		int field = 2;
+
+		/* field 39 is "processor"; fields after the comm's ')' */
+		for (q = q ? q + 1 : line; *q && field < 39; q++)
+			if (*q == ' ')
+				field++;
+		*cpu = strtol(q, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	snprintf(p, sizeof(p), "/proc/%d/sched", pid);
+	f = fopen(p, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "se.nr_migrations", 16))
+			*migrations = strtol(strchr(line, ':') + 1, NULL, 10);
+	if (f)
+		fclose(f);
+}
+
 static int gpio_request_line(const struct contender *c)
 {
 	struct gpio_v2_line_request req;
@@ -967,6 +1021,8 @@ static void run_gpio(const struct contender *c, int rep, const char *test, int n
 	};
 	int nr = partner ? 2 : 1, step = rising ? 2 : 1;
 	long long proc0[2], seen[2];
+	long tcpu[2], tmig0[2], tmig1[2];
+	int tpid[2];
 	uint64_t t0, t1, u0, s0, u1, s1;
 	pthread_t th[2];
 	char p[256];
@@ -1003,8 +1059,11 @@ static void run_gpio(const struct contender *c, int rep, const char *test, int n
 	usleep(20000);
 	quiesce();
 	gpio_werr = 0;
-	for (int i = 0; i < nr; i++)
+	for (int i = 0; i < nr; i++) {
 		proc0[i] = proc_interrupts(gpio_irq[rd[i].c->kind == K_IRQCAP_GPIO]);
+		tpid[i] = irq_thread_pid(gpio_irq[rd[i].c->kind == K_IRQCAP_GPIO]);
+		thread_where(tpid[i], &tcpu[i], &tmig0[i]);
+	}
 	proc_stat(&u0, &s0);
 	if (!strcmp(test, "burst"))
 		insn_mark("begin", c);
@@ -1094,6 +1153,7 @@ static void run_gpio(const struct contender *c, int rep, const char *test, int n
 		int estep = cap ? 1 : step;
 
 		seen[i] = proc_interrupts(gpio_irq[cap]) - proc0[i];
+		thread_where(tpid[i], &tcpu[i], &tmig1[i]);
 		if (cap) {
 			struct irqcap_stats st;
 
@@ -1131,7 +1191,7 @@ static void run_gpio(const struct contender *c, int rep, const char *test, int n
 		       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 		       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
 		       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=0 merged=%lld visible=%ld sysc=%ld "
-		       "joint=%d toggles=%ld pull_errors=%ld\n",
+		       "joint=%d toggles=%ld pull_errors=%ld irq_thread_cpu=%ld irq_thread_migrations=%ld\n",
 		       r->c->name, rep, test, ev, seen[i], delivered, ev - delivered,
 		       made - delivered - late, r->lost, late,
 		       ev * 1e9 / (double)(t1 - t0), sustained,
@@ -1141,7 +1201,8 @@ static void run_gpio(const struct contender *c, int rep, const char *test, int n
 		       (unsigned long long)(u1 - u0), (unsigned long long)r->stime_ns,
 		       (unsigned long long)r->utime_ns, r->reads, (unsigned long long)(done - t0),
 		       delivered * 1e9 / (double)(done - t0), ev - made, r->lost + r->visible,
-		       r->reads, nr, toggles, gpio_werr);
+		       r->reads, nr, toggles, gpio_werr, tcpu[i],
+		       tmig1[i] >= 0 && tmig0[i] >= 0 ? tmig1[i] - tmig0[i] : -1);
 		if (cdf && gpio_nlat)
 			print_cdf(r->c->name, test);
 	}

@@ -341,3 +341,57 @@ set grid
         f.write(f'set title "{t}: {what}"\nplot ' + ", \\\n     ".join(plots) + "\n")
     f.write("unset multiplot\n")
 print(f"report: {len(runs)} runs, {len(summary)} rows", file=sys.stderr)
+
+# two condensed Markdown tables for docs/performance.md (OUT/performance.md):
+# the bursts, and the fixed rates with ping
+def row(c, t):
+    return next((x for x in summary if x["contender"] == c and x["test"] == t), None)
+
+
+def md_num(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+md = [f"Measured {date}; {machine}; medians of {max(s['runs'] for s in summary)} runs per row.", "",
+      f"Bursts of {row(conts[0], 'burst')['raised'] if row(conts[0], 'burst') else '?'} edges "
+      "(loss columns: the run with the median loss):", "",
+      "| contender | interrupts taken | delivered | lost | merged (silent) | dropped, visible | "
+      "dropped, silent | events/s | vs count (`alt`) | p50 / p99 µs | sys µs/event | syscalls/event | "
+      "guest insns/edge, /event |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+for c in conts:
+    b = row(c, "burst")
+    if not b:
+        continue
+    a = row(c, "alt")
+    dropped_silent = b["silent"] - b["merged"]
+    md.append(f"| `{c}`{' *' if b['joint'] > 1 else ''} | {b['seen']} | {b['delivered']} | {b['lost_run']} | "
+              f"{b['merged']} | {b['visible']} | {dropped_silent} | {b['events_per_s']:.0f} | "
+              f"{md_num(a['vs_count'] if a else None, '.2f')} | "
+              f"{md_num(b['p50_us'], '.0f')} / {md_num(b['p99_us'], '.0f')} | "
+              f"{b['sys_us_per_event']:.2f} | {md_num(b['syscalls_per_event'], '.3f')} | "
+              f"{md_num(b['insns_per_edge'], 'd')}, {md_num(b['insns_per_event'], 'd')} |")
+for c, why in unmeasured.items():
+    md.append(f"| `{c}` | not measured: {why} |||||||||||| ")
+rtests = [t for t in tests if t.startswith("rate")]
+md += ["", "Fixed rates (lost of raised; latency raise -> `read()` returns, p50 / p99 µs; "
+       "syscalls per event) and `ping` (one edge at a time):", "",
+       "| contender | " + " | ".join(f"{t[4:]}/s: lost, p50 / p99, syscalls" for t in rtests)
+       + " | ping p50 / p99 |",
+       "|---|" + "---:|" * (len(rtests) + 1)]
+for c in conts:
+    if floor(c) or "noreader" in c:
+        continue  # no reader: no loss, latency or syscalls to show
+    cells = []
+    for t in rtests:
+        r = row(c, t)
+        cells.append("-" if not r else
+                     f"{r['lost_run']} of {r['raised']}, {md_num(r['p50_us'], '.0f')} / "
+                     f"{md_num(r['p99_us'], '.0f')}, {md_num(r['syscalls_per_event'], '.2f')}")
+    p = row(c, "ping")
+    if all(x == "-" for x in cells) and not p:
+        continue
+    cells.append("-" if not p else f"{md_num(p['p50_us'], '.0f')} / {md_num(p['p99_us'], '.0f')}")
+    md.append(f"| `{c}` | " + " | ".join(cells) + " |")
+with open(f"{out}/performance.md", "w") as f:
+    f.write("\n".join(md) + "\n")
