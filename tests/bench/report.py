@@ -231,6 +231,16 @@ for s in summary:
         verdict.append((f"{s['contender']} in the same bursts", None,
                         f"lost {s['lost_run']} of {s['raised']} (the median run; max {s['lost_max']}): "
                         f"merged {s['merged']}, visible {s['visible']}, silent {s['silent']}"))
+# gpio-cdev: where its IRQ thread ran, run by run, against what merged and dropped
+for c in conts:
+    if not c.startswith("gpio-cdev"):
+        continue
+    for t in tests:
+        rs = [r for r in runs if r["contender"] == c and r["test"] == t and "irq_thread_cpu" in r]
+        if rs:
+            verdict.append((f"{c} {t}: IRQ thread's CPU, merged, dropped per run", None,
+                            "; ".join(f"CPU {int(r['irq_thread_cpu'])}: {int(r['merged'])} merged, "
+                                      f"{int(r['lost'] - r['merged'])} dropped" for r in rs)))
 for m in modes:
     s = next((x for x in summary if x["contender"] == m and x["test"] == "alt"), None)
     if s and s.get("alt_ratios"):
