@@ -231,6 +231,13 @@ for s in summary:
         verdict.append((f"{s['contender']} in the same bursts", None,
                         f"lost {s['lost_run']} of {s['raised']} (the median run; max {s['lost_max']}): "
                         f"merged {s['merged']}, visible {s['visible']}, silent {s['silent']}"))
+# the loss accounting itself, run by run: merges and the reader-visible drops
+# are parts of the loss and never overlap (a merge leaves no gap to see)
+odd = [f"{r['contender']}/{r['test']}/rep{int(r['rep'])}" for r in runs
+       if not (0 <= r.get("merged", 0) <= r["lost"]
+               and 0 <= r.get("visible", 0) <= r["lost"] - r.get("merged", 0))]
+verdict.append(("loss accounting adds up in every run (0 <= merged, visible; merged + visible <= lost)",
+                not odd, ", ".join(odd[:10]) if odd else f"{len(runs)} runs"))
 # gpio-cdev: where its IRQ thread ran, run by run, against what merged and dropped
 for c in conts:
     if not c.startswith("gpio-cdev"):
