@@ -269,6 +269,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	idev->last_irq_ns = now; /* the idle timer measures from it */
 	idev->seqno++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
+	irqcap_storm_check_locked(idev, now);
 
 	mode = READ_ONCE(idev->bh_mode);
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;
