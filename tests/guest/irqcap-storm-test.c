@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irqcap storm-limit tests, run as root in the x86 integration guest
+ * (tests/guest/init.sh, after irqcap-test): /dev/irqcap1 on ISA IRQ 7,
+ * raised by pc-testdev (a write of 1 then 0 to port 0x2007).
+ *
+ * A storm: CPU 1 raises edges as fast as CPU 0, which takes the interrupt,
+ * can be made to take them.  pc-testdev's port writes run under QEMU's big
+ * lock, which a vCPU needs to take an interrupt: back-to-back writes keep
+ * CPU 1 in the lock and CPU 0 takes almost none of them (irqcap-test.c,
+ * other_cpu_burst_all_modes: 1 to 1400 of 200000).  A short gap on CPU 1's
+ * clock between edges (STORM_GAP_NS) lets CPU 0 take one interrupt after
+ * another: that, not the port-write rate, is the emulator's full interrupt
+ * rate, and the figures printed say what it was.
+ *
+ * Usage: irqcap-storm-test [TEST...]   (no argument: all tests in order)
+ * Environment: STORM_GAP_NS (default 2000), STORM_S (storm length, default 3).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../src/uapi/irqcap.h"
+#include "guest-util.h"
+#include "../../tools/lib/irqcap-stream.h"
+
+#define DEV		1
+#define LINE		7
+#define MAXEV		(1 << 20)
+#define LIMIT		"10000"		/* interrupts/s: 100 per 10 ms window */
+#define HOLD_MS		100
+/* a shell command on the interrupt's CPU must answer within this */
+#define ANSWER_NS	1000000000ull
+
+static char why[512];
+static struct irqcap_event *ev;
+static uint64_t gap_ns = 2000, storm_s = 3;
+
+static int dev_set(const char *attr, const char *val)
+{
+	char p[256];
+
+	sysfs_path(DEV, attr, p, sizeof(p));
+	return write_file(p, val);
+}
+
+static long long proc_interrupts(int irq)
+{
+	char line[512], *p, *end;
+	long long sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strtol(line, &p, 10) != irq || *p != ':')
+			continue;
+		sum = 0;
+		for (p++;; p = end) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
+
+static volatile bool storm_on;
+static volatile long long raised;
+
+/* CPU 1: edges with STORM_GAP_NS between them until storm_on drops */
+static void *raiser_fn(void *arg)
+{
+	uint64_t t;
+
+	(void)arg;
+	pin_cpu(1);
+	while (storm_on) {
+		raise_irq(LINE, 1);
+		raised++;
+		t = now_ns();
+		while (now_ns() - t < gap_ns)
+			;
+	}
+	return NULL;
+}
+
+/* CPU 0: how late a 10 ms sleep wakes up, worst case */
+static volatile uint64_t sleep_worst;
+
+static void *sleeper_fn(void *arg)
+{
+	struct timespec d = { 0, 10000000 };
+
+	(void)arg;
+	pin_cpu(0);
+	while (storm_on) {
+		uint64_t t = now_ns(), late;
+
+		nanosleep(&d, NULL);
+		late = now_ns() - t - 10000000;
+		if (late > sleep_worst)
+			sleep_worst = late;
+	}
+	return NULL;
+}
+
+/* A shell command on CPU 0: fork, exec sh -c true, wait; its time in ns. */
+static uint64_t shell_ns(void)
+{
+	uint64_t t = now_ns();
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		pin_cpu(0);
+		execl("/bin/sh", "sh", "-c", "true", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		return UINT64_MAX;
+	waitpid(pid, &st, 0);
+	return now_ns() - t;
+}
+
+struct storm_result {
+	long long proc, seen, irqs, lost, throttled_recs, raised;
+	long long st_throttled, other_types;
+	uint64_t shell_worst, sleep_worst, hold_min, hold_max;
+	int shells, n;
+};
+
+/*
+ * One storm of storm_s seconds on /dev/irqcap1 with @limit; the reader and
+ * the shell commands on CPU 0, the raiser on CPU 1.  Every record read is
+ * checked by the stream checker (seqnos, loss counts, timestamps).
+ */
+static bool storm(const char *limit, struct storm_result *r)
+{
+	long long proc0, seen0, thr0;
+	struct irqcap_stream s;
+	struct irqcap_stats st;
+	pthread_t raiser, sleeper;
+	uint64_t end, next_shell = 0;
+	int fd, n = 0;
+	ssize_t got;
+
+	memset(r, 0, sizeof(*r));
+	CHECK(dev_set("storm_limit", limit) == 0, "storm_limit %s: %s", limit, strerror(errno));
+	fd = open("/dev/irqcap1", O_RDONLY | O_NONBLOCK);
+	CHECK(fd >= 0, "open: %s", strerror(errno));
+	/* one edge first: the seqno the storm continues from */
+	raise_irq(LINE, 1);
+	usleep(100000);
+	got = read(fd, ev, sizeof(*ev) * 16);
+	CHECK(got == sizeof(*ev) && ev[0].type == IRQCAP_EVENT_IRQ,
+	      "the first edge: read %zd bytes", got);
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	irqcap_stream_expect(&s, ev[0].seqno + 1);
+	proc0 = proc_interrupts(LINE);
+	seen0 = sysfs_get(DEV, "irqs_seen");
+	thr0 = sysfs_get(DEV, "throttled");
+
+	pin_cpu(0);
+	storm_on = true;
+	raised = 0;
+	sleep_worst = 0;
+	pthread_create(&raiser, NULL, raiser_fn, NULL);
+	pthread_create(&sleeper, NULL, sleeper_fn, NULL);
+	end = now_ns() + storm_s * 1000000000ull;
+	while (now_ns() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (now_ns() >= next_shell) {
+			uint64_t t = shell_ns();
+
+			r->shells++;
+			if (t > r->shell_worst)
+				r->shell_worst = t;
+			next_shell = now_ns() + 200000000ull;
+		}
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		got = read(fd, ev + n, sizeof(*ev) * (size_t)(MAXEV - n));
+		if (got > 0)
+			n += (int)(got / sizeof(*ev));
+		CHECK(n < MAXEV, "more than %d records", MAXEV);
+	}
+	storm_on = false;
+	pthread_join(raiser, NULL);
+	pthread_join(sleeper, NULL);
+	/* the last hold ends, its THROTTLED record and the replayed edge come */
+	usleep((HOLD_MS + 100) * 1000);
+	while ((got = read(fd, ev + n, sizeof(*ev) * (size_t)(MAXEV - n))) > 0)
+		n += (int)(got / sizeof(*ev));
+	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS: %s", strerror(errno));
+	r->proc = proc_interrupts(LINE) - proc0;
+	r->seen = sysfs_get(DEV, "irqs_seen") - seen0;
+	r->st_throttled = sysfs_get(DEV, "throttled") - thr0;
+	r->raised = raised;
+	r->sleep_worst = sleep_worst;
+	r->n = n;
+	r->hold_min = UINT64_MAX;
+	for (int i = 0; i < n; i++) {
+		switch (ev[i].type) {
+		case IRQCAP_EVENT_IRQ:
+		case IRQCAP_EVENT_OVERFLOW:
+			break;
+		case IRQCAP_EVENT_THROTTLED:
+			r->throttled_recs++;
+			if (ev[i].data < r->hold_min)
+				r->hold_min = ev[i].data;
+			if (ev[i].data > r->hold_max)
+				r->hold_max = ev[i].data;
+			break;
+		default:
+			r->other_types++;
+			break;
+		}
+	}
+	irqcap_stream_feed_n(&s, ev, (size_t)n);
+	irqcap_stream_finish(&s);
+	r->irqs = (long long)s.irqs;
+	r->lost = (long long)s.lost;
+	close(fd);
+	dev_set("storm_limit", "0");
+	printf("# storm limit %s/s, gap %llu ns, %llu s: %lld edges raised on CPU 1, /proc/interrupts +%lld, irqs_seen +%lld, %lld IRQ records + %lld lost, %lld THROTTLED records (held %.1f..%.1f ms), throttled +%lld; CPU 0: %d shell commands, worst %.1f ms; 10 ms sleep worst %.1f ms late\n",
+	       limit, (unsigned long long)gap_ns, (unsigned long long)storm_s, r->raised,
+	       r->proc, r->seen, r->irqs, r->lost, r->throttled_recs,
+	       r->throttled_recs ? r->hold_min / 1e6 : 0.0, r->hold_max / 1e6,
+	       r->st_throttled, r->shells, r->shell_worst / 1e6, r->sleep_worst / 1e6);
+	CHECK(!irqcap_stream_error(&s), "%s", irqcap_stream_error(&s));
+	CHECK(r->other_types == 0, "%lld records of another type", r->other_types);
+	CHECK(r->seen == r->proc, "the handler saw %lld of the %lld interrupts the kernel took",
+	      r->seen, r->proc);
+	CHECK(r->irqs + r->lost == r->seen, "%lld IRQ records + %lld lost for %lld interrupts",
+	      r->irqs, r->lost, r->seen);
+	CHECK(st.throttled >= (uint64_t)r->st_throttled, "STATS throttled %llu below sysfs' %lld",
+	      (unsigned long long)st.throttled, r->st_throttled);
+	return true;
+}
+
+/*
+ * With the limit: the line is throttled, each hold lasts storm_hold_ms
+ * (THROTTLED data, from the disabling interrupt to the re-enabling), one
+ * THROTTLED record per time throttled, every interrupt taken is an IRQ
+ * record, and CPU 0 answers a shell command within 1 s throughout.
+ */
+static bool t_throttle_storm(void)
+{
+	struct storm_result r;
+	char hold[16];
+
+	snprintf(hold, sizeof(hold), "%d", HOLD_MS);
+	CHECK(dev_set("storm_hold_ms", hold) == 0, "storm_hold_ms: %s", strerror(errno));
+	if (!storm(LIMIT, &r))
+		return false;
+	CHECK(r.throttled_recs > 0, "no THROTTLED record (CPU 0 took %lld interrupts in %llu s)",
+	      r.proc, (unsigned long long)storm_s);
+	CHECK(r.throttled_recs == r.st_throttled,
+	      "%lld THROTTLED records, the throttled counter grew by %lld",
+	      r.throttled_recs, r.st_throttled);
+	CHECK(r.hold_min >= HOLD_MS * 1000000ull && r.hold_max < HOLD_MS * 1000000ull + 1000000000ull,
+	      "held %llu..%llu ns for a %d ms hold", (unsigned long long)r.hold_min,
+	      (unsigned long long)r.hold_max, HOLD_MS);
+	CHECK(r.shells > 0 && r.shell_worst < ANSWER_NS,
+	      "a shell command on CPU 0 took %.1f ms (limit 1000)", r.shell_worst / 1e6);
+	CHECK(r.sleep_worst < ANSWER_NS, "a 10 ms sleep on CPU 0 woke %.1f ms late",
+	      r.sleep_worst / 1e6);
+	return true;
+}
+
+/*
+ * Without a limit (the default): nothing is throttled and every interrupt
+ * is a record.  How CPU 0 answered is a figure, not a check: it says what
+ * the limit is for.
+ */
+static bool t_throttle_off(void)
+{
+	struct storm_result r;
+
+	CHECK(sysfs_get(DEV, "storm_limit") == 0, "storm_limit %lld by default",
+	      sysfs_get(DEV, "storm_limit"));
+	if (!storm("0", &r))
+		return false;
+	CHECK(r.throttled_recs == 0 && r.st_throttled == 0,
+	      "%lld THROTTLED records, throttled +%lld with the limit off",
+	      r.throttled_recs, r.st_throttled);
+	return true;
+}
+
+/* storm_limit and storm_hold_ms: decimal, bounded, read back as written */
+static bool t_throttle_sysfs(void)
+{
+	CHECK(sysfs_get(DEV, "storm_hold_ms") >= 0, "no storm_hold_ms");
+	CHECK(dev_set("storm_limit", "abc") == -EINVAL, "storm_limit abc accepted");
+	CHECK(dev_set("storm_limit", "10000001") == -ERANGE, "storm_limit above 10^7 accepted");
+	CHECK(dev_set("storm_hold_ms", "10001") == -ERANGE, "storm_hold_ms above 10000 accepted");
+	CHECK(dev_set("storm_limit", "250") == 0 && sysfs_get(DEV, "storm_limit") == 250,
+	      "storm_limit 250 reads %lld", sysfs_get(DEV, "storm_limit"));
+	CHECK(dev_set("storm_limit", "0") == 0, "storm_limit 0");
+	CHECK(sysfs_get(DEV, "throttled") >= 0 && sysfs_get(DEV, "suspends") == 0,
+	      "throttled %lld suspends %lld", sysfs_get(DEV, "throttled"),
+	      sysfs_get(DEV, "suspends"));
+	return true;
+}
+
+/* After the storms the line works: one edge, one record */
+static bool t_throttle_line_back(void)
+{
+	int fd = open("/dev/irqcap1", O_RDONLY | O_NONBLOCK);
+	ssize_t got;
+
+	CHECK(fd >= 0, "open: %s", strerror(errno));
+	raise_irq(LINE, 1);
+	usleep(100000);
+	got = read(fd, ev, sizeof(*ev) * 16);
+	close(fd);
+	CHECK(got == sizeof(*ev) && ev[0].type == IRQCAP_EVENT_IRQ,
+	      "one edge after the storms: read %zd bytes", got);
+	return true;
+}
+
+static const struct {
+	const char *name;
+	bool (*fn)(void);
+} tests[] = {
+	{ "throttle_sysfs", t_throttle_sysfs },
+	{ "throttle_off_storm", t_throttle_off },
+	{ "throttle_storm_responsive", t_throttle_storm },
+	{ "throttle_line_back", t_throttle_line_back },
+};
+
+int main(int argc, char **argv)
+{
+	const char *e;
+	int failures = 0;
+	char p[64];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	e = getenv("STORM_GAP_NS");
+	if (e)
+		gap_ns = strtoull(e, NULL, 10);
+	e = getenv("STORM_S");
+	if (e)
+		storm_s = strtoull(e, NULL, 10);
+	if (ioperm(0x2000, 0x18, 1)) {
+		perror("ioperm");
+		return 2;
+	}
+	ev = calloc(MAXEV, sizeof(*ev));
+	if (!ev)
+		return 2;
+	/* the line to CPU 0; x86 moves it when it next fires */
+	snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", LINE);
+	write_file(p, "1");
+	raise_irq(LINE, 1);
+	dev_set("idle_timeout_ms", "0");	/* no TIMEOUT records */
+	usleep(50000);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		bool run = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			if (strstr(tests[i].name, argv[a]))
+				run = true;
+		if (run)
+			failures += run_test(tests[i].name, tests[i].fn, why);
+	}
+	dev_set("idle_timeout_ms", "200");
+	return failures ? 1 : 0;
+}
