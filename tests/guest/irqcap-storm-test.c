@@ -4,17 +4,20 @@
  * (tests/guest/init.sh, after irqcap-test): /dev/irqcap1 on ISA IRQ 7,
  * raised by pc-testdev (a write of 1 then 0 to port 0x2007).
  *
- * A storm: CPU 1 raises edges as fast as CPU 0, which takes the interrupt,
- * can be made to take them.  pc-testdev's port writes run under QEMU's big
- * lock, which a vCPU needs to take an interrupt: back-to-back writes keep
- * CPU 1 in the lock and CPU 0 takes almost none of them (irqcap-test.c,
- * other_cpu_burst_all_modes: 1 to 1400 of 200000).  A short gap on CPU 1's
- * clock between edges (STORM_GAP_NS) lets CPU 0 take one interrupt after
- * another: that, not the port-write rate, is the emulator's full interrupt
- * rate, and the figures printed say what it was.
+ * A storm: CPU 1 raises edges back to back (one clock read between them),
+ * as fast as pc-testdev takes port writes, while CPU 0 takes the interrupt.
+ * pc-testdev's port writes run under QEMU's big lock, which a vCPU also
+ * needs to take an interrupt (irqcap-test.c, other_cpu_burst_all_modes), so
+ * CPU 0 takes only some of them: measured on 6.1 under TCG, 3 s storms with
+ * no limit, gap 0 / 0.5 / 1 / 5 / 20 us between edges: CPU 0 took 25101 /
+ * 21648 / 1655 / 2555 / 2300 interrupts of 541349 / 348011 / 118522 / 56582
+ * / 16957 raised.  Back to back is the emulator's full rate.  The interrupts
+ * CPU 0 did not take were merged in the I/O APIC before it took them: not
+ * the driver's, so they are not counted anywhere.
  *
  * Usage: irqcap-storm-test [TEST...]   (no argument: all tests in order)
- * Environment: STORM_GAP_NS (default 2000), STORM_S (storm length, default 3).
+ * Kernel command line (tests/run-integration.sh --append): irqcap.storm_gap_ns=N
+ * (default 0), irqcap.storm_s=N (storm length, default 3).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,14 +43,15 @@
 #define DEV		1
 #define LINE		7
 #define MAXEV		(1 << 20)
-#define LIMIT		"10000"		/* interrupts/s: 100 per 10 ms window */
+#define LIMIT		"1000"		/* interrupts/s: 10 per 10 ms window */
+#define BUDGET		10
 #define HOLD_MS		100
 /* a shell command on the interrupt's CPU must answer within this */
 #define ANSWER_NS	1000000000ull
 
 static char why[512];
 static struct irqcap_event *ev;
-static uint64_t gap_ns = 2000, storm_s = 3;
+static uint64_t gap_ns, storm_s = 3;
 
 static int dev_set(const char *attr, const char *val)
 {
@@ -140,7 +144,7 @@ static uint64_t shell_ns(void)
 
 struct storm_result {
 	long long proc, seen, irqs, lost, throttled_recs, raised;
-	long long st_throttled, other_types;
+	long long st_throttled, other_types, irqs_after_throttle;
 	uint64_t shell_worst, sleep_worst, hold_min, hold_max;
 	int shells, n;
 };
@@ -223,6 +227,9 @@ static bool storm(const char *limit, struct storm_result *r)
 			break;
 		case IRQCAP_EVENT_THROTTLED:
 			r->throttled_recs++;
+			if (r->throttled_recs == 1)
+				for (int j = i + 1; j < n; j++)
+					r->irqs_after_throttle += ev[j].type == IRQCAP_EVENT_IRQ;
 			if (ev[i].data < r->hold_min)
 				r->hold_min = ev[i].data;
 			if (ev[i].data > r->hold_max)
@@ -272,12 +279,21 @@ static bool t_throttle_storm(void)
 		return false;
 	CHECK(r.throttled_recs > 0, "no THROTTLED record (CPU 0 took %lld interrupts in %llu s)",
 	      r.proc, (unsigned long long)storm_s);
+	CHECK(r.irqs_after_throttle > 0, "no IRQ record after the first THROTTLED: the line stayed off");
 	CHECK(r.throttled_recs == r.st_throttled,
 	      "%lld THROTTLED records, the throttled counter grew by %lld",
 	      r.throttled_recs, r.st_throttled);
 	CHECK(r.hold_min >= HOLD_MS * 1000000ull && r.hold_max < HOLD_MS * 1000000ull + 1000000000ull,
 	      "held %llu..%llu ns for a %d ms hold", (unsigned long long)r.hold_min,
 	      (unsigned long long)r.hold_max, HOLD_MS);
+	/*
+	 * Fixed windows let at most 2 * BUDGET + 1 interrupts through before
+	 * the line is disabled, and the controller replays at most one when it
+	 * is enabled again: what a window that lets more through looks like.
+	 */
+	CHECK(r.proc <= (r.st_throttled + 1) * (2 * BUDGET + 2),
+	      "%lld interrupts taken for %lld holds: more than %d per hold",
+	      r.proc, r.st_throttled, 2 * BUDGET + 2);
 	CHECK(r.shells > 0 && r.shell_worst < ANSWER_NS,
 	      "a shell command on CPU 0 took %.1f ms (limit 1000)", r.shell_worst / 1e6);
 	CHECK(r.sleep_worst < ANSWER_NS, "a 10 ms sleep on CPU 0 woke %.1f ms late",
@@ -336,6 +352,22 @@ static bool t_throttle_line_back(void)
 	return true;
 }
 
+/* The value of @key (with its '=') on the kernel command line, or NULL */
+static const char *cmdline_param(const char *key)
+{
+	static char line[4096];
+	char *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	p = strstr(line, key);
+	return p ? p + strlen(key) : NULL;
+}
+
 static const struct {
 	const char *name;
 	bool (*fn)(void);
@@ -353,10 +385,10 @@ int main(int argc, char **argv)
 	char p[64];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	e = getenv("STORM_GAP_NS");
+	e = cmdline_param("irqcap.storm_gap_ns=");
 	if (e)
 		gap_ns = strtoull(e, NULL, 10);
-	e = getenv("STORM_S");
+	e = cmdline_param("irqcap.storm_s=");
 	if (e)
 		storm_s = strtoull(e, NULL, 10);
 	if (ioperm(0x2000, 0x18, 1)) {
