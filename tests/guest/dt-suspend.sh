@@ -9,6 +9,7 @@
 # The host pulses the line (system_powerdown) a few seconds after
 # "=== SUSPENDING".  Lines for the host:
 #   === WAKEUP enabled|disabled|none      power/wakeup of the device
+#   === SLEEPSTATE state=... mem_sleep=...
 #   === SUSPENDING / === STATE rc=N / === RESUMED after_ms=N
 #   === WAKEUP_IRQ N                      /sys/power/pm_wakeup_irq
 #   === IRQS irqcap=N rtc=N
@@ -16,6 +17,7 @@
 P=/sys/bus/platform/devices/event-capture
 ALARM=$(guest_param irqcap_alarm || echo 20)
 echo "=== WAKEUP $(cat $P/power/wakeup 2>/dev/null || echo none)"
+echo "=== SLEEPSTATE state=$(cat /sys/power/state) mem_sleep=$(cat /sys/power/mem_sleep 2>/dev/null)"
 # one IRQ record at most is expected (the waking or the replayed edge); the
 # reader stops 4 s after the first record past it, or after 120 s
 reader /dev/irqcap0 1 120 4000 &
