@@ -35,7 +35,7 @@ suite_cmd() {
 	kunit-all) echo "scripts/kunit.sh --all";;
 	dt) echo "scripts/dt-check.sh";;
 	integration) echo "make -s modules && tests/run-integration.sh";;
-	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none";;
+	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none --suspend";;
 	armhf) echo "scripts/dt-gpio-test.sh --arch armhf --type-none";;
 	package) echo "scripts/package-check.sh";;
 	matrix) echo "scripts/matrix.sh";;

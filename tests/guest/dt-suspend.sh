@@ -28,6 +28,7 @@ echo "+$ALARM" >/sys/class/rtc/rtc0/wakealarm
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo "=== SUSPENDING"
 echo freeze >/sys/power/state
+# shellcheck disable=SC2320 # echo's status is the write's: the suspend's
 echo "=== STATE rc=$?"
 t1=$(cut -d' ' -f1 /proc/uptime)
 # /proc/uptime is CLOCK_BOOTTIME: it counts the time suspended
