@@ -368,6 +368,80 @@ static const char *cmdline_param(const char *key)
 	return p ? p + strlen(key) : NULL;
 }
 
+/*
+ * Suspend to RAM (ACPI S3 on QEMU's pc board), woken by the CMOS RTC's
+ * alarm 3 s later: a reader open across it gets SUSPEND, then RESUME whose
+ * data (what CLOCK_BOOTTIME advanced beyond CLOCK_MONOTONIC: timekeeping
+ * is suspended in S3, unlike s2idle on boards without a cpuidle s2idle
+ * state) is the time asleep, at most what CLOCK_BOOTTIME advanced around
+ * the suspend here, and at least the alarm's distance less the time the
+ * suspend and the resume took in MONOTONIC time.
+ */
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static bool t_suspend_mem(void)
+{
+	long long sus0 = sysfs_get(DEV, "suspends");
+	uint64_t b0, b1, m0, m1, slept = 0, ts_s = 0, ts_r = 0;
+	struct irqcap_stats st;
+	int fd, n = 0, order = 0, ret;
+	ssize_t got;
+
+	CHECK(access("/sys/power/state", W_OK) == 0, "no /sys/power/state");
+	fd = open("/dev/irqcap1", O_RDONLY | O_NONBLOCK);
+	CHECK(fd >= 0, "open: %s", strerror(errno));
+	while (read(fd, ev, sizeof(*ev) * 64) > 0)
+		;
+	write_file("/sys/class/rtc/rtc0/wakealarm", "0");
+	CHECK(write_file("/sys/class/rtc/rtc0/wakealarm", "+3") == 0, "wakealarm: %s",
+	      strerror(errno));
+	m0 = now_ns();
+	b0 = boot_ns();
+	ret = write_file("/sys/power/state", "mem");
+	b1 = boot_ns();
+	m1 = now_ns();
+	CHECK(ret == 0, "echo mem > /sys/power/state: %s", strerror(-ret));
+	usleep(200000);
+	while ((got = read(fd, ev + n, sizeof(*ev) * 64)) > 0)
+		n += (int)(got / sizeof(*ev));
+	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0, "STATS: %s", strerror(errno));
+	close(fd);
+	for (int i = 0; i < n; i++) {
+		if (ev[i].type == IRQCAP_EVENT_SUSPEND && order == 0) {
+			order = 1;
+			ts_s = ev[i].timestamp_ns;
+		} else if (ev[i].type == IRQCAP_EVENT_RESUME && order == 1) {
+			order = 2;
+			slept = ev[i].data;
+			ts_r = ev[i].timestamp_ns;
+		} else {
+			order = -1;
+		}
+	}
+	printf("# suspend to RAM: %d records, BOOTTIME +%.3f s, MONOTONIC +%.3f s around it; RESUME data %.3f s, its MONOTONIC gap from SUSPEND %.3f s\n",
+	       n, (b1 - b0) / 1e9, (m1 - m0) / 1e9, slept / 1e9, (ts_r - ts_s) / 1e9);
+	CHECK(order == 2 && n == 2, "records: want SUSPEND, RESUME; got %d records (order %d)",
+	      n, order);
+	CHECK(sysfs_get(DEV, "suspends") == sus0 + 1 && st.suspends == (uint64_t)sus0 + 1,
+	      "suspends %lld -> %lld, STATS %llu", sus0, sysfs_get(DEV, "suspends"),
+	      (unsigned long long)st.suspends);
+	CHECK(slept > 0 && slept + (ts_r - ts_s) <= b1 - b0,
+	      "RESUME data %llu ns + %llu ns MONOTONIC between the records > %llu ns BOOTTIME around",
+	      (unsigned long long)slept, (unsigned long long)(ts_r - ts_s),
+	      (unsigned long long)(b1 - b0));
+	/* the CMOS alarm has 1 s resolution: "+3" fires 2 to 3 s after it was set */
+	CHECK(slept + (ts_r - ts_s) + 100000000ull >= 2000000000ull,
+	      "RESUME data %.3f s for a 3 s alarm (MONOTONIC gap %.3f s)",
+	      slept / 1e9, (ts_r - ts_s) / 1e9);
+	return true;
+}
+
 static const struct {
 	const char *name;
 	bool (*fn)(void);
@@ -376,6 +450,7 @@ static const struct {
 	{ "throttle_off_storm", t_throttle_off },
 	{ "throttle_storm_responsive", t_throttle_storm },
 	{ "throttle_line_back", t_throttle_line_back },
+	{ "suspend_mem_rtc", t_suspend_mem },
 };
 
 int main(int argc, char **argv)
