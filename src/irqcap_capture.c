@@ -259,6 +259,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	 * order.  The lock is contended only by those rare producers.
 	 */
 	now = ktime_get_ns();
+	irqcap_storm_check_locked(idev, now); /* debounced ones count too */
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
 	    now - idev->last_irq_ns < debounce_ns) {
@@ -269,7 +270,6 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	idev->last_irq_ns = now; /* the idle timer measures from it */
 	idev->seqno++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
-	irqcap_storm_check_locked(idev, now);
 
 	mode = READ_ONCE(idev->bh_mode);
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;

@@ -24,8 +24,9 @@
  *
  * Storms.  With a limit set (sysfs storm_limit), the hard handler counts
  * interrupts in fixed windows (irqcap_storm.c) with the timestamp it took
- * anyway; the interrupt that goes over the budget is recorded like every
- * other, then the handler disables the line (disable_irq_nosync()) and
+ * anyway, debounced ones included (they cost the handler as much); the
+ * interrupt that goes over the budget is recorded (or debounced) like every
+ * other, and the handler disables the line (disable_irq_nosync()) and
  * queues a delayed work that, storm_hold_ms later, stages the THROTTLED
  * record (data: the time disabled) and enables the line again.  Edges that
  * come while it is disabled are not taken (the flow handler marks the
@@ -67,8 +68,8 @@ void irqcap_storm_set_limit(struct irqcap_dev *idev)
 
 /**
  * irqcap_storm_count_locked() - count an interrupt against the storm limit
- * @idev: device; prod_lock held, in the hard handler, the interrupt's IRQ
- *	record staged
+ * @idev: device; prod_lock held, in the hard handler, before the
+ *	interrupt is debounced or staged
  * @now: its timestamp
  *
  * Over the limit: disable the line and schedule its re-enabling.
