@@ -118,7 +118,8 @@ struct irqcap_dev {
 	struct work_struct commit_work;
 	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
 	struct irq_work wake_work;	/* hardirq mode's wake-up on PREEMPT_RT */
-	struct delayed_work unthrottle_work; /* the end of a storm hold */
+	struct hrtimer unthrottle_timer;	/* the end of a storm hold ... */
+	struct work_struct unthrottle_work; /* ... re-enables the line */
 
 	/* timers */
 	struct timer_list idle_timer;

@@ -27,14 +27,18 @@
  * anyway, debounced ones included (they cost the handler as much); the
  * interrupt that goes over the budget is recorded (or debounced) like every
  * other, and the handler disables the line (disable_irq_nosync()) and
- * queues a delayed work that, storm_hold_ms later, stages the THROTTLED
- * record (data: the time disabled) and enables the line again.  Edges that
+ * starts a soft hrtimer for storm_hold_ms; it queues a work that stages the
+ * THROTTLED record (data: the time disabled) and enables the line again.
+ * An hrtimer, not a delayed work: jiffies lag CLOCK_MONOTONIC when the
+ * tick is held up (a storm on the CPU that keeps it, or a vCPU the host
+ * stops) and catch up in one step, so a jiffies timer can expire early;
+ * seen in the x86 guest, a 100 ms hold lasting 11.4 ms.  Edges that
  * come while it is disabled are not taken (the flow handler marks the
  * interrupt pending, the controller merges them): the one it replays on
  * enable_irq() is the next IRQ record, after THROTTLED.  The work runs in
  * process context, so enable_irq() is fine for chips behind a slow bus too.
  */
-#include <linux/jiffies.h>
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/pm.h>
@@ -90,14 +94,15 @@ void irqcap_storm_count_locked(struct irqcap_dev *idev, u64 now)
 	idev->throttled_at = now;
 	idev->throttled++;
 	disable_irq_nosync(idev->irq);
-	queue_delayed_work(system_highpri_wq, &idev->unthrottle_work,
-			   msecs_to_jiffies(READ_ONCE(idev->storm_hold_ms)));
+	hrtimer_start(&idev->unthrottle_timer,
+		      ns_to_ktime(now + (u64)READ_ONCE(idev->storm_hold_ms) * NSEC_PER_MSEC),
+		      HRTIMER_MODE_ABS_SOFT);
 }
 
 /*
  * End a hold now if there is one: the THROTTLED record, then the line
- * enabled again.  Process context; the delayed work is not pending (it is
- * this, or it was cancelled).
+ * enabled again.  Process context; the timer and the work are not pending
+ * (this is the work, or both were cancelled).
  */
 static void irqcap_unthrottle(struct irqcap_dev *idev)
 {
@@ -125,8 +130,24 @@ static void irqcap_unthrottle(struct irqcap_dev *idev)
 
 static void irqcap_unthrottle_fn(struct work_struct *work)
 {
-	irqcap_unthrottle(container_of(to_delayed_work(work), struct irqcap_dev,
-				       unthrottle_work));
+	irqcap_unthrottle(container_of(work, struct irqcap_dev, unthrottle_work));
+}
+
+/* The hold is over (softirq context): the work enables the line. */
+static enum hrtimer_restart irqcap_unthrottle_timer_fn(struct hrtimer *timer)
+{
+	struct irqcap_dev *idev = container_of(timer, struct irqcap_dev,
+					       unthrottle_timer);
+
+	queue_work(system_highpri_wq, &idev->unthrottle_work);
+	return HRTIMER_NORESTART;
+}
+
+/* Stop a hold's timer and work; the hold, if any, is still on. */
+static void irqcap_unthrottle_cancel(struct irqcap_dev *idev)
+{
+	hrtimer_cancel(&idev->unthrottle_timer);
+	cancel_work_sync(&idev->unthrottle_work);
 }
 
 /*
@@ -141,7 +162,7 @@ static void irqcap_storm_stop(void *data)
 	raw_spin_lock_irq(&idev->prod_lock);
 	idev->storm_stopped = true;
 	raw_spin_unlock_irq(&idev->prod_lock);
-	cancel_delayed_work_sync(&idev->unthrottle_work);
+	irqcap_unthrottle_cancel(idev);
 	irqcap_unthrottle(idev);
 }
 
@@ -155,7 +176,9 @@ static void irqcap_wakeup_release(void *data)
 
 void irqcap_pm_init(struct irqcap_dev *idev)
 {
-	INIT_DELAYED_WORK(&idev->unthrottle_work, irqcap_unthrottle_fn);
+	INIT_WORK(&idev->unthrottle_work, irqcap_unthrottle_fn);
+	hrtimer_setup(&idev->unthrottle_timer, irqcap_unthrottle_timer_fn,
+		      CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	idev->storm_limit = min(irqcap_storm_limit_default, IRQCAP_STORM_LIMIT_MAX);
 	idev->storm_hold_ms = min(irqcap_storm_hold_default, IRQCAP_STORM_HOLD_MAX_MS);
 	irqcap_storm_set_limit(idev);
@@ -203,7 +226,7 @@ static int irqcap_suspend_noirq(struct device *dev)
 	unsigned long flags;
 	u64 now;
 
-	cancel_delayed_work_sync(&idev->unthrottle_work);
+	irqcap_unthrottle_cancel(idev);
 	irqcap_unthrottle(idev);
 	timer_delete_sync(&idev->idle_timer);
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
