@@ -146,6 +146,8 @@ static uint64_t shell_ns(void)
 struct storm_result {
 	long long proc, seen, irqs, lost, throttled_recs, raised;
 	long long st_throttled, other_types, irqs_after_throttle;
+	long long model_bad, model_at;	/* the window model's disagreements */
+	uint64_t first_ts;
 	uint64_t shell_worst, sleep_worst, hold_min, hold_max, held_ns, span_ns;
 	int shells, n;
 };
@@ -155,6 +157,49 @@ struct storm_result {
  * the shell commands on CPU 0, the raiser on CPU 1.  Every record read is
  * checked by the stream checker (seqnos, loss counts, timestamps).
  */
+/*
+ * The limit's windows replayed on the records' own timestamps (the handler
+ * counts with the timestamp it stamps the record with): fixed windows of
+ * @window_ns from the first interrupt after the previous one ended, zeroed
+ * when a hold ends.  The interrupt that makes a window's count exceed
+ * @budget must be followed by THROTTLED (the line is off until then), and a
+ * THROTTLED record must follow such an interrupt.  Counts the records where
+ * the driver and the model disagree; @at is the first one's index.
+ */
+static long long window_model(const struct irqcap_event *e, int n, uint64_t first_ts,
+			      uint32_t budget, uint64_t window_ns, long long *at)
+{
+	uint64_t start = first_ts;
+	uint32_t count = 1;
+	bool over = false;
+	long long bad = 0;
+
+	*at = -1;
+	for (int i = 0; i < n; i++) {
+		bool wrong = false;
+
+		if (e[i].type == IRQCAP_EVENT_OVERFLOW)
+			return -1;	/* records lost: no model */
+		if (e[i].type == IRQCAP_EVENT_THROTTLED) {
+			wrong = !over;
+			over = false;
+			start = 0;
+		} else if (e[i].type == IRQCAP_EVENT_IRQ) {
+			wrong = over;	/* an interrupt with the line off */
+			if (!start || e[i].timestamp_ns - start >= window_ns) {
+				start = e[i].timestamp_ns;
+				count = 1;
+			} else {
+				count++;
+			}
+			over = count > budget;
+		}
+		if (wrong && !bad++)
+			*at = i;
+	}
+	return bad;
+}
+
 static bool storm(const char *limit, struct storm_result *r)
 {
 	long long proc0, seen0, thr0;
@@ -177,6 +222,7 @@ static bool storm(const char *limit, struct storm_result *r)
 	      "the first edge: read %zd bytes", got);
 	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
 	irqcap_stream_expect(&s, ev[0].seqno + 1);
+	r->first_ts = ev[0].timestamp_ns;
 	proc0 = proc_interrupts(LINE);
 	seen0 = sysfs_get(DEV, "irqs_seen");
 	thr0 = sysfs_get(DEV, "throttled");
@@ -283,6 +329,9 @@ static bool t_throttle_storm(void)
 		return false;
 	CHECK(r.throttled_recs > 0, "no THROTTLED record (CPU 0 took %lld interrupts in %llu s)",
 	      r.proc, (unsigned long long)storm_s);
+	r.model_bad = window_model(ev, r.n, r.first_ts, BUDGET, 10000000, &r.model_at);
+	CHECK(r.model_bad == 0, "%lld records where the driver and the window model disagree, the first at record %lld",
+	      r.model_bad, r.model_at);
 	CHECK(r.irqs_after_throttle > 0, "no IRQ record after the first THROTTLED: the line stayed off");
 	CHECK(r.throttled_recs == r.st_throttled,
 	      "%lld THROTTLED records, the throttled counter grew by %lld",
