@@ -159,8 +159,7 @@ struct irqcap_dev {
 	u64 throttled_at;		/* prod_lock: when it was disabled */
 	u64 throttled;			/* prod_lock: times it was disabled */
 	u64 suspends;			/* prod_lock */
-	u64 suspend_mono_ns;		/* prod_lock: CLOCK_MONOTONIC at suspend */
-	u64 suspend_boot_ns;		/* prod_lock: CLOCK_BOOTTIME at suspend */
+	u64 suspend_boot_off;		/* prod_lock: BOOTTIME - MONOTONIC at suspend */
 
 	/* sleeping readers: written when one sleeps, read for every interrupt */
 	wait_queue_head_t wait ____cacheline_aligned_in_smp;

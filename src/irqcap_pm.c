@@ -217,6 +217,15 @@ int irqcap_pm_setup(struct irqcap_dev *idev)
 }
 
 /*
+ * CLOCK_BOOTTIME - CLOCK_MONOTONIC, exactly: the offset timekeeping adds,
+ * read once (two clock reads would differ by the time between them).
+ */
+static u64 irqcap_boot_offset(u64 mono)
+{
+	return ktime_to_ns(ktime_mono_to_any(ns_to_ktime(mono), TK_OFFS_BOOT)) - mono;
+}
+
+/*
  * Capture stops: the IRQ is suspended (or armed for wake-up) already, and a
  * hold ends here, so the line is left as the core wants it.
  */
@@ -231,8 +240,7 @@ static int irqcap_suspend_noirq(struct device *dev)
 	timer_delete_sync(&idev->idle_timer);
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	now = ktime_get_ns();
-	idev->suspend_mono_ns = now;
-	idev->suspend_boot_ns = ktime_get_boottime_ns();
+	idev->suspend_boot_off = irqcap_boot_offset(now);
 	idev->suspends++;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_SUSPEND, now, 0);
 	irqcap_commit_new_locked(idev, now);
@@ -244,20 +252,21 @@ static int irqcap_suspend_noirq(struct device *dev)
 /*
  * Before resume_device_irqs(): the RESUME record comes before any edge the
  * core replays.  The time suspended: what CLOCK_BOOTTIME advanced and
- * CLOCK_MONOTONIC did not (0 where timekeeping was not suspended).
+ * CLOCK_MONOTONIC did not, i.e. how much the offset between them grew
+ * (exactly 0 where timekeeping was not suspended: s2idle without a cpuidle
+ * s2idle state).
  */
 static int irqcap_resume_noirq(struct device *dev)
 {
 	struct irqcap_dev *idev = dev_get_drvdata(dev);
 	unsigned long flags;
-	u64 now, boot, slept, last_irq_ns;
-	s64 d;
+	u64 now, off, slept, last_irq_ns;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	now = ktime_get_ns();
-	boot = ktime_get_boottime_ns();
-	d = (s64)(boot - idev->suspend_boot_ns) - (s64)(now - idev->suspend_mono_ns);
-	slept = d > 0 ? d : 0;
+	off = irqcap_boot_offset(now);
+	/* the offset only grows; a first resume without a suspend reads 0 */
+	slept = off > idev->suspend_boot_off ? off - idev->suspend_boot_off : 0;
 	irqcap_stage_locked(idev, IRQCAP_EVENT_RESUME, now, slept);
 	irqcap_commit_new_locked(idev, now);
 	last_irq_ns = idev->last_irq_ns;
