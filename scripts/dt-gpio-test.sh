@@ -29,6 +29,11 @@
 #   --type-none  one more boot with interrupts = <3 IRQ_TYPE_NONE>: the node
 #                must be refused or capture one edge per pulse, and the guest
 #                must not lock up (before 0.1.0 the driver locked up here)
+#   --suspend    two more boots: suspend to idle (echo freeze) with a reader
+#                open; with wakeup-source the PL061 pulse wakes the guest
+#                and the records are SUSPEND, RESUME, IRQ; without it the
+#                pulse does not wake it and the RTC alarm (PL031) does
+#   --suspend-only  only the suspend boots
 #   --keep       keep the work directory (console logs, DTs, initramfs)
 # Environment: IRQCAP_CACHE (default /var/cache/irqcap): kernel image, headers
 # and busybox are cached under $IRQCAP_CACHE/<arch>/ and reused
@@ -50,6 +55,7 @@ SRC=$TOP/src
 SMP=1
 DO_BOTH=1
 DO_TYPE_NONE=0
+DO_SUSPEND=0
 KEEP=0
 WORK=
 PY=/usr/bin/python3
@@ -65,6 +71,8 @@ while [ $# -gt 0 ]; do
 	--smp) SMP=$2; shift 2 ;;
 	--no-both) DO_BOTH=0; shift ;;
 	--type-none) DO_TYPE_NONE=1; shift ;;
+	--suspend) DO_SUSPEND=1; shift ;;
+	--suspend-only) DO_SUSPEND=2; shift ;;
 	--keep) KEEP=1; shift ;;
 	--workdir) WORK=$2; shift 2 ;;
 	-h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -171,6 +179,11 @@ make_dt() { # make_dt VARIANT OUT.dtb
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
 		node="interrupt-parent = <&{$PL061}>;
 				interrupts = <3 0>;	/* line 3, IRQ_TYPE_NONE */" ;;
+	wake|nowake)
+		node="gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
+				irqcap,trigger = \"rising\";"
+		[ "$1" = wake ] && node="$node
+				wakeup-source;" ;;
 	*)
 		node="gpios = <&{$PL061} 3 0>;	/* line 3, GPIO_ACTIVE_HIGH */
 				irqcap,trigger = \"$1\";" ;;
@@ -230,6 +243,8 @@ touch "$WORK/initramfs/lib/modules/$ABI/"{modules.order,modules.builtin,modules.
 depmod -b "$WORK/initramfs" "$ABI" 2>>"$WORK/depmod.log"
 cp "$READER" "$WORK/initramfs/bin/reader"
 install -m 755 "$TOP/tests/guest/dt-init.sh" "$WORK/initramfs/init"
+mkdir -p "$WORK/initramfs/lib/irqcap"
+cp "$TOP/tests/guest/dt-suspend.sh" "$WORK/initramfs/lib/irqcap/"
 irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
@@ -439,11 +454,106 @@ run_type_none() {
 	stop_guest
 }
 
+# Suspend to idle (tests/guest/dt-suspend.sh).  MODE wake: the node has
+# wakeup-source; the host pulses the line 5 s after the guest starts to
+# suspend, which must wake it (the RTC alarm, 40 s ahead, is a fallback);
+# the records: SUSPEND, RESUME (data: ns suspended), then the waking edge's
+# IRQ.  MODE nowake: no wakeup-source; the pulse must not wake the guest,
+# the RTC alarm 15 s ahead does; no IRQ record before RESUME.
+run_suspend() { # run_suspend wake|nowake
+	local mode=$1 tag="[suspend-$1]" dtb=$WORK/test-$1.dtb alarm recs after wirq irq
+	CONSOLE=$WORK/console-$mode.log
+	MON=$WORK/mon-$mode.sock
+	alarm=40
+	[ "$mode" = nowake ] && alarm=15
+	make_dt "$mode" "$dtb"
+	check "$tag DT: event-capture on PL061 line 3$([ "$mode" = wake ] && echo ", wakeup-source")" \
+		eval "dt_ok '$dtb' rising && { [ $mode = nowake ] || fdtget '$dtb' /event-capture wakeup-source >/dev/null; }"
+	start_guest "$dtb" "$mode" 1 "irqcap_suspend=$mode irqcap_alarm=$alarm"
+	if ! wait_for '=== SUSPENDING' "$BOOT_TIMEOUT"; then
+		ktap_fail "$tag guest booted and started to suspend"; stop_guest; return
+	fi
+	local flags
+	flags=$(grep -a 'READER INFO' "$CONSOLE" | tr -d '\r' | sed -n 's/.*flags=\(0x[0-9a-f]*\|0\)$/\1/p')
+	if [ "$mode" = wake ]; then
+		check "$tag power/wakeup enabled ($(field WAKEUP))" test "$(field WAKEUP)" = enabled
+		check "$tag INFO flags carry IRQCAP_INFO_WAKEUP 0x4 (flags ${flags:-none})" \
+			test $(( ${flags:-0} & 4 )) -eq 4
+	else
+		check "$tag no power/wakeup without wakeup-source ($(field WAKEUP))" test "$(field WAKEUP)" = none
+		check "$tag INFO flags without IRQCAP_INFO_WAKEUP (flags ${flags:-none})" \
+			test $(( ${flags:-4} & 4 )) -eq 0
+	fi
+	sleep 5
+	monitor system_powerdown
+	if ! wait_for '=== PMCOUNTERS' 120; then
+		ktap_fail "$tag guest resumed ($(wedged))"; stop_guest; return
+	fi
+	wait_for '=== guest done' 60
+	after=$(field RESUMED | sed 's/after_ms=//')
+	wirq=$(field WAKEUP_IRQ)
+	irq=$(field IRQS | sed 's/irqcap=\([0-9]*\).*/\1/')
+	check "$tag echo freeze returned 0 ($(field STATE))" test "$(field STATE)" = rc=0
+	if [ "$mode" = wake ]; then
+		check "$tag the pulse woke the guest: back after ${after} ms, before the ${alarm} s alarm" \
+			test "${after:-99999999}" -lt $(( (alarm - 10) * 1000 ))
+		check "$tag pm_wakeup_irq is irqcap's IRQ ($wirq, irqcap $irq)" test "$wirq" = "$irq"
+	else
+		check "$tag the pulse did not wake the guest: back after ${after} ms, the ${alarm} s alarm" \
+			test "${after:-0}" -ge $(( (alarm - 1) * 1000 ))
+		check "$tag pm_wakeup_irq is not irqcap's IRQ ($wirq, irqcap $irq, $(field IRQS))" test "$wirq" != "$irq"
+	fi
+	# the records in order: TYPE:DATA:TS, type 5 SUSPEND, 6 RESUME, 1 IRQ
+	recs=$(grep -ao 'EVENT type=[0-9]* seq=[0-9]* ts=[0-9]* age_ms=[0-9]* data=[0-9]*' "$CONSOLE" |
+	       sed 's/EVENT type=\([0-9]*\) .*ts=\([0-9]*\) .*data=\([0-9]*\)/\1:\3:\2/' | tr '\n' ' ')
+	echo "# $tag records (type:data:ts): $recs; $(field SLEEPSTATE)"
+	local order
+	order=$(echo "$recs" | tr ' ' '\n' | sed 's/:.*//' | tr -d '\n')
+	if [ "$mode" = wake ]; then
+		check "$tag records SUSPEND, RESUME, IRQ in that order ($order)" test "$order" = 561
+	else
+		check "$tag records SUSPEND, RESUME, then at most the edge kept pending ($order)" \
+			eval "[ '$order' = 56 ] || [ '$order' = 561 ]"
+	fi
+	# RESUME's data is what CLOCK_BOOTTIME advanced beyond CLOCK_MONOTONIC;
+	# with the records' MONOTONIC times that is the BOOTTIME advance the
+	# guest measured around the suspend (/proc/uptime), less the time
+	# before and after (>= 1 s: the host pulsed 5 s after SUSPENDING).
+	# s2idle suspends timekeeping only through a cpuidle driver's s2idle
+	# state (tick_freeze()); QEMU's virt board has none, so MONOTONIC runs
+	# on and data is 0 there.
+	local slept mono
+	slept=$(echo "$recs" | tr ' ' '\n' | awk -F: '$1 == 6 { print $2; exit }')
+	mono=$(echo "$recs" | tr ' ' '\n' | awk -F: '$1 == 5 { s = $3 } $1 == 6 { printf "%d", ($3 - s) / 1000000; exit }')
+	check "$tag RESUME data ${slept:-none} ns + ${mono:-none} ms of CLOCK_MONOTONIC between the records: within the ${after} ms CLOCK_BOOTTIME advanced, >= 1000 ms" \
+		eval "[ -n '$slept' ] && [ -n '$mono' ] && t=\$(( $slept / 1000000 + $mono )) && [ \$t -le $(( ${after:-0} + 20 )) ] && [ \$t -ge 1000 ]"
+	check "$tag suspends counter ($(field PMCOUNTERS)), STATS suspends=1" \
+		eval "field PMCOUNTERS | grep -q '^suspends=1 ' && grep -aq 'READER STATS.* suspends=1 ' '$CONSOLE'"
+	check "$tag reader: the stream rules hold ($(grep -a 'READER DONE' "$CONSOLE" | tr -d '\r'))" \
+		eval "grep -a 'READER DONE' '$CONSOLE' | grep -q 'bad=0'"
+	check "$tag rmmod clean ($(field RMMOD))" test "$(field RMMOD)" = rc=0
+	local bad
+	bad=$(tr -d '\r' <"$CONSOLE" | grep -av 'module verification failed' |
+	      irqcap_splat 'irqcap.*(error|failed|-[0-9]+$)' | head -3)
+	check "$tag no WARN/BUG/Oops in the log${bad:+ ($bad)}" test -z "$bad"
+	stop_guest
+}
+
+if [ "$DO_SUSPEND" = 2 ]; then
+	run_suspend wake
+	run_suspend nowake
+	echo "# total $(($(date +%s) - T0)) s"
+	finish
+fi
 run_boot rising 1
 if [ "$DO_BOTH" = 1 ]; then
 	run_boot both 2
 	run_boot interrupts 1
 fi
 [ "$DO_TYPE_NONE" = 1 ] && run_type_none
+if [ "$DO_SUSPEND" = 1 ]; then
+	run_suspend wake
+	run_suspend nowake
+fi
 echo "# total $(($(date +%s) - T0)) s"
 finish

@@ -259,6 +259,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	 * order.  The lock is contended only by those rare producers.
 	 */
 	now = ktime_get_ns();
+	irqcap_storm_check_locked(idev, now); /* debounced ones count too */
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
 	    now - idev->last_irq_ns < debounce_ns) {

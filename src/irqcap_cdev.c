@@ -412,6 +412,8 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	st.dropped = atomic64_read(&idev->dropped);
 	st.reader_read = r->read;
 	st.reader_lost = r->lost;
+	st.throttled = c.throttled;
+	st.suspends = c.suspends;
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -470,6 +472,8 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		info.irq = idev->irq;
 		info.flags |= IRQCAP_INFO_MMAP;
 		info.mmap_data_offset = IRQCAP_RING_DATA_OFFSET;
+		if (device_may_wakeup(idev->dev))
+			info.flags |= IRQCAP_INFO_WAKEUP;
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:

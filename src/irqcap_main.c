@@ -252,6 +252,7 @@ static int irqcap_probe(struct platform_device *pdev)
 	init_waitqueue_head(&idev->wait);
 	irqcap_bh_init(idev);
 	irqcap_timers_init(idev);
+	irqcap_pm_init(idev);
 	ret = devm_add_action_or_reset(dev, irqcap_put_action, idev);
 	if (ret)
 		return ret;
@@ -296,6 +297,9 @@ static int irqcap_probe(struct platform_device *pdev)
 					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
+	ret = irqcap_pm_setup(idev);
+	if (ret)
+		return ret;
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;
@@ -337,6 +341,7 @@ static struct platform_driver irqcap_driver = {
 		/* not of_match_ptr(): ACPI PRP0001 matches it with CONFIG_OF=n */
 		.of_match_table = irqcap_of_match,
 		.dev_groups = irqcap_groups,
+		.pm = pm_sleep_ptr(&irqcap_pm_ops),
 	},
 };
 

@@ -42,6 +42,8 @@ mkdir -p "$work/root"
 
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 	"$top/tests/guest/irqcap-test.c" "$top/tools/lib/irqcap-stream.c" || die "guest test program builds"
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-storm-test" \
+	"$top/tests/guest/irqcap-storm-test.c" "$top/tools/lib/irqcap-stream.c" || die "guest storm test program builds"
 # the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
 # gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
 # the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are

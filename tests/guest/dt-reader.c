@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 		printf("READER ERROR IRQCAP_IOC_INFO: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u\n",
-	       info.abi_version, info.event_size, info.ring_size, info.irq);
+	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u flags=%#x\n",
+	       info.abi_version, info.event_size, info.ring_size, info.irq, info.flags);
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
@@ -138,13 +138,15 @@ int main(int argc, char **argv)
 	}
 
 	if (ioctl(fd, IRQCAP_IOC_STATS, &st) == 0)
-		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu\n",
+		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu suspends=%llu throttled=%llu\n",
 		       (unsigned long long)st.irqs_seen,
 		       (unsigned long long)st.events_committed,
 		       (unsigned long long)st.debounced,
 		       (unsigned long long)st.dropped,
 		       (unsigned long long)st.reader_read,
-		       (unsigned long long)st.reader_lost);
+		       (unsigned long long)st.reader_lost,
+		       (unsigned long long)st.suspends,
+		       (unsigned long long)st.throttled);
 	else
 		printf("READER ERROR IRQCAP_IOC_STATS: %s\n", strerror(errno));
 	if (irqcap_stream_error(&chk))

@@ -11,6 +11,9 @@ sleep 1
 guest_dmesg probe
 # shellcheck disable=SC2086
 NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
+# the storm limit (throttle_* tests); after irqcap-test, on /dev/irqcap1
+# shellcheck disable=SC2086
+[ -x /irqcap-storm-test ] && /irqcap-storm-test $filter
 # 32-bit user space on the 64-bit kernel (compat_ioctl); after irqcap-test, which routes the IRQs
 if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' compat32 '; }; then
 	# /proc/sys/abi/vsyscall32 exists where the kernel runs 32-bit x86 programs
