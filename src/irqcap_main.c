@@ -145,6 +145,7 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 		irq = gpiod_to_irq(gpio);
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "GPIO cannot interrupt\n");
+		idev->gpio = gpio;
 		if (trigger < 0)
 			trigger = 0; /* a GPIO has no firmware trigger: rising */
 	}
@@ -295,6 +296,11 @@ static int irqcap_probe(struct platform_device *pdev)
 					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
+	/*
+	 * Before any reader: a record staged meanwhile says UNKNOWN, which is
+	 * true.  The handler reads @edge_mode unlocked; it never changes again.
+	 */
+	irqcap_edge_setup(idev);
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;
