@@ -118,7 +118,9 @@ u64 irqcap_time_to_clock(u64 mono_ns, s64 offset_ns)
  *
  * Every record, whatever its type (OVERFLOW and TIMEOUT included), gets
  * @clock in @clock and its time converted with the same offset: the batch
- * keeps its order and its differences.
+ * keeps its order and its differences.  A time of 0 (an OVERFLOW record of
+ * a reader that had read nothing yet, uapi/irqcap.h) stays 0 on every
+ * clock: it means "none", not the boot.
  */
 void irqcap_events_to_clock(struct irqcap_event *ev, unsigned int n,
 			    u32 clock, s64 offset_ns)
@@ -126,8 +128,9 @@ void irqcap_events_to_clock(struct irqcap_event *ev, unsigned int n,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		ev[i].timestamp_ns = irqcap_time_to_clock(ev[i].timestamp_ns,
-							   offset_ns);
+		if (ev[i].timestamp_ns)
+			ev[i].timestamp_ns = irqcap_time_to_clock(ev[i].timestamp_ns,
+								   offset_ns);
 		ev[i].clock = clock;
 	}
 }
