@@ -128,9 +128,10 @@ void irqcap_events_to_clock(struct irqcap_event *ev, unsigned int n,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (ev[i].timestamp_ns)
-			ev[i].timestamp_ns = irqcap_time_to_clock(ev[i].timestamp_ns,
-								   offset_ns);
+		u64 ts = ev[i].timestamp_ns;
+
+		if (ts)
+			ev[i].timestamp_ns = irqcap_time_to_clock(ts, offset_ns);
 		ev[i].clock = clock;
 	}
 }
