@@ -119,6 +119,7 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
+	unsigned int fw_trigger;	/* IRQ_TYPE_* restored at unbind, see main.c */
 	struct gpio_desc *gpio;		/* the source, if a GPIO; else NULL */
 	u8 edge_mode;			/* enum irqcap_edge_mode */
 	struct fasync_struct *fasync;
