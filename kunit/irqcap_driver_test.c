@@ -906,25 +906,31 @@ static void edge_from_trigger_test(struct kunit *test)
 
 	drv_info(test, f, &info);
 	KUNIT_EXPECT_EQ(test, info.flags & IRQCAP_INFO_EDGE, c->info_flags);
-	/* 20 rounds on a 16-slot ring: every slot reused, by both kinds */
+	/*
+	 * 20 rounds of two interrupts and a marker on a 16-slot ring: the
+	 * period 3 is prime to 16, so markers land in slots IRQ records had.
+	 */
 	for (i = 0; i < 20; i++) {
+		drv_fire_and_wait(test, pdev, 4);
 		drv_fire_and_wait(test, pdev, 4);
 		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)ctx->ubuf, &marker,
 						   sizeof(marker)), 0UL);
 		KUNIT_ASSERT_EQ(test, f->f_op->write(f, (const char __user *)ctx->ubuf,
 						     sizeof(marker), &pos),
 				(ssize_t)sizeof(marker));
-		KUNIT_ASSERT_EQ(test, drv_read(test, f, ev, 8), (ssize_t)(2 * sizeof(*ev)));
+		KUNIT_ASSERT_EQ(test, drv_read(test, f, ev, 8), (ssize_t)(3 * sizeof(*ev)));
 		KUNIT_EXPECT_EQ(test, ev[0].type, (u32)IRQCAP_EVENT_IRQ);
-		KUNIT_EXPECT_EQ_MSG(test, ev[0].edge, c->edge, "IRQ %u", i);
-		KUNIT_EXPECT_EQ(test, ev[1].type, (u32)IRQCAP_EVENT_MARKER);
-		KUNIT_EXPECT_EQ_MSG(test, ev[1].edge, (u8)IRQCAP_EDGE_UNKNOWN,
+		KUNIT_EXPECT_EQ(test, ev[1].type, (u32)IRQCAP_EVENT_IRQ);
+		KUNIT_EXPECT_EQ_MSG(test, ev[0].edge, c->edge, "IRQ %u", 2 * i);
+		KUNIT_EXPECT_EQ_MSG(test, ev[1].edge, c->edge, "IRQ %u", 2 * i + 1);
+		KUNIT_EXPECT_EQ(test, ev[2].type, (u32)IRQCAP_EVENT_MARKER);
+		KUNIT_EXPECT_EQ_MSG(test, ev[2].edge, (u8)IRQCAP_EDGE_UNKNOWN,
 				    "marker %u", i);
 		KUNIT_EXPECT_EQ(test, ev[0].clock, (u8)IRQCAP_CLOCK_MONOTONIC);
 		KUNIT_EXPECT_EQ(test, ev[0].reserved, 0);
-		n += ev[0].edge == c->edge;
+		n += (ev[0].edge == c->edge) + (ev[1].edge == c->edge);
 	}
-	KUNIT_EXPECT_EQ(test, n, 20U);
+	KUNIT_EXPECT_EQ(test, n, 40U);
 }
 
 static u32 drv_clock_ioctl(struct kunit *test, struct file *f, unsigned int cmd,
