@@ -295,7 +295,7 @@ static inline void irqcap_stage_irq_locked(struct irqcap_dev *idev, u64 now,
 	struct irqcap_ring *ring = &idev->ring;
 
 	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
-	ring->slots[irqcap_ring_slot(ring->reserve - 1, ring->size)].edge = edge;
+	ring->slots[irqcap_ring_slot(ring->hdr->reserve - 1, ring->size)].edge = edge;
 }
 
 /**
