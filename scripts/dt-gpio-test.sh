@@ -150,10 +150,10 @@ check "guest reader built (static $ARCH, $FK_CC)" \
 		-o "$READER" "$TOP/tests/guest/dt-reader.c" "$TOP/tools/lib/irqcap-stream.c"
 
 # ----------------------------------------------------------- device tree
-# shellcheck disable=SC2206
-QEMU_MACHINE=($FK_MACHINE -m 512 -smp "$SMP" -accel tcg)
-"$FK_QEMU" "${QEMU_MACHINE[@]}" -machine dumpdtb="$WORK/virt.dtb" \
-	-display none >"$WORK/dumpdtb.log" 2>&1
+# The board (tests/lib/qemu.sh's irqcap_qemu): the same for the DT dump and
+# the boots, so the dumped memory and cpu nodes are the booted machine's.
+board() { irqcap_qemu "$ARCH" --smp "$SMP" "$@"; }
+board --dumpdtb "$WORK/virt.dtb" --timeout 60 --log "$WORK/dumpdtb.log"
 dtc -q -I dtb -O dts -o "$WORK/virt.dts" "$WORK/virt.dtb" 2>>"$WORK/dumpdtb.log"
 PL061=/$(fdtget -l "$WORK/virt.dtb" / 2>/dev/null | grep -m1 '^pl061@')
 check "QEMU virt DT dumped, PL061 controller at $PL061" \
@@ -240,25 +240,10 @@ irqcap_build_initramfs "$WORK/initramfs" "$INITRD" "$BUSYBOX"
 check "initramfs built (busybox, irqcap.ko, reader)" test -s "$INITRD"
 
 # -------------------------------------------------------------------- boot
-monitor() { # monitor COMMAND: one command on the QEMU monitor socket
-	$PY - "$MON" "$1" <<-'EOF'
-	import socket, sys, time
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-	s.connect(sys.argv[1])
-	s.settimeout(2)
-	try:
-	    s.recv(4096)			# banner and prompt
-	except socket.timeout:
-	    pass
-	s.sendall((sys.argv[2] + "\n").encode())
-	time.sleep(0.2)
-	try:
-	    s.recv(4096)
-	except socket.timeout:
-	    pass
-	s.close()
-	EOF
-}
+monitor() { irqcap_qemu_monitor "$MON" "$1"; } # monitor COMMAND
+# A boot's own waits add up to at most this (boot, reader, pulses, done,
+# power-off): QEMU's timeout only reaps a guest this script left behind.
+QEMU_TIMEOUT=$((BOOT_TIMEOUT + 60 + PULSES * (EVENT_TIMEOUT + 2) + 120 + 30 + 300))
 events() { # number of IRQ records printed so far
 	grep -ao 'EVENT type=1 seq=[0-9]*' "$CONSOLE" | wc -l
 }
@@ -278,14 +263,13 @@ wedged() { # the guest locked up or panicked: print the first sign
 stop_guest() {
 	kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
-start_guest() { # start_guest DTB NAME PER_PULSE: boot in the background (QPID)
+start_guest() { # start_guest DTB NAME PER_PULSE [APPEND]: boot in the background (QPID)
+	# (NAME is not used any more: QEMU's messages are in the console log)
 	rm -f "$CONSOLE" "$MON"
-	"$FK_QEMU" "${QEMU_MACHINE[@]}" -display none -no-reboot \
-		-serial file:"$CONSOLE" -monitor unix:"$MON",server,nowait \
-		-dtb "$1" -kernel "$KIMG" -initrd "$INITRD" \
-		-append "console=ttyAMA0 quiet panic=-1 irqcap_n=$PULSES irqcap_per=$3" \
-		>"$WORK/qemu-$2.log" 2>&1 &
-	QPID=$!
+	board --dtb "$1" --kernel "$KIMG" --initrd "$INITRD" --monitor "$MON" \
+		--append "irqcap_n=$PULSES irqcap_per=$3${4:+ $4}" --timeout "$QEMU_TIMEOUT" \
+		--log "$CONSOLE" --bg
+	QPID=$IRQCAP_QEMU_PID
 }
 field() { # field TAG: the text after "=== TAG " in the console
 	grep -a "^=== $1" "$CONSOLE" | head -1 | sed "s/^=== $1 *//" | tr -d '\r'

@@ -85,7 +85,8 @@ echo "# booting ${kernel##*/} with ${module}${extra:+, kernel parameters: $extra
 boot_guest() {
 	local start
 	start=$(date +%s)
-	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" 900 $append
+	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+		--append "$append" --timeout 900 --log "$work/console.log"
 	echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 	tr -d '\r' <"$work/console.log" >"$work/log"
 }
