@@ -22,10 +22,12 @@
 #   --module KO  use this irqcap.ko (of that architecture) instead of cross-building
 #   --src DIR    cross-build this driver source directory (default: src/)
 #   --smp N      guest CPUs (default 1: the machine's 2 cores are shared)
-#   --no-both    boot only once (gpios, rising); by default two more boots
+#   --no-both    boot only once (gpios, rising); by default three more boots
 #                follow: gpios with irqcap,trigger = "both" (two edges per
-#                pulse), and "interrupts" on the PL061 made an interrupt
-#                controller (the driver's first choice of source)
+#                pulse, told apart by the line's level), "interrupts" on the
+#                PL061 made an interrupt controller (the driver's first choice
+#                of source), and that with irqcap,trigger = "both" (edges
+#                unknown).  Every boot checks each IRQ record's edge.
 #   --type-none  one more boot with interrupts = <3 IRQ_TYPE_NONE>: the node
 #                must be refused or capture one edge per pulse, and the guest
 #                must not lock up (before 0.1.0 the driver locked up here)
@@ -171,10 +173,12 @@ make_dt() { # make_dt VARIANT OUT.dtb
 	# node given interrupts = <3 IRQ_TYPE_EDGE_RISING> instead of a GPIO
 	local node ctl='' extra=''
 	case "$1" in
-	interrupts)
+	interrupts|interrupts-both)
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
 		node="interrupt-parent = <&{$PL061}>;
-				interrupts = <3 1>;	/* line 3, IRQ_TYPE_EDGE_RISING */" ;;
+				interrupts = <3 1>;	/* line 3, IRQ_TYPE_EDGE_RISING */"
+		[ "$1" = interrupts-both ] && node="$node
+				irqcap,trigger = \"both\";" ;;
 	type-none)
 		ctl="&{$PL061} { interrupt-controller; #interrupt-cells = <2>; };"
 		node="interrupt-parent = <&{$PL061}>;
@@ -220,9 +224,11 @@ dt_ok() { # dt_ok DTB VARIANT: node present, on PL061 line 3, gpio-keys gone
 	ph=$(fdtget -t u "$1" "$PL061" phandle) || return 1
 	[ "$(fdtget -t s "$1" /event-capture compatible)" = irqcap,event-capture ] || return 1
 	fdtget -l "$1" / | grep -qx gpio-keys && return 1
-	if [ "$2" = interrupts ] || [ "$2" = type-none ]; then
+	if [ "$2" = interrupts ] || [ "$2" = interrupts-both ] || [ "$2" = type-none ]; then
 		local spec="3 1"
 		[ "$2" = type-none ] && spec="3 0"
+		[ "$2" != interrupts-both ] ||
+			[ "$(fdtget -t s "$1" /event-capture irqcap,trigger)" = both ] || return 1
 		[ "$(fdtget -t u "$1" /event-capture interrupt-parent)" = "$ph" ] &&
 		[ "$(fdtget -t u "$1" /event-capture interrupts)" = "$spec" ]
 	else
@@ -317,6 +323,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	wait_for '=== READER rc=\|READER READY' 60
 	local dt_trig=$trig
 	[ "$trig" = interrupts ] && dt_trig=none
+	[ "$trig" = interrupts-both ] && dt_trig=both
 	check "$tag DT node seen by the kernel ($(field DT))" \
 		test "$(field DT)" = "compatible=irqcap,event-capture trigger=$dt_trig"
 	check "$tag module loaded by modprobe of the node's modalias, as udev would ($(field MODALIAS))" \
@@ -327,7 +334,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		grep -aq '^=== DEVNODE crw-------.*/dev/irqcap0' "$CONSOLE"
 	check "$tag IRQ comes from PL061 line 3 ($(field PROCINT | tr -s ' '))" \
 		grep -aEq '^=== PROCINT .*pl061 +3 +Edge.*' "$CONSOLE"
-	if [ "$trig" = interrupts ]; then
+	if [ "$trig" = interrupts ] || [ "$trig" = interrupts-both ]; then
 		check "$tag no GPIO requested: the interrupt came from 'interrupts'" \
 			test -z "$(field GPIO)"
 	else
@@ -366,6 +373,21 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	done_line=$(grep -a 'READER DONE' "$CONSOLE" | tr -d '\r')
 	check "$tag reader: $((PULSES * per)) IRQ records, consecutive seqnos, monotonic timestamps ($done_line)" \
 		test "$done_line" = "READER DONE irq=$((PULSES * per)) other=0 bad=0"
+	# edges: the trigger's one edge; both on the GPIO: rising then falling per
+	# pulse (the line's level read in the hard handler); both on an
+	# "interrupts" source: unknown (0).  INFO's EDGE flag (0x2) says which.
+	local edges want_edges="" want_flag=0x2 flags
+	edges=$(grep -ao 'EVENT type=1 seq=[0-9]* .* edge=[0-9]*' "$CONSOLE" | tr -d '\r' | sed 's/.*edge=//' | tr '\n' ' ')
+	for i in $(seq 1 "$PULSES"); do
+		case $trig in
+		both) want_edges="${want_edges}1 2 " ;;
+		interrupts-both) want_edges="${want_edges}0 0 "; want_flag=0 ;;
+		*) want_edges="${want_edges}1 " ;;
+		esac
+	done
+	flags=$(grep -ao 'READER INFO .*flags=0x[0-9a-f]*\|READER INFO .*flags=0' "$CONSOLE" | head -1 | tr -d '\r' | sed 's/.*flags=//')
+	check "$tag IRQ records' edges ($edges; want $want_edges), INFO EDGE flag $(( ${flags:-0} & 2 ? 1 : 0 )) (flags ${flags:-none})" \
+		test "$edges" = "$want_edges" -a "$(( ${flags:-0} & 2 ))" = "$((want_flag))"
 	# timestamps: pulses are >= 0.8 s apart on the host; for "both" the
 	# falling edge follows the rising one by QEMU's 100 ms hold time
 	local gaps
@@ -549,6 +571,7 @@ run_boot rising 1
 if [ "$DO_BOTH" = 1 ]; then
 	run_boot both 2
 	run_boot interrupts 1
+	run_boot interrupts-both 2
 fi
 [ "$DO_TYPE_NONE" = 1 ] && run_type_none
 if [ "$DO_SUSPEND" = 1 ]; then

@@ -58,6 +58,27 @@ enum irqcap_bh_mode {
 extern const char * const irqcap_bh_names[IRQCAP_BH_NR];
 
 /**
+ * enum irqcap_edge_mode - how the hard IRQ handler knows an IRQ record's
+ * edge; decided at probe from the trigger in force (irq_get_trigger_type())
+ * and the source, so that the handler takes one branch
+ * @IRQCAP_EDGE_MODE_UNKNOWN: both edges (or no edge type) on an
+ *	"interrupts" source or on a GPIO whose chip sleeps: IRQCAP_EDGE_UNKNOWN
+ * @IRQCAP_EDGE_MODE_RISING: rising only: every record IRQCAP_EDGE_RISING
+ * @IRQCAP_EDGE_MODE_FALLING: falling only: every record IRQCAP_EDGE_FALLING
+ * @IRQCAP_EDGE_MODE_LEVEL: both edges on a GPIO whose chip does not sleep
+ *	(!gpiod_cansleep()): the handler reads the line's raw (electrical)
+ *	level, high for a rising edge, low for a falling one
+ *
+ * The first three are the enum irqcap_edge values they give.
+ */
+enum irqcap_edge_mode {
+	IRQCAP_EDGE_MODE_UNKNOWN	= IRQCAP_EDGE_UNKNOWN,
+	IRQCAP_EDGE_MODE_RISING		= IRQCAP_EDGE_RISING,
+	IRQCAP_EDGE_MODE_FALLING	= IRQCAP_EDGE_FALLING,
+	IRQCAP_EDGE_MODE_LEVEL,
+};
+
+/**
  * struct irqcap_hist - log2 latency histogram, updated locklessly
  * @bucket: bucket i counts latencies in [2^(i-1), 2^i) ns; bucket 0 is 0 ns
  * @max_ns: largest latency seen
@@ -99,6 +120,9 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
+	unsigned int fw_trigger;	/* IRQ_TYPE_* restored at unbind, see main.c */
+	struct gpio_desc *gpio;		/* the source, if a GPIO; else NULL */
+	u8 edge_mode;			/* enum irqcap_edge_mode */
 	struct fasync_struct *fasync;
 	bool dead;
 	struct dentry *debugfs;
@@ -191,7 +215,15 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data);
 }
 
+/* IRQCAP_INFO_EDGE if IRQ records carry a known edge (struct irqcap_info) */
+static inline u32 irqcap_edge_info_flags(const struct irqcap_dev *idev)
+{
+	return READ_ONCE(idev->edge_mode) != IRQCAP_EDGE_MODE_UNKNOWN ?
+	       IRQCAP_INFO_EDGE : 0;
+}
+
 /* irqcap_capture.c */
+void irqcap_edge_setup(struct irqcap_dev *idev);
 void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);

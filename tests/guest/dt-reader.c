@@ -6,7 +6,7 @@
  *
  * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
  * line per record as it arrives:
- *   EVENT type=1 seq=N ts=NS age_ms=MS
+ *   EVENT type=1 seq=N ts=NS age_ms=MS data=N edge=E
  * until COUNT interrupt records have arrived (or TIMEOUT_S passes), waits
  * SETTLE_MS more for stray records, prints IRQCAP_IOC_STATS and finally
  *   READER DONE irq=N other=N bad=N
@@ -108,12 +108,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < (int)(n / sizeof(ev[0])); i++) {
 			struct irqcap_event *e = &ev[i];
 
-			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu\n",
+			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu edge=%u\n",
 			       e->type, (unsigned long long)e->seqno,
 			       (unsigned long long)e->timestamp_ns,
 			       e->timestamp_ns <= t ?
 			       (t - e->timestamp_ns) / 1000000ULL : 0ULL,
-			       (unsigned long long)e->data);
+			       (unsigned long long)e->data, e->edge);
 			struct irqcap_stream_rec rec;
 			unsigned int v = irqcap_stream_feed(&chk, e, &rec);
 
