@@ -56,6 +56,11 @@ unsigned int irqcap_stream_feed(struct irqcap_stream *s, const struct irqcap_eve
 	case IRQCAP_EVENT_OVERFLOW:
 		s->overflows++;
 		break;
+	case IRQCAP_EVENT_SUSPEND:	/* ABI 3: known, say nothing about seqnos */
+	case IRQCAP_EVENT_RESUME:
+	case IRQCAP_EVENT_THROTTLED:
+		s->others++;
+		break;
 	default:
 		s->others++;
 		rec.violations |= IRQCAP_STREAM_V_TYPE;

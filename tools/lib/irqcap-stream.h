@@ -2,7 +2,9 @@
 /*
  * irqcap-stream: the one checker of the event-stream rules of
  * src/uapi/irqcap.h, shared by the CLI (tools/irqcap.c) and every guest
- * program (tests/).  It becomes part of libirqcap (issue 19).
+ * program (tests/).  It is part of libirqcap (tools/lib/reader.c runs every
+ * record through it), and stays one self-contained file that guest programs
+ * compile in by path.
  *
  * Rules, in the order records are read from one file:
  *  - an IRQ record's seqno is the previous record's seqno + 1; a TIMEOUT or
@@ -15,7 +17,9 @@
  *  - an OVERFLOW record repeats the seqno of the last record read (0 and no
  *    baseline when none was read yet);
  *  - timestamps never decrease in ring order, whatever the record type;
- *  - reserved is zero and the type is one of enum irqcap_event_type.
+ *  - reserved is zero and the type is one of enum irqcap_event_type
+ *    (SUSPEND, RESUME and THROTTLED are counted in @others and say nothing
+ *    about seqnos).
  * A seqno below the previous one is a violation; the checker takes it as its
  * new baseline.
  */
