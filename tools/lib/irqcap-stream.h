@@ -20,8 +20,8 @@
  *  - reserved is zero and the type is one of enum irqcap_event_type
  *    (SUSPEND, RESUME and THROTTLED are counted in @others and say nothing
  *    about seqnos).
- * A seqno below the previous one is a violation; the checker takes it as its
- * new baseline.
+ * A seqno below the previous one (for an IRQ record: not above it) is a
+ * violation; the checker takes it as its new baseline.
  */
 #ifndef IRQCAP_STREAM_H
 #define IRQCAP_STREAM_H
@@ -38,7 +38,7 @@
 /* violation bits, as returned by irqcap_stream_feed() */
 #define IRQCAP_STREAM_V_GAP		0x01u	/* seqno gap no OVERFLOW accounts for */
 #define IRQCAP_STREAM_V_LOSS		0x02u	/* EXACT_LOSS: OVERFLOW loss != the gap */
-#define IRQCAP_STREAM_V_SEQ_BACK	0x04u	/* seqno below the previous one */
+#define IRQCAP_STREAM_V_SEQ_BACK	0x04u	/* seqno below the previous one (IRQ: repeated) */
 #define IRQCAP_STREAM_V_OVF_SEQ		0x08u	/* OVERFLOW seqno is not the last read */
 #define IRQCAP_STREAM_V_TS_BACK		0x10u	/* timestamp below the previous one */
 #define IRQCAP_STREAM_V_RESERVED	0x20u	/* reserved != 0 */

@@ -388,6 +388,47 @@ static void test_clock(void)
 	CHECK(irqcap_reader_open_fd(dup(1), "x", &o, &r) == -EINVAL, "open with mode 3");
 }
 
+/* The reader reports each record's violations and keeps the first message */
+static void test_reader_violations(void)
+{
+	const struct irqcap_event seq[] = {
+		ev(IRQCAP_EVENT_IRQ, 100, 1, 0),
+		ev(IRQCAP_EVENT_IRQ, 200, 4, 0),	/* 2, 3 missing, no OVERFLOW */
+		ev(IRQCAP_EVENT_IRQ, 150, 5, 0),	/* time went back */
+		ev(IRQCAP_EVENT_OVERFLOW, 150, 5, 3),
+		ev(IRQCAP_EVENT_IRQ, 300, 9, 0),	/* accounted */
+	};
+	struct irqcap_reader_opts o = { .flags = IRQCAP_READER_EXACT_LOSS };
+	struct irqcap_reader *r = recording(seq, 5, &o);
+	struct irqcap_record rec;
+	unsigned int v[5] = { 0 };
+
+	for (int i = 0; i < 5; i++) {
+		irqcap_reader_next(r, &rec, 0);
+		v[i] = rec.violations;
+	}
+	CHECK(!v[0] && v[1] == IRQCAP_V_GAP && v[2] == IRQCAP_V_TS_BACK && !v[3] && !v[4],
+	      "violations %#x %#x %#x %#x %#x", v[0], v[1], v[2], v[3], v[4]);
+	CHECK(irqcap_reader_stream_error(r) &&
+	      strstr(irqcap_reader_stream_error(r), "record 1: type 1: seqno 4 after 1"),
+	      "first violation: %s", irqcap_reader_stream_error(r));
+	irqcap_reader_close(r);
+	r = recording(seq, 1, NULL);
+	irqcap_reader_expect(r, 2);
+	irqcap_reader_next(r, &rec, 0);
+	CHECK(rec.violations == IRQCAP_V_SEQ_BACK, "expect(2) then seqno 1: %#x", rec.violations);
+	irqcap_reader_close(r);
+	{
+		struct irqcap_stream st;
+
+		irqcap_stream_init(&st, 0);
+		feed(&st, IRQCAP_EVENT_IRQ, 100, 5, 0);
+		CHECK(feed(&st, IRQCAP_EVENT_IRQ, 200, 5, 0) == IRQCAP_STREAM_V_SEQ_BACK &&
+		      !feed(&st, IRQCAP_EVENT_MARKER, 300, 5, 1),
+		      "an IRQ repeating the seqno is a violation, a MARKER repeating it is not");
+	}
+}
+
 /* ---- the mapped ring, against crafted pages ---------------------------- */
 
 #define FAKE_PAGE	4096
@@ -702,6 +743,7 @@ int main(void)
 	test_names();
 	test_devices();
 	test_clock();
+	test_reader_violations();
 	test_mmap();
 	test_mmap_concurrent();
 	printf("%d passed, %d failed\n", passed, failed);

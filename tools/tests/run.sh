@@ -373,4 +373,41 @@ else
 	bad "example $ex missing (make -C tools examples)"
 fi
 
+# ---- make install: a C program built with pkg-config against the installed tree
+if command -v pkg-config >/dev/null && [ -f "$here/../Makefile" ]; then
+	I=$T/inst
+	make -s -C "$here/.." install DESTDIR="$I" PREFIX=/usr >"$T/install.log" 2>&1
+	check "make install DESTDIR=" test $? -eq 0
+	for f in usr/bin/irqcap usr/lib/libirqcap.so.1 usr/lib/libirqcap.so usr/lib/libirqcap.a \
+		usr/lib/pkgconfig/irqcap.pc usr/include/irqcap/irqcap.h usr/include/irqcap/irqcap-uapi.h \
+		usr/share/man/man1/irqcap.1; do
+		check "installed /$f" test -e "$I/$f"
+	done
+	if [ -d "$here/../man/man3" ]; then
+		check "installed man3: irqcap_reader_next.3 and the index irqcap.3" \
+			test -f "$I/usr/share/man/man3/irqcap_reader_next.3" -a -f "$I/usr/share/man/man3/irqcap.3"
+	fi
+	check "installed header does not use linux/irqcap.h" bash -c '! grep -q "linux/irqcap.h" "$1"' _ "$I/usr/include/irqcap/irqcap.h"
+	soname=$(objdump -p "$I/usr/lib/libirqcap.so.1" 2>/dev/null | sed -n 's/^ *SONAME *//p')
+	check "soname libirqcap.so.1 ($soname)" test "$soname" = libirqcap.so.1
+	# only the version script's symbols, all at LIBIRQCAP_1
+	nexp=$(objdump -T "$I/usr/lib/libirqcap.so.1" | grep -c ' LIBIRQCAP_1 *irqcap_')
+	nmap=$(grep -c '^	irqcap_.*;$' "$here/../lib/libirqcap.map")
+	nother=$(objdump -T "$I/usr/lib/libirqcap.so.1" | awk '$2 == "g" && $4 != "*UND*" && $4 != "*ABS*" && $NF !~ /^irqcap_/' | wc -l)
+	check "exported: the $nmap symbols of libirqcap.map at LIBIRQCAP_1 ($nexp), nothing else ($nother)" \
+		test "$nexp" -eq "$nmap" -a "$nother" -eq 0
+	check "irqcap_stream_* stay internal" bash -c '! objdump -T "$1" | grep -q irqcap_stream' _ "$I/usr/lib/libirqcap.so.1"
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$I PKG_CONFIG_LIBDIR=$I/usr/lib/pkgconfig pkg-config --cflags --libs irqcap)
+	check "pkg-config --cflags --libs irqcap: $flags" test -n "$flags"
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror -o "$T/ex-pc" "$here/../examples/minimal-reader.c" $flags >"$T/cc.log" 2>&1
+	check "the example builds with pkg-config against the installed tree" test $? -eq 0
+	out=$(LD_LIBRARY_PATH=$I/usr/lib "$T/ex-pc" irqcap1 100 2>&1); rc=$?
+	check "... links the installed libirqcap.so.1 and reads irqcap1" test $rc -eq 0 -a "$(printf '%s\n' "$out" | tail -n1)" = "# 3 records, 3 irq, 0 lost, 0 bad"
+	check "... dynamically" bash -c 'LD_LIBRARY_PATH=$2 ldd "$1" | grep -q "libirqcap.so.1 => $2/libirqcap.so.1"' _ "$T/ex-pc" "$I/usr/lib"
+	check "irqcap (dynamic) needs libirqcap.so.1" bash -c 'objdump -p "$1" | grep -q "NEEDED *libirqcap.so.1"' _ "$I/usr/bin/irqcap"
+else
+	echo "# skipped the install test (no pkg-config)"
+fi
+
 ktap_finished

@@ -276,7 +276,7 @@ struct irqcap_reader_opts {
 /* struct irqcap_record @violations: which stream rule a record broke */
 #define IRQCAP_V_GAP		0x01u	/* seqno gap no OVERFLOW accounts for */
 #define IRQCAP_V_LOSS		0x02u	/* EXACT_LOSS: OVERFLOW loss != the gap */
-#define IRQCAP_V_SEQ_BACK	0x04u	/* seqno below the previous one */
+#define IRQCAP_V_SEQ_BACK	0x04u	/* seqno below the previous one (IRQ: repeated) */
 #define IRQCAP_V_OVF_SEQ	0x08u	/* OVERFLOW seqno is not the last read */
 #define IRQCAP_V_TS_BACK	0x10u	/* timestamp below the previous record's */
 #define IRQCAP_V_RESERVED	0x20u	/* reserved != 0 */
