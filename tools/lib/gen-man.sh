@@ -4,7 +4,7 @@
 # Section 3 man pages from the kernel-doc comments of the public header:
 #   gen-man.sh KERNEL-DOC HEADER OUTDIR VERSION
 # One page per function, struct and enum (OUTDIR/NAME.3), and irqcap.3, an
-# index that names them all.  Exits non-zero if kernel-doc warns: every
+# index that names them all (libirqcap.3 points to it).  Exits non-zero if kernel-doc warns: every
 # public declaration must be documented.
 set -u
 kdoc=$1 hdr=$2 out=$3 version=$4
@@ -38,4 +38,6 @@ END {
 	for (i = 1; i <= count; i++)
 		printf("\\fB%s\\fP(3)%s\n", names[i], i < count ? "," : "") > idx
 	printf(",\n\\fBirqcap\\fP(1)\n") > idx
+	close(idx)
+	print ".so man3/irqcap.3" > (out "/libirqcap.3")
 }'

@@ -383,7 +383,10 @@ void irqcap_reader_close(struct irqcap_reader *r);
  *
  * POLLIN (EPOLLIN) on it means irqcap_reader_next() has a record; POLLHUP or
  * POLLERR that the device went away.  Use it in poll(), epoll or an event
- * loop; do not read() from it.
+ * loop; do not read() from it.  Poll it after irqcap_reader_next() or
+ * irqcap_reader_peek_ts() returned 0 (in mapped mode that call told the driver
+ * the reader's position with IRQCAP_IOC_CONSUME, so that poll() wakes for new
+ * records only), and not while irqcap_reader_pending() is true.
  *
  * Return: the descriptor.
  */
