@@ -165,10 +165,10 @@ static uint32_t pos_relaxed(const __u64 *field)
 }
 
 /*
- * The driver's full position for our 32-bit one: its head's high bits,
+ * The driver's full position for the 32-bit @pos: its head's high bits,
  * read around the low ones (a 32-bit program cannot load 64 bits at once).
  */
-static uint64_t full_pos(const struct irqcap_reader *r)
+static uint64_t full_pos(const struct irqcap_reader *r, uint32_t pos)
 {
 	const uint32_t *lo = IRQCAP_MMAP_POS(r->page->head);
 	const uint32_t *hi = (const uint32_t *)&r->page->head + (lo == (const uint32_t *)&r->page->head);
@@ -179,21 +179,29 @@ static uint64_t full_pos(const struct irqcap_reader *r)
 		l = __atomic_load_n(lo, __ATOMIC_ACQUIRE);
 		h2 = __atomic_load_n(hi, __ATOMIC_ACQUIRE);
 	} while (h1 != h2);
-	return (((uint64_t)h1 << 32) | l) - (uint32_t)(l - r->mpos);
+	return (((uint64_t)h1 << 32) | l) - (uint32_t)(l - pos);
+}
+
+static int consume_at(struct irqcap_reader *r, uint32_t pos)
+{
+	uint64_t p = full_pos(r, pos);
+
+	if (ioctl(r->fd, IRQCAP_IOC_CONSUME, &p) != 0)
+		return fail(r, -errno, "%s: IRQCAP_IOC_CONSUME %llu: %s", r->name,
+			    (unsigned long long)p, strerror(errno));
+	return 0;
 }
 
 static int map_consume(struct irqcap_reader *r)
 {
-	uint64_t p;
+	int rc;
 
 	if (r->consumed)
 		return 0;
-	p = full_pos(r);
-	if (ioctl(r->fd, IRQCAP_IOC_CONSUME, &p) != 0)
-		return fail(r, -errno, "%s: IRQCAP_IOC_CONSUME %llu: %s", r->name,
-			    (unsigned long long)p, strerror(errno));
-	r->consumed = true;
-	return 0;
+	rc = consume_at(r, r->mpos);
+	if (!rc)
+		r->consumed = true;
+	return rc;
 }
 
 /*
@@ -205,8 +213,8 @@ static int map_consume(struct irqcap_reader *r)
 static int map_fetch(struct irqcap_reader *r)
 {
 	struct irqcap_event *out = r->buf + 1;	/* buf[0]: room for an OVERFLOW */
+	uint32_t h, n, rs, i, from = r->mpos;
 	uint64_t lost = 0;
-	uint32_t h, n, rs, i;
 
 	r->pos = r->n = 0;
 	for (;;) {
@@ -247,6 +255,17 @@ static int map_fetch(struct irqcap_reader *r)
 		return map_consume(r);	/* poll() wakes for records past mpos only */
 	r->consumed = false;
 	if (lost) {
+		/*
+		 * The driver counts a loss (STATS reader_lost, sysfs dropped) when
+		 * told a position older than its ring: the one before the loss.
+		 * Its cursor then moves to its own reserve - ring_size, at most
+		 * where the records kept here are, so that later CONSUMEs of
+		 * positions this reader reached (when it finds the ring empty)
+		 * never go behind it.  In a lap right after another the driver may
+		 * have moved its cursor past @from already and refuses (EINVAL):
+		 * it has counted those records lost then, and that is ignored.
+		 */
+		consume_at(r, from);
 		/* what read() would have given: after the last record read */
 		memset(&r->buf[0], 0, sizeof(r->buf[0]));
 		r->buf[0].type = IRQCAP_EVENT_OVERFLOW;
