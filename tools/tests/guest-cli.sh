@@ -218,6 +218,28 @@ check "set read-only key: lists settable keys" grep -q "settable: bottom_half, d
 $IRQCAP --help >/dev/null; rc=$?
 check "--help: exit 0" [ $rc -eq 0 ]
 
+# ---- labels (the firmware's "label" property): in list, and as DEV ----------------
+label=$(cat /sys/class/misc/irqcap1/device/label 2>/dev/null)
+if [ -n "$label" ]; then
+	$IRQCAP list >"$T/list" 2>&1
+	check "list shows irqcap1's label '$label'" grep -Eq "^irqcap1 +$label +7 " "$T/list"
+	$IRQCAP list --format json >"$T/listj" 2>&1
+	check "list json: irqcap1's label" grep -q "^{\"device\":\"irqcap1\",\"label\":\"$label\"," "$T/listj"
+	$IRQCAP stats "$label" --no-latency >"$T/st" 2>&1; rc=$?
+	check "stats LABEL is irqcap1" [ $rc -eq 0 -a "$(head -c 8 "$T/st")" = "irqcap1:" ]
+	for dev in "$label" /dev/irqcap/by-label/"$label"; do
+		[ "$dev" = "$label" ] || [ -e "$dev" ] || continue
+		$IRQCAP monitor "$dev" --format json --count 2 --timeout 30 >"$T/lab" 2>"$T/err" &
+		pid=$!
+		wait_readers 1 1
+		raise 7 2 1000
+		wait $pid; rc=$?
+		check "monitor $dev: 2 irq records of irqcap1, labelled" [ $rc -eq 0 -a "$(grep -c "^{\"device\":\"irqcap1\",\"type\":\"irq\",.*\"label\":\"$label\"}$" "$T/lab")" -eq 2 ]
+	done
+else
+	echo "ok - cli: labels # SKIP irqcap1 has no label (the driver has no label attribute or the SSDT none)"
+fi
+
 # ---- ABI 3: the reader's clock, read modes, libirqcap's C example ----------------
 # --clock realtime: the records' times are wall time around the raise
 before=$(date +%s)
