@@ -108,6 +108,7 @@ int cmd_list(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_set(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 /* main.c */
 int split_long_opts(int argc, char **argv, char **out);

@@ -40,6 +40,9 @@ static void usage(FILE *f)
 "        shown explicitly.  Stops after N records or S seconds or Ctrl-C.\n"
 "  stats DEV [--watch] [--interval S] [--count N] [--format text|json] [--no-latency]\n"
 "        counters, rates and latency histograms (debugfs, root only)\n"
+"  info DEV [--format text|json]\n"
+"        what the driver says of it: ABI, ring, IRQ, trigger, flags (gpio,\n"
+"        edge, wakeup, mmap), firmware node, irqchip, GPIO line\n"
 "  set DEV KEY VALUE\n"
 "        bottom_half  hardirq|threaded|tasklet|workqueue\n"
 "        debounce_us  0..1000000\n"
@@ -111,6 +114,8 @@ int irqcap_cli_main(int argc, char **argv)
 		return cmd_stats(argc - 2, argv + 2);
 	if (!strcmp(cmd, "set"))
 		return cmd_set(argc - 2, argv + 2);
-	err("unknown command '%s' (commands: list, monitor, stats, set; see 'irqcap --help')", cmd);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 2, argv + 2);
+	err("unknown command '%s' (commands: list, monitor, stats, set, info; see 'irqcap --help')", cmd);
 	return EXIT_USAGE;
 }

@@ -218,6 +218,17 @@ check "set read-only key: lists settable keys" grep -q "settable: bottom_half, d
 $IRQCAP --help >/dev/null; rc=$?
 check "--help: exit 0" [ $rc -eq 0 ]
 
+# ---- info: IRQCAP_IOC_INFO (and SOURCE where the driver has it) -------------------
+$IRQCAP info 0 --format json >"$T/info" 2>&1; rc=$?
+check "info json: exit 0, INFO as sysfs says (ABI 3, irq 5, ring $(attr 0 ring_size))" \
+	grep -q "^{\"device\":\"irqcap0\",\"label\":[^,]*,\"info\":{\"abi_version\":3,\"event_size\":32,\"ring_size\":$(attr 0 ring_size),\"irq\":5,\"trigger\":\"[a-z]*\"," "$T/info"
+if grep -q '"source":null' "$T/info"; then
+	echo "ok - cli: info: source # SKIP the driver has no IRQCAP_IOC_SOURCE"
+else
+	check "info json: source names the ACPI node" grep -q '"source":{"label":"[^"]*","fwnode":"\\\\_SB_\{0,1\}\.IQC0","irqchip":"[^"]*","gpiochip":"","hwirq":5,"gpio_line":-1,"trigger":"[a-z]*"}}$' "$T/info"
+fi
+sed 's/^/# info: /' "$T/info"
+
 # ---- labels (the firmware's "label" property): in list, and as DEV ----------------
 label=$(cat /sys/class/misc/irqcap1/device/label 2>/dev/null)
 if [ -n "$label" ]; then

@@ -330,6 +330,16 @@ check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_h
 run --help
 check "--help lists wakeup_holdoff_us" bash -c '[[ "$1" == *"wakeup_holdoff_us  0..100000 (0 = off)"* ]]' _ "$out"
 
+# ---- info (IRQCAP_IOC_INFO/SOURCE; recordings answer no ioctl) ---------------------
+run info door
+check "info on a recording: exit 0, says why" bash -c '[[ $2 == 0 && "$1" == "irqcap0 (door)"*"info: irqcap0: IRQCAP_IOC_INFO"*"source: "* ]]' _ "$out" "$rc"
+run info 1 --format json
+check "info json on a recording" test "$out" = '{"device":"irqcap1","label":null,"info":null,"source":null}'
+run info
+check "info without DEV: exit 2" test $rc -eq 2
+run info 9
+check "info missing device: exit 3" test $rc -eq 3
+
 # ---- ABI 3: labels as DEV, the reader's clock, read modes ------------------
 run monitor door --format csv --no-header --count 1
 check "monitor by label" test "$out" = "irqcap0,irq,1000000000,1,,0,0,0,,monotonic"

@@ -509,6 +509,101 @@ static void test_abi_mismatch(void)
 	CHECK(system(p) == 0, "cleanup");
 }
 
+/* Run the CLI with @argv; its stdout into @out.  Returns the exit code. */
+static int run_cli_out(char **argv, char *out, size_t len)
+{
+	char path[] = "/tmp/irqcap-unit-out.XXXXXX";
+	int argc = 0, rc, saved, tmp = mkstemp(path);
+	ssize_t n;
+
+	while (argv[argc])
+		argc++;
+	fflush(stdout);
+	saved = dup(1);
+	dup2(tmp, 1);
+	rc = irqcap_cli_main(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	n = pread(tmp, out, len - 1, 0);
+	out[n > 0 ? n : 0] = 0;
+	close(tmp);
+	unlink(path);
+	return rc;
+}
+
+static int info_ioctl(int fd, unsigned long req, void *arg)
+{
+	(void)fd;
+	if (req == IRQCAP_IOC_INFO) {
+		struct irqcap_info *info = arg;
+
+		memset(info, 0, sizeof(*info));
+		info->abi_version = IRQCAP_ABI_VERSION;
+		info->event_size = sizeof(struct irqcap_event);
+		info->ring_size = 512;
+		info->irq = 42;
+		info->trigger = IRQCAP_TRIGGER_RISING | IRQCAP_TRIGGER_FALLING;
+		info->flags = IRQCAP_INFO_GPIO | IRQCAP_INFO_EDGE | IRQCAP_INFO_MMAP;
+		info->mmap_data_offset = 4096;
+		return 0;
+	}
+	if (req == IRQCAP_IOC_SOURCE) {
+		struct irqcap_source *src = arg;
+
+		memset(src, 0, sizeof(*src));
+		strcpy(src->label, "door");
+		strcpy(src->fwnode, "/soc/door@0");
+		strcpy(src->irqchip, "pl061");
+		strcpy(src->gpiochip, "pl061");
+		src->hwirq = 3;
+		src->gpio_line = 3;
+		src->trigger = IRQCAP_TRIGGER_RISING | IRQCAP_TRIGGER_FALLING;
+		return 0;
+	}
+	return FAKE_PASS;
+}
+
+/* irqcap info: INFO and SOURCE as the driver answers them */
+static void test_info(void)
+{
+	char dir[] = "/tmp/irqcap-unit-info.XXXXXX", p[512], out[2048];
+	char a0[] = "irqcap", a1[] = "info", a2[] = "irqcap0", a3[] = "--format", a4[] = "json";
+	char *argv[] = { a0, a1, a2, NULL, NULL, NULL };
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/irqcap0/device %s/dev && ln -s /dev/null %s/dev/irqcap0",
+		 dir, dir, dir);
+	CHECK(system(p) == 0, "fake tree");
+	snprintf(p, sizeof(p), "%s/sys", dir);
+	setenv("IRQCAP_SYSFS_ROOT", p, 1);
+	snprintf(p, sizeof(p), "%s/dev", dir);
+	setenv("IRQCAP_DEV_ROOT", p, 1);
+
+	fake_ioctl = info_ioctl;
+	rc = run_cli_out(argv, out, sizeof(out));
+	CHECK(rc == EXIT_OK && strstr(out, "irqcap0\n  abi 3, 32-byte records, ring 512 records, irq 42, trigger both, flags gpio,edge,mmap, mapped records at offset 4096\n  firmware node /soc/door@0, irqchip pl061, hwirq 3, GPIO pl061 line 3\n"),
+	      "info text: exit %d: %s", rc, out);
+	argv[3] = a3;
+	argv[4] = a4;
+	rc = run_cli_out(argv, out, sizeof(out));
+	CHECK(rc == EXIT_OK && !strcmp(out, "{\"device\":\"irqcap0\",\"label\":null,\"info\":{\"abi_version\":3,\"event_size\":32,\"ring_size\":512,\"irq\":42,\"trigger\":\"both\",\"flags\":\"gpio,edge,mmap\",\"mmap_data_offset\":4096},\"source\":{\"label\":\"door\",\"fwnode\":\"/soc/door@0\",\"irqchip\":\"pl061\",\"gpiochip\":\"pl061\",\"hwirq\":3,\"gpio_line\":3,\"trigger\":\"both\"}}\n"),
+	      "info json: exit %d: %s", rc, out);
+	fake_ioctl = NULL;	/* /dev/null: ENOTTY for both */
+	rc = run_cli_out(argv, out, sizeof(out));
+	CHECK(rc == EXIT_OK && strstr(out, "\"info\":null,\"source\":null}"),
+	      "info json without the ioctls: exit %d: %s", rc, out);
+
+	unsetenv("IRQCAP_SYSFS_ROOT");
+	unsetenv("IRQCAP_DEV_ROOT");
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	CHECK(system(p) == 0, "cleanup");
+}
+
 int main(void)
 {
 	test_split_long_opts();
@@ -521,6 +616,7 @@ int main(void)
 	test_hist();
 	test_validate_setting();
 	test_abi_mismatch();
+	test_info();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
