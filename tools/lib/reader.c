@@ -20,51 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "irqcap-stream.h"
+#include "reader.h"
 
 #ifndef CLOCK_TAI
 #define CLOCK_TAI 11
 #endif
 
-#define BATCH	256
+#define fail irqcap__reader_fail
 
-struct irqcap_reader {
-	int fd;
-	unsigned int mode, clock, flags;
-	bool is_chr;		/* a device node, not a recording */
-	bool user_clock;	/* the library converts timestamps */
-	char name[64];
-	char msg[IRQCAP_MSG_LEN];
-
-	/* the stream rules and what records mean */
-	struct irqcap_stream chk;
-	bool have_irq;
-	uint64_t last_irq_ns;	/* CLOCK_MONOTONIC (or the driver's clock) */
-
-	/* records fetched, not yet delivered: buf[pos..n) */
-	size_t pos, n;
-	struct irqcap_event buf[BATCH + 2];
-	uint64_t raw_ts[BATCH + 2];	/* their timestamps before conversion */
-	size_t partial;		/* read(): bytes of a partial record after buf[n] */
-
-	/* the mapped ring */
-	void *map;
-	size_t map_len;
-	const struct irqcap_mmap_page *page;
-	const unsigned char *data;
-	uint32_t ring, mpos;
-	bool have_last;
-	uint64_t last_seqno, last_ts;	/* of the last record taken from the ring */
-	bool consumed;		/* IRQCAP_IOC_CONSUME told the driver mpos */
-
-	uint64_t torn, truncated;
-};
-
-static int fail(struct irqcap_reader *r, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct irqcap_reader *r, int err, const char *fmt, ...)
+int irqcap__reader_fail(struct irqcap_reader *r, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -103,8 +67,7 @@ static int64_t clock_offset(unsigned int clock)
 	return b - (a + (c - a) / 2);
 }
 
-/* Convert buf[from..n) to the reader's clock where the library has to. */
-static void convert(struct irqcap_reader *r, size_t from)
+void irqcap__convert(struct irqcap_reader *r, size_t from)
 {
 	int64_t off = 0;
 	size_t i;
@@ -148,181 +111,15 @@ static int read_fetch(struct irqcap_reader *r)
 	got += (ssize_t)r->partial;
 	r->n = (size_t)got / sizeof(struct irqcap_event);
 	r->partial = (size_t)got % sizeof(struct irqcap_event);
-	convert(r, 0);
+	irqcap__convert(r, 0);
 	return (int)r->n;
-}
-
-/* ---- the mapped ring ---------------------------------------------------- */
-
-static uint32_t pos_acquire(const __u64 *field)
-{
-	return __atomic_load_n(IRQCAP_MMAP_POS(*field), __ATOMIC_ACQUIRE);
-}
-
-static uint32_t pos_relaxed(const __u64 *field)
-{
-	return __atomic_load_n(IRQCAP_MMAP_POS(*field), __ATOMIC_RELAXED);
-}
-
-/*
- * The driver's full position for the 32-bit @pos: its head's high bits,
- * read around the low ones (a 32-bit program cannot load 64 bits at once).
- */
-static uint64_t full_pos(const struct irqcap_reader *r, uint32_t pos)
-{
-	const uint32_t *lo = IRQCAP_MMAP_POS(r->page->head);
-	const uint32_t *hi = (const uint32_t *)&r->page->head + (lo == (const uint32_t *)&r->page->head);
-	uint32_t h1, l, h2;
-
-	do {
-		h1 = __atomic_load_n(hi, __ATOMIC_ACQUIRE);
-		l = __atomic_load_n(lo, __ATOMIC_ACQUIRE);
-		h2 = __atomic_load_n(hi, __ATOMIC_ACQUIRE);
-	} while (h1 != h2);
-	return (((uint64_t)h1 << 32) | l) - (uint32_t)(l - pos);
-}
-
-static int consume_at(struct irqcap_reader *r, uint32_t pos)
-{
-	uint64_t p = full_pos(r, pos);
-
-	if (ioctl(r->fd, IRQCAP_IOC_CONSUME, &p) != 0)
-		return fail(r, -errno, "%s: IRQCAP_IOC_CONSUME %llu: %s", r->name,
-			    (unsigned long long)p, strerror(errno));
-	return 0;
-}
-
-static int map_consume(struct irqcap_reader *r)
-{
-	int rc;
-
-	if (r->consumed)
-		return 0;
-	rc = consume_at(r, r->mpos);
-	if (!rc)
-		r->consumed = true;
-	return rc;
-}
-
-/*
- * The header's protocol: copy [mpos, head) after an acquire load of head,
- * then a read fence and reserve; a copied record the producer may have
- * overwritten meanwhile ((u32)(reserve - p) > ring) is discarded with those
- * before it, and counted lost, as a reader falling behind is.
- */
-static int map_fetch(struct irqcap_reader *r)
-{
-	struct irqcap_event *out = r->buf + 1;	/* buf[0]: room for an OVERFLOW */
-	uint32_t h, n, rs, i, from = r->mpos;
-	uint64_t lost = 0;
-
-	r->pos = r->n = 0;
-	for (;;) {
-		h = pos_acquire(&r->page->head);
-		n = h - r->mpos;
-		if (!n)
-			break;
-		if (n > r->ring) {
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
-			rs = pos_relaxed(&r->page->reserve);
-			lost += (uint32_t)(rs - r->ring - r->mpos);
-			r->mpos = rs - r->ring;
-			continue;
-		}
-		if (n > BATCH)
-			n = BATCH;
-		for (i = 0; i < n; i++)
-			memcpy(&out[i], r->data + (size_t)((r->mpos + i) & (r->ring - 1)) *
-			       sizeof(struct irqcap_event), sizeof(struct irqcap_event));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		rs = pos_relaxed(&r->page->reserve);
-		for (i = 0; i < n && (uint32_t)(rs - (r->mpos + i)) > r->ring; i++)
-			;
-		if (i) {
-			r->torn += i;
-			lost += (uint32_t)(rs - r->ring - r->mpos);
-			r->mpos = rs - r->ring;
-			if (i == n)
-				continue;	/* every copied record was overwritten */
-			memmove(out, out + i, (n - i) * sizeof(*out));
-			n -= i;
-		}
-		r->mpos += n;
-		r->n = n + 1;
-		break;
-	}
-	if (!r->n && !lost)
-		return map_consume(r);	/* poll() wakes for records past mpos only */
-	r->consumed = false;
-	if (lost) {
-		/*
-		 * The driver counts a loss (STATS reader_lost, sysfs dropped) when
-		 * told a position older than its ring: the one before the loss.
-		 * Its cursor then moves to its own reserve - ring_size, at most
-		 * where the records kept here are, so that later CONSUMEs of
-		 * positions this reader reached (when it finds the ring empty)
-		 * never go behind it.  In a lap right after another the driver may
-		 * have moved its cursor past @from already and refuses (EINVAL):
-		 * it has counted those records lost then, and that is ignored.
-		 */
-		consume_at(r, from);
-		/* what read() would have given: after the last record read */
-		memset(&r->buf[0], 0, sizeof(r->buf[0]));
-		r->buf[0].type = IRQCAP_EVENT_OVERFLOW;
-		r->buf[0].seqno = r->have_last ? r->last_seqno : 0;
-		r->buf[0].timestamp_ns = r->have_last ? r->last_ts : 0;
-		r->buf[0].data = lost;
-		if (!r->n)
-			r->n = 1;
-	} else {
-		r->pos = 1;
-	}
-	if (r->n > 1) {
-		r->have_last = true;
-		r->last_seqno = r->buf[r->n - 1].seqno;
-		r->last_ts = r->buf[r->n - 1].timestamp_ns;
-	}
-	convert(r, r->pos);
-	return (int)(r->n - r->pos);
-}
-
-static int map_open(struct irqcap_reader *r, const struct irqcap_info *info)
-{
-	const struct irqcap_mmap_page *pg;
-	size_t len;
-	void *m;
-
-	if (!(info->flags & IRQCAP_INFO_MMAP) || !info->mmap_data_offset || !info->ring_size ||
-	    (info->ring_size & (info->ring_size - 1)))
-		return fail(r, -EOPNOTSUPP, "%s: the driver offers no mapped ring", r->name);
-	len = info->mmap_data_offset + (size_t)info->ring_size * sizeof(struct irqcap_event);
-	m = mmap(NULL, len, PROT_READ, MAP_SHARED, r->fd, 0);
-	if (m == MAP_FAILED)
-		return fail(r, -errno, "%s: mmap: %s", r->name, strerror(errno));
-	pg = m;
-	if (pg->abi_version != info->abi_version || pg->event_size != sizeof(struct irqcap_event) ||
-	    pg->ring_size != info->ring_size || pg->data_offset != info->mmap_data_offset) {
-		fail(r, -EPROTO, "%s: the mapped header (ABI %u, %u-byte records, ring %u, data at %u) disagrees with IRQCAP_IOC_INFO",
-		     r->name, pg->abi_version, pg->event_size, pg->ring_size, pg->data_offset);
-		munmap(m, len);
-		return -EPROTO;
-	}
-	r->map = m;
-	r->map_len = len;
-	r->page = pg;
-	r->data = (const unsigned char *)m + pg->data_offset;
-	r->ring = pg->ring_size;
-	/* like a new read() file: from the next record on */
-	r->mpos = pos_acquire(&pg->head);
-	r->mode = IRQCAP_MODE_MMAP;
-	return 0;
 }
 
 /* ---- the reader --------------------------------------------------------- */
 
 static int fetch(struct irqcap_reader *r)
 {
-	return r->mode == IRQCAP_MODE_MMAP ? map_fetch(r) : read_fetch(r);
+	return r->mode == IRQCAP_MODE_MMAP ? irqcap__map_fetch(r) : read_fetch(r);
 }
 
 static int apply_clock(struct irqcap_reader *r, unsigned int clock)
@@ -400,7 +197,7 @@ static int reader_open(int fd, const char *name, const struct irqcap_reader_opts
 	/* else a recording: no ioctls, read() only */
 
 	if (opts->mode != IRQCAP_MODE_READ) {
-		rc = map_open(r, &info);
+		rc = irqcap__map_open(r, &info);
 		if (rc && opts->mode == IRQCAP_MODE_MMAP)
 			goto out;
 	}
@@ -596,7 +393,7 @@ IRQCAP_EXPORT int irqcap_reader_next(struct irqcap_reader *r, struct irqcap_reco
 				continue;
 			return rc < 0 ? rc : fail(r, -ENODEV, "%s: device removed", r->name);
 		}
-		if (r->mode == IRQCAP_MODE_MMAP && pos_acquire(&r->page->head) == r->mpos &&
+		if (r->mode == IRQCAP_MODE_MMAP && irqcap__map_head(r) == r->mpos &&
 		    (pfd.revents & POLLHUP))
 			return fail(r, -ENODEV, "%s: device removed", r->name);
 	}
@@ -631,7 +428,7 @@ IRQCAP_EXPORT int irqcap_reader_stats(struct irqcap_reader *r, struct irqcap_sta
 
 	memset(stats, 0, sizeof(*stats));
 	if (r->mode == IRQCAP_MODE_MMAP) {
-		rc = map_consume(r);
+		rc = irqcap__map_consume(r);
 		if (rc)
 			return rc;
 	}
@@ -646,12 +443,12 @@ IRQCAP_EXPORT int irqcap_reader_flush(struct irqcap_reader *r)
 
 	r->pos = r->n = 0;
 	if (r->mode == IRQCAP_MODE_MMAP) {
-		uint32_t h = pos_acquire(&r->page->head);
+		uint32_t h = irqcap__map_head(r);
 
 		dropped += (int)(uint32_t)(h - r->mpos);
 		r->mpos = h;
 		r->consumed = false;
-		rc = map_consume(r);
+		rc = irqcap__map_consume(r);
 		return rc ? rc : dropped;
 	}
 	rc = ioctl(r->fd, IRQCAP_IOC_FLUSH);

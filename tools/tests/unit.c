@@ -5,6 +5,7 @@
  * histogram parsing and drawing, setting validation, the ABI check.  Links
  * the CLI's objects and libirqcap.a.  Built by `make -C tools test`.
  */
+#define UNIT_MAIN
 #include "unit.h"
 #include "cli.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * What the unit tests share (tests/unit.c: the CLI; tests/lib-unit.c: the
- * library): CHECK(), crafted records, recordings as readers, and the
+ * What the unit tests share (tests/unit.c: the CLI; tests/lib-unit.c and
+ * tests/lib-unit-ring.c: the library): CHECK(), crafted records, recordings as readers, and the
  * --wrap=ioctl hook through which a test answers ioctls as a driver would.
  */
 #ifndef IRQCAP_UNIT_H
@@ -19,7 +19,7 @@
 
 #include <irqcap/irqcap.h>
 
-static int passed, failed;
+extern int passed, failed;
 
 #define CHECK(cond, ...) do {						\
 	if (cond) {							\
@@ -42,10 +42,15 @@ static int passed, failed;
  * recording or /dev/null: ENOTTY).
  */
 #define FAKE_PASS	(-1000)
-static int (*fake_ioctl)(int fd, unsigned long req, void *arg);
+extern int (*fake_ioctl)(int fd, unsigned long req, void *arg);
 
 int __real_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...);
+
+/* one file of each test program defines UNIT_MAIN: the counters and the hook */
+#ifdef UNIT_MAIN
+int passed, failed;
+int (*fake_ioctl)(int fd, unsigned long req, void *arg);
 
 int __wrap_ioctl(int fd, unsigned long req, ...)
 {
@@ -63,6 +68,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	}
 	return __real_ioctl(fd, req, arg);
 }
+#endif
 
 static inline struct irqcap_event ev(unsigned int type, unsigned long long ts,
 				     unsigned long long seq, unsigned long long data)
