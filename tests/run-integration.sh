@@ -51,6 +51,12 @@ mkdir -p "$work/inc32"
 ln -sfn /usr/include/x86_64-linux-gnu/asm "$work/inc32/asm"
 gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-compat32" \
 	"$top/tests/guest/irqcap-compat32.c" "$top/tools/lib/irqcap-stream.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
+# the mapped ring (tests/guest/irqcap-mmap-test.c) and docs' minimal reader, run by it
+mmap=yes
+{ gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-mmap-test" \
+	"$top/tests/guest/irqcap-mmap-test.c" "$top/tools/lib/irqcap-stream.c" &&
+  gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/mmap-reader" "$top/docs/mmap-reader.c"
+} >"$work/mmap-build.log" 2>&1 || mmap=failed
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
 cli=no
@@ -100,6 +106,12 @@ if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work
 	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
 	nok "32-bit test program ran in the guest"
 fi
+if [ "$mmap" = yes ] && { [ -z "$filter" ] || [[ ",$filter," == *,mmap* ]]; } &&
+	grep -q '^=== guest done' "$work/log" && ! grep -qE '^(not )?ok - mmap_' "$work/log"; then
+	nok "mapped-ring test program ran in the guest"
+fi
+[ "$mmap" = yes ] && ok "mapped-ring test program and docs/mmap-reader.c build" ||
+	{ nok "mapped-ring test program and docs/mmap-reader.c build"; tail -5 "$work/mmap-build.log"; }
 [ "$compat32" = yes ] && ok "32-bit test program builds (gcc -m32)" ||
 	{ nok "32-bit test program builds (gcc -m32: gcc-12-multilib, libc6-dev-i386)"; tail -5 "$work/compat32-build.log"; }
 case $cli in
@@ -133,7 +145,13 @@ level trigger|is level-triggered: irqcap captures edges
 ring-size wrong type|irqcap,ring-size: must be a u32
 PATTERNS
 fi
-if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
+# A guest that hung or crashed never dumps its final dmesg: the kernel log is
+# then not known to be clean (an oops reaches only the console), and the
+# console's splat lines are shown instead.
+if [ ! -s "$work/dmesg-final" ]; then
+	nok "kernel log clean (no final dmesg: the guest did not finish)"
+	irqcap_splat <"$work/log" | head -40
+elif cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
 	nok "kernel log clean"
 	head -40 "$work/splats"
 else
