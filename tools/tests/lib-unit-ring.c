@@ -34,14 +34,7 @@ static int ring_ioctl(int fd, unsigned long req, void *arg)
 {
 	(void)fd;
 	if (req == IRQCAP_IOC_INFO) {
-		struct irqcap_info *info = arg;
-
-		memset(info, 0, sizeof(*info));
-		info->abi_version = IRQCAP_ABI_VERSION;
-		info->event_size = sizeof(struct irqcap_event);
-		info->ring_size = fr.ring;
-		info->flags = fr.flags;
-		info->mmap_data_offset = FAKE_PAGE;
+		fake_info(arg, IRQCAP_ABI_VERSION, fr.ring, fr.flags, FAKE_PAGE);
 		return 0;
 	}
 	if (req == IRQCAP_IOC_CONSUME) {

@@ -422,27 +422,65 @@ static void test_split_long_opts(void)
 	CHECK(out[10] == NULL, "NULL-terminated");
 }
 
-/* Run the CLI with @argv; its stderr into @errbuf.  Returns the exit code. */
-static int run_cli(char **argv, char *errbuf, size_t len)
+/* Run the CLI with @argv; what it writes to @fd (1 or 2) into @buf.  Returns the exit code. */
+static int run_capture(char **argv, int fd, char *buf, size_t len)
 {
-	char path[] = "/tmp/irqcap-unit-err.XXXXXX";
+	char path[] = "/tmp/irqcap-unit-out.XXXXXX";
 	int argc = 0, rc, saved, tmp = mkstemp(path);
 	ssize_t n;
 
 	while (argv[argc])
 		argc++;
+	fflush(stdout);
 	fflush(stderr);
-	saved = dup(2);
-	dup2(tmp, 2);
+	saved = dup(fd);
+	dup2(tmp, fd);
 	rc = irqcap_cli_main(argc, argv);
+	fflush(stdout);
 	fflush(stderr);
-	dup2(saved, 2);
+	dup2(saved, fd);
 	close(saved);
-	n = pread(tmp, errbuf, len - 1, 0);
-	errbuf[n > 0 ? n : 0] = 0;
+	n = pread(tmp, buf, len - 1, 0);
+	buf[n > 0 ? n : 0] = 0;
 	close(tmp);
 	unlink(path);
 	return rc;
+}
+
+#define run_cli(argv, buf, len)		run_capture((argv), 2, (buf), (len))
+#define run_cli_out(argv, buf, len)	run_capture((argv), 1, (buf), (len))
+
+/*
+ * A fake tree in @dir (a mkdtemp() template): irqcap0 in sysfs, its node
+ * /dev/null (a character device: the real ioctl answers ENOTTY); the CLI
+ * pointed at it.  0, or non-zero after a failed CHECK.
+ */
+static int fake_tree(char *dir)
+{
+	char p[512];
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return -1;
+	}
+	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/irqcap0/device %s/dev && ln -s /dev/null %s/dev/irqcap0",
+		 dir, dir, dir);
+	CHECK(system(p) == 0, "fake tree");
+	snprintf(p, sizeof(p), "%s/sys", dir);
+	setenv("IRQCAP_SYSFS_ROOT", p, 1);
+	snprintf(p, sizeof(p), "%s/dev", dir);
+	setenv("IRQCAP_DEV_ROOT", p, 1);
+	return 0;
+}
+
+static void fake_tree_done(const char *dir)
+{
+	char p[512];
+
+	unsetenv("IRQCAP_SYSFS_ROOT");
+	unsetenv("IRQCAP_DEV_ROOT");
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	CHECK(system(p) == 0, "cleanup");
 }
 
 /*
@@ -457,13 +495,8 @@ static int abi_ioctl(int fd, unsigned long req, void *arg)
 {
 	(void)fd;
 	if (fake_abi >= 0 && req == IRQCAP_IOC_INFO) {
-		struct irqcap_info *info = arg;
-
-		memset(info, 0, sizeof(*info));
-		info->abi_version = (unsigned int)fake_abi;
-		info->event_size = sizeof(struct irqcap_event);
-		info->ring_size = 256;
-		info->irq = 5;
+		fake_info(arg, (unsigned int)fake_abi, 256, 0, 0);
+		((struct irqcap_info *)arg)->irq = 5;
 		return 0;
 	}
 	return FAKE_PASS;
@@ -471,23 +504,14 @@ static int abi_ioctl(int fd, unsigned long req, void *arg)
 
 static void test_abi_mismatch(void)
 {
-	char dir[] = "/tmp/irqcap-unit-abi.XXXXXX", p[256], mine[16], theirs[16], e[1024];
+	char dir[] = "/tmp/irqcap-unit-abi.XXXXXX", mine[16], theirs[16], e[1024];
 	char a0[] = "irqcap", a1[] = "monitor", a2[] = "-n", a3[] = "1", a4[] = "-t",
 	     a5[] = "0.2", a6[] = "irqcap0";
 	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, NULL };
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		CHECK(0, "mkdtemp");
+	if (fake_tree(dir))
 		return;
-	}
-	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/irqcap0/device %s/dev && ln -s /dev/null %s/dev/irqcap0",
-		 dir, dir, dir);
-	CHECK(system(p) == 0, "fake tree");
-	snprintf(p, sizeof(p), "%s/sys", dir);
-	setenv("IRQCAP_SYSFS_ROOT", p, 1);
-	snprintf(p, sizeof(p), "%s/dev", dir);
-	setenv("IRQCAP_DEV_ROOT", p, 1);
 	snprintf(mine, sizeof(mine), "ABI %d", IRQCAP_ABI_VERSION);
 
 	fake_ioctl = abi_ioctl;
@@ -504,33 +528,7 @@ static void test_abi_mismatch(void)
 	      rc, e, mine);
 
 	fake_ioctl = NULL;
-	unsetenv("IRQCAP_SYSFS_ROOT");
-	unsetenv("IRQCAP_DEV_ROOT");
-	snprintf(p, sizeof(p), "rm -rf %s", dir);
-	CHECK(system(p) == 0, "cleanup");
-}
-
-/* Run the CLI with @argv; its stdout into @out.  Returns the exit code. */
-static int run_cli_out(char **argv, char *out, size_t len)
-{
-	char path[] = "/tmp/irqcap-unit-out.XXXXXX";
-	int argc = 0, rc, saved, tmp = mkstemp(path);
-	ssize_t n;
-
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	saved = dup(1);
-	dup2(tmp, 1);
-	rc = irqcap_cli_main(argc, argv);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	n = pread(tmp, out, len - 1, 0);
-	out[n > 0 ? n : 0] = 0;
-	close(tmp);
-	unlink(path);
-	return rc;
+	fake_tree_done(dir);
 }
 
 static int info_ioctl(int fd, unsigned long req, void *arg)
@@ -539,14 +537,10 @@ static int info_ioctl(int fd, unsigned long req, void *arg)
 	if (req == IRQCAP_IOC_INFO) {
 		struct irqcap_info *info = arg;
 
-		memset(info, 0, sizeof(*info));
-		info->abi_version = IRQCAP_ABI_VERSION;
-		info->event_size = sizeof(struct irqcap_event);
-		info->ring_size = 512;
+		fake_info(info, IRQCAP_ABI_VERSION, 512,
+			  IRQCAP_INFO_GPIO | IRQCAP_INFO_EDGE | IRQCAP_INFO_MMAP, 4096);
 		info->irq = 42;
 		info->trigger = IRQCAP_TRIGGER_RISING | IRQCAP_TRIGGER_FALLING;
-		info->flags = IRQCAP_INFO_GPIO | IRQCAP_INFO_EDGE | IRQCAP_INFO_MMAP;
-		info->mmap_data_offset = 4096;
 		return 0;
 	}
 	if (req == IRQCAP_IOC_SOURCE) {
@@ -568,22 +562,13 @@ static int info_ioctl(int fd, unsigned long req, void *arg)
 /* irqcap info: INFO and SOURCE as the driver answers them */
 static void test_info(void)
 {
-	char dir[] = "/tmp/irqcap-unit-info.XXXXXX", p[512], out[2048];
+	char dir[] = "/tmp/irqcap-unit-info.XXXXXX", out[2048];
 	char a0[] = "irqcap", a1[] = "info", a2[] = "irqcap0", a3[] = "--format", a4[] = "json";
 	char *argv[] = { a0, a1, a2, NULL, NULL, NULL };
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		CHECK(0, "mkdtemp");
+	if (fake_tree(dir))
 		return;
-	}
-	snprintf(p, sizeof(p), "mkdir -p %s/sys/class/misc/irqcap0/device %s/dev && ln -s /dev/null %s/dev/irqcap0",
-		 dir, dir, dir);
-	CHECK(system(p) == 0, "fake tree");
-	snprintf(p, sizeof(p), "%s/sys", dir);
-	setenv("IRQCAP_SYSFS_ROOT", p, 1);
-	snprintf(p, sizeof(p), "%s/dev", dir);
-	setenv("IRQCAP_DEV_ROOT", p, 1);
 
 	fake_ioctl = info_ioctl;
 	rc = run_cli_out(argv, out, sizeof(out));
@@ -599,10 +584,7 @@ static void test_info(void)
 	CHECK(rc == EXIT_OK && strstr(out, "\"info\":null,\"source\":null}"),
 	      "info json without the ioctls: exit %d: %s", rc, out);
 
-	unsetenv("IRQCAP_SYSFS_ROOT");
-	unsetenv("IRQCAP_DEV_ROOT");
-	snprintf(p, sizeof(p), "rm -rf %s", dir);
-	CHECK(system(p) == 0, "cleanup");
+	fake_tree_done(dir);
 }
 
 int main(void)

@@ -70,6 +70,18 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 }
 #endif
 
+/* An IRQCAP_IOC_INFO answer. */
+static inline void fake_info(struct irqcap_info *info, unsigned int abi, unsigned int ring,
+			     unsigned int flags, unsigned int data_offset)
+{
+	memset(info, 0, sizeof(*info));
+	info->abi_version = abi;
+	info->event_size = sizeof(struct irqcap_event);
+	info->ring_size = ring;
+	info->flags = flags;
+	info->mmap_data_offset = data_offset;
+}
+
 static inline struct irqcap_event ev(unsigned int type, unsigned long long ts,
 				     unsigned long long seq, unsigned long long data)
 {
