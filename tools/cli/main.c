@@ -48,6 +48,8 @@ static void usage(FILE *f)
 "        debounce_us  0..1000000\n"
 "        idle_timeout_ms  0..3600000 (0 = off)\n"
 "        wakeup_holdoff_us  0..100000 (0 = off)\n"
+"        storm_limit  0..10000000 interrupts/s (0 = off)\n"
+"        storm_hold_ms  0..10000\n"
 "  help, --help, -h      this text\n"
 "  version, --version    print the version\n"
 "\n"

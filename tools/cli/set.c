@@ -15,6 +15,8 @@ const struct setting settings[] = {
 	{ "debounce_us", "debounce-us", 1000000ULL, "microseconds" },
 	{ "idle_timeout_ms", "idle-timeout-ms", 3600000ULL, "milliseconds (0 = off)" },
 	{ "wakeup_holdoff_us", "wakeup-holdoff-us", 100000ULL, "microseconds (0 = off)" },
+	{ "storm_limit", "storm-limit", 10000000ULL, "interrupts per second (0 = off)" },
+	{ "storm_hold_ms", "storm-hold-ms", 10000ULL, "milliseconds" },
 };
 const unsigned int n_settings = sizeof(settings) / sizeof(settings[0]);
 
@@ -34,7 +36,7 @@ int validate_setting(const char *key, const char *value, const struct setting **
 		if (!strcmp(key, settings[i].key) || !strcmp(key, settings[i].alias))
 			*set = &settings[i];
 	if (!*set) {
-		snprintf(msg, mlen, "unknown setting '%s' (settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)",
+		snprintf(msg, mlen, "unknown setting '%s' (settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us, storm_limit, storm_hold_ms)",
 			 key);
 		return EXIT_USAGE;
 	}
@@ -73,7 +75,7 @@ int cmd_set(int argc, char **argv)
 	int rc;
 
 	if (argc != 3) {
-		err("set: usage: irqcap set DEV KEY VALUE (KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)");
+		err("set: usage: irqcap set DEV KEY VALUE (KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us, storm_limit, storm_hold_ms)");
 		return EXIT_USAGE;
 	}
 	rc = validate_setting(argv[1], argv[2], &set, canon, sizeof(canon), msg, sizeof(msg));

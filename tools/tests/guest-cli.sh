@@ -214,7 +214,15 @@ $IRQCAP set 5 debounce_us 1 >/dev/null 2>&1; rc=$?
 check "set missing device: exit 3" [ $rc -eq 3 ]
 $IRQCAP set 0 ring_size 64 >/dev/null 2>"$T/err"; rc=$?
 check "set read-only key: exit 2" [ $rc -eq 2 ]
-check "set read-only key: lists settable keys" grep -q "settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)" "$T/err"
+check "set read-only key: lists settable keys" grep -q "settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us, storm_limit, storm_hold_ms)" "$T/err"
+if [ -e /sys/class/misc/irqcap0/device/storm_limit ]; then
+	out=$($IRQCAP set 0 storm_limit 1000); rc=$?
+	check "set storm_limit: exit 0, sysfs 1000" [ $rc -eq 0 -a "$(attr 0 storm_limit)" = 1000 ]
+	$IRQCAP set 0 storm_limit 0 >/dev/null
+else
+	$IRQCAP set 0 storm_limit 1000 >/dev/null 2>"$T/err"; rc=$?
+	check "set storm_limit on a driver without it: exit 2, says too old" [ $rc -eq 2 ] && grep -q "too old" "$T/err"
+fi
 $IRQCAP --help >/dev/null; rc=$?
 check "--help: exit 0" [ $rc -eq 0 ]
 

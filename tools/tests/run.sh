@@ -299,7 +299,7 @@ run set 0 debounce_us 5ms
 check "set non-number: exit 2" test $rc -eq 2
 run set 0 ring_size 64
 check "set read-only key: exit 2" test $rc -eq 2
-check "set read-only key: lists settable keys" bash -c '[[ "$1" == *"settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)"* ]]' _ "$errout"
+check "set read-only key: lists settable keys" bash -c '[[ "$1" == *"settable: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us, storm_limit, storm_hold_ms)"* ]]' _ "$errout"
 run set 0 wakeup_holdoff_us 500
 check "set wakeup_holdoff_us: exit 0" test $rc -eq 0
 check "set wakeup_holdoff_us: old -> new" test "$out" = "irqcap0: wakeup_holdoff_us: 0 -> 500"
@@ -326,7 +326,18 @@ run set 7 debounce_us 1
 check "set missing device: exit 3" test $rc -eq 3
 run set 0 debounce_us
 check "set missing value: exit 2" test $rc -eq 2
-check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)"* ]]' _ "$errout"
+check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us, storm_limit, storm_hold_ms)"* ]]' _ "$errout"
+run set 0 storm_limit 10000001
+check "set storm_limit over max: exit 2, says range" bash -c '[[ $2 == 2 && "$1" == *"storm_limit: 10000001 is out of range (0..10000000 interrupts per second (0 = off))"* ]]' _ "$errout" "$rc"
+run set 0 storm_limit 500
+check "set storm_limit, driver without it (this tree's irqcap0 has none): exit 2, too old" bash -c '[[ $2 == 2 && "$1" == *"cannot set storm_limit"*"too old"* ]]' _ "$errout" "$rc"
+echo 0 >"$P0/storm_limit"; echo 100 >"$P0/storm_hold_ms"
+run set 0 storm-limit 500
+check "set storm-limit alias: 0 -> 500" test $rc -eq 0 -a "$out" = "irqcap0: storm_limit: 0 -> 500" -a "$(cat "$P0/storm_limit")" = 500
+run set 0 storm_hold_ms 10001
+check "set storm_hold_ms over max: exit 2, unchanged" test $rc -eq 2 -a "$(cat "$P0/storm_hold_ms")" = 100
+run set 0 storm_hold_ms 250
+check "set storm_hold_ms" test $rc -eq 0 -a "$(cat "$P0/storm_hold_ms")" = 250
 run --help
 check "--help lists wakeup_holdoff_us" bash -c '[[ "$1" == *"wakeup_holdoff_us  0..100000 (0 = off)"* ]]' _ "$out"
 
