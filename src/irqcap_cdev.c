@@ -406,10 +406,7 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	switch (cmd) {
 	case IRQCAP_IOC_INFO:
-		info.abi_version = IRQCAP_ABI_VERSION;
-		info.event_size = sizeof(struct irqcap_event);
-		info.ring_size = idev->ring.size;
-		info.irq = idev->irq;
+		irqcap_info_fill(idev, &info);
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:
@@ -424,6 +421,10 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case IRQCAP_IOC_STATS:
 		ret = irqcap_ioctl_stats(r, uarg);
+		break;
+	case IRQCAP_IOC_SOURCE:
+		/* set at probe; compat_ptr_ioctl: the same layout for 32-bit */
+		ret = copy_to_user(uarg, &idev->source, sizeof(idev->source)) ? -EFAULT : 0;
 		break;
 	default:
 		ret = -ENOTTY;
