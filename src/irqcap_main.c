@@ -166,14 +166,20 @@ static const struct kernel_param_ops irqcap_param_bh_ops = {
 module_param_cb(bottom_half, &irqcap_param_bh_ops, &irqcap_default_bh, 0644);
 MODULE_PARM_DESC(bottom_half, "default bottom half: hardirq, threaded (default), tasklet, workqueue");
 
-/* A deprecated policy property that is present: say where the setting lives now. */
-static bool irqcap_policy_property(struct device *dev, const char *prop,
-				   const char *attr)
+/*
+ * A deprecated policy property that is present: say, once per property and
+ * module load (bind cycles would repeat it), where the setting lives now.
+ */
+static bool irqcap_policy_property(struct device *dev, unsigned int nr,
+				   const char *prop, const char *instead)
 {
+	static unsigned long told;
+
 	if (!device_property_present(dev, prop))
 		return false;
-	dev_notice(dev, "%s is policy, deprecated in the binding: use sysfs %s or the module parameter\n",
-		   prop, attr);
+	if (!test_and_set_bit(nr, &told))
+		dev_notice(dev, "%s is policy, deprecated in the binding: use %s\n",
+			   prop, instead);
 	return true;
 }
 
@@ -184,7 +190,8 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	int mode = READ_ONCE(irqcap_default_bh);
 	int ret;
 
-	if (irqcap_policy_property(dev, "irqcap,bottom-half", "bottom_half")) {
+	if (irqcap_policy_property(dev, 0, "irqcap,bottom-half",
+				   "sysfs bottom_half or the module parameter bottom_half")) {
 		ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
 						IRQCAP_BH_NR,
 						"hardirq, threaded, tasklet, workqueue", &mode);
@@ -194,7 +201,8 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	idev->bh_mode = mode;
 
 	*ring_size = READ_ONCE(irqcap_default_ring_size);
-	if (irqcap_policy_property(dev, "irqcap,ring-size", "(read-only) ring_size: ring_size=")) {
+	if (irqcap_policy_property(dev, 1, "irqcap,ring-size",
+				   "the module parameter ring_size (sysfs ring_size is read-only)")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
 					    IRQCAP_RING_MAX, ring_size);
 		if (ret)
@@ -211,7 +219,8 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	if (ret)
 		return ret;
 	idev->idle_timeout_ms = READ_ONCE(irqcap_default_idle_timeout_ms);
-	if (irqcap_policy_property(dev, "irqcap,idle-timeout-ms", "idle_timeout_ms")) {
+	if (irqcap_policy_property(dev, 2, "irqcap,idle-timeout-ms",
+				   "sysfs idle_timeout_ms or the module parameter idle_timeout_ms")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
 					    IRQCAP_IDLE_TIMEOUT_MAX_MS,
 					    &idev->idle_timeout_ms);
@@ -219,7 +228,8 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 			return ret;
 	}
 	idev->wakeup_holdoff_us = READ_ONCE(irqcap_default_wakeup_holdoff_us);
-	if (irqcap_policy_property(dev, "irqcap,wakeup-holdoff-us", "wakeup_holdoff_us")) {
+	if (irqcap_policy_property(dev, 3, "irqcap,wakeup-holdoff-us",
+				   "sysfs wakeup_holdoff_us or the module parameter wakeup_holdoff_us")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
 					    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
 					    &idev->wakeup_holdoff_us);

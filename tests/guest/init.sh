@@ -21,6 +21,11 @@ if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q '
 		echo "# compat32: not run: this kernel has no IA32 emulation (no /proc/sys/abi/vsyscall32)"
 	fi
 fi
+# stable names, IRQCAP_IOC_SOURCE, udev by-label links, policy parameters (issue 17)
+if [ -x /irqcap-source-test ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' source '; }; then
+	/irqcap-source-test
+	[ -x /irqcap-source-test32 ] && [ -e /proc/sys/abi/vsyscall32 ] && /irqcap-source-test32
+fi
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi
