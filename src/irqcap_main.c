@@ -171,15 +171,16 @@ MODULE_PARM_DESC(bottom_half, "default bottom half: hardirq, threaded (default),
  * module load (bind cycles would repeat it), where the setting lives now.
  */
 static bool irqcap_policy_property(struct device *dev, unsigned int nr,
-				   const char *prop, const char *instead)
+				   const char *prop, const char *param)
 {
 	static unsigned long told;
 
 	if (!device_property_present(dev, prop))
 		return false;
 	if (!test_and_set_bit(nr, &told))
-		dev_notice(dev, "%s is policy, deprecated in the binding: use %s\n",
-			   prop, instead);
+		dev_notice(dev, "%s is policy, deprecated in the binding: use the module parameter %s or sysfs %s%s\n",
+			   prop, param, param,
+			   strcmp(param, "ring_size") ? "" : " (read-only: set the parameter, then rebind)");
 	return true;
 }
 
@@ -190,8 +191,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	int mode = READ_ONCE(irqcap_default_bh);
 	int ret;
 
-	if (irqcap_policy_property(dev, 0, "irqcap,bottom-half",
-				   "sysfs bottom_half or the module parameter bottom_half")) {
+	if (irqcap_policy_property(dev, 0, "irqcap,bottom-half", "bottom_half")) {
 		ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
 						IRQCAP_BH_NR,
 						"hardirq, threaded, tasklet, workqueue", &mode);
@@ -201,8 +201,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	idev->bh_mode = mode;
 
 	*ring_size = READ_ONCE(irqcap_default_ring_size);
-	if (irqcap_policy_property(dev, 1, "irqcap,ring-size",
-				   "the module parameter ring_size (sysfs ring_size is read-only)")) {
+	if (irqcap_policy_property(dev, 1, "irqcap,ring-size", "ring_size")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
 					    IRQCAP_RING_MAX, ring_size);
 		if (ret)
@@ -219,8 +218,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	if (ret)
 		return ret;
 	idev->idle_timeout_ms = READ_ONCE(irqcap_default_idle_timeout_ms);
-	if (irqcap_policy_property(dev, 2, "irqcap,idle-timeout-ms",
-				   "sysfs idle_timeout_ms or the module parameter idle_timeout_ms")) {
+	if (irqcap_policy_property(dev, 2, "irqcap,idle-timeout-ms", "idle_timeout_ms")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
 					    IRQCAP_IDLE_TIMEOUT_MAX_MS,
 					    &idev->idle_timeout_ms);
@@ -228,8 +226,7 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 			return ret;
 	}
 	idev->wakeup_holdoff_us = READ_ONCE(irqcap_default_wakeup_holdoff_us);
-	if (irqcap_policy_property(dev, 3, "irqcap,wakeup-holdoff-us",
-				   "sysfs wakeup_holdoff_us or the module parameter wakeup_holdoff_us")) {
+	if (irqcap_policy_property(dev, 3, "irqcap,wakeup-holdoff-us", "wakeup_holdoff_us")) {
 		ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
 					    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
 					    &idev->wakeup_holdoff_us);

@@ -146,7 +146,7 @@ level trigger|is level-triggered: irqcap captures edges
 ring-size wrong type|irqcap,ring-size: must be a u32
 label not a file name|label: "door/bell" is not a file name: character 5 \(0x2f\)
 label wrong type|label: must be a string
-policy property deprecated|irqcap,idle-timeout-ms is policy, deprecated in the binding: use sysfs idle_timeout_ms or the module parameter idle_timeout_ms
+policy property deprecated|irqcap,idle-timeout-ms is policy, deprecated in the binding: use the module parameter idle_timeout_ms or sysfs idle_timeout_ms$
 PATTERNS
 fi
 if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
