@@ -180,7 +180,7 @@ static bool irqcap_policy_property(struct device *dev, unsigned int nr,
 	if (!test_and_set_bit(nr, &told))
 		dev_notice(dev, "%s is policy, deprecated in the binding: use the module parameter %s or sysfs %s%s\n",
 			   prop, param, param,
-			   strcmp(param, "ring_size") ? "" : " (read-only: set the parameter, then rebind)");
+			   strcmp(param, "ring_size") ? "" : " (read-only: rebind)");
 	return true;
 }
 
