@@ -13,6 +13,7 @@
 #include <linux/gpio/driver.h>
 #include <linux/irq.h>
 #include <linux/property.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -97,6 +98,27 @@ void irqcap_source_set_gpio(struct irqcap_dev *idev, struct gpio_desc *gpio)
 	idev->source_gpio = true;
 }
 
+/*
+ * The controller's name as /proc/interrupts shows it: the chip's
+ * irq_print_chip() where it has one (PL061: its device name, "9030000.pl061";
+ * its irq_chip has no name), else its name.  irq_print_chip() writes to a
+ * seq_file: one on the stack over @buf takes its output, truncated.
+ */
+static void irqcap_irqchip_name(struct irq_data *d, char *buf, size_t len)
+{
+	struct seq_file s = { .buf = buf, .size = len - 1 };
+
+	if (!d->chip)
+		return;
+	if (d->chip->irq_print_chip) {
+		d->chip->irq_print_chip(d, &s);
+		buf[min(s.count, len - 1)] = 0;
+		strscpy(buf, strim(buf), len);
+	} else if (d->chip->name) {
+		strscpy(buf, d->chip->name, len);
+	}
+}
+
 /**
  * irqcap_source_init() - describe the interrupt once it is requested
  * @idev: device; @irq requested (the trigger is the one in force)
@@ -114,8 +136,7 @@ void irqcap_source_init(struct irqcap_dev *idev)
 		snprintf(src->fwnode, sizeof(src->fwnode), "%pfwf", fwnode);
 	if (d) {
 		src->hwirq = irqd_to_hwirq(d);
-		if (d->chip && d->chip->name)
-			strscpy(src->irqchip, d->chip->name, sizeof(src->irqchip));
+		irqcap_irqchip_name(d, src->irqchip, sizeof(src->irqchip));
 	}
 	src->trigger = irq_get_trigger_type(idev->irq) & IRQ_TYPE_EDGE_BOTH;
 }
