@@ -21,7 +21,7 @@ echo "=== LABEL $(cat /sys/class/misc/irqcap0/device/label 2>&1)"
 echo "=== SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
 echo "=== PROCINT $(grep irqcap /proc/interrupts)"
 # the GPIO chips' labels ("gpiochip0: GPIOs 512-519, parent: platform/9030000.pl061, 9030000.pl061:")
-echo "=== GPIOCHIPS $(sed -n 's/^gpiochip[0-9]*: .*, \([^,]*\):$/\1/p' /sys/kernel/debug/gpio | tr '\n' ' ')"
+echo "=== CHIPLABELS $(sed -n 's/^gpiochip[0-9]*: .*, \([^,]*\):$/\1/p' /sys/kernel/debug/gpio | tr '\n' ' ')"
 echo "=== GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
 reader /dev/irqcap0 $((N * PER)) 120 1500
 echo "=== READER rc=$?"
