@@ -20,5 +20,6 @@ irqcap_udev_payload() {
 	done
 	cp "$rules" "$root/etc/udev/rules.d/60-irqcap.rules"
 	printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
+	# gid 990: tests/guest/irqcap-source-test.c's IRQCAP_GID
 	printf 'root:x:0:\nirqcap:x:990:\n' >"$root/etc/group"
 }
