@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The host's systemd-udevd and udevadm (Debian's udev package) for a QEMU
 # guest's initramfs, with the rule file the packages ship, so that the guest
 # runs the real rules on the real driver (sourced).
