@@ -179,13 +179,21 @@ static bool t_source_sysfs(void)
 #define IRQCAP_GID	990
 static const char *link_path = "/dev/irqcap/by-label/doorbell";
 
-/* The link exists (@want) or not within 10 s of udev's settle. */
+/*
+ * The link exists (@want) or not once udev has handled every uevent (settle
+ * compares udevd's last handled seqnum with the kernel's).  If not, what udev
+ * recorded for the device, as "# " lines.
+ */
 static bool link_state(bool want)
 {
 	struct stat st;
 
 	system("udevadm settle --timeout=10");
-	return (lstat(link_path, &st) == 0) == want;
+	if ((lstat(link_path, &st) == 0) == want)
+		return true;
+	system("udevadm info --query=all --name=irqcap1 2>&1 | sed 's/^/# udev: /';"
+	       "echo \"# label now: $(cat /sys/class/misc/irqcap1/device/label)\"");
+	return false;
 }
 
 static int platform_name(int minor, char *name, size_t len)
