@@ -199,6 +199,10 @@ static struct device_attribute *drv_attr(struct kunit *test, const char *name)
 		for (a = (*g)->attrs; *a; a++)
 			if (!strcmp((*a)->name, name))
 				return container_of(*a, struct device_attribute, attr);
+	/* "label": added in probe, before the misc device (irqcap_source.c) */
+	for (a = irqcap_source_group.attrs; *a; a++)
+		if (!strcmp((*a)->name, name))
+			return container_of(*a, struct device_attribute, attr);
 	KUNIT_FAIL(test, "no sysfs attribute %s", name);
 	return NULL;
 }

@@ -334,7 +334,7 @@ void irqcap_put(struct irqcap_dev *idev);
 struct gpio_desc;
 int irqcap_source_parse_label(struct irqcap_dev *idev);
 void irqcap_source_set_gpio(struct irqcap_dev *idev, struct gpio_desc *gpio);
-void irqcap_source_init(struct irqcap_dev *idev);
+int irqcap_source_init(struct irqcap_dev *idev);
 void irqcap_info_fill(struct irqcap_dev *idev, struct irqcap_info *info);
 extern const struct attribute_group irqcap_source_group;
 

@@ -416,7 +416,9 @@ static int irqcap_probe(struct platform_device *pdev)
 					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
-	irqcap_source_init(idev);
+	ret = irqcap_source_init(idev);
+	if (ret)
+		return ret;
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;

@@ -120,10 +120,20 @@ static void irqcap_irqchip_name(struct irq_data *d, char *buf, size_t len)
 }
 
 /**
- * irqcap_source_init() - describe the interrupt once it is requested
- * @idev: device; @irq requested (the trigger is the one in force)
+ * irqcap_source_init() - describe the interrupt once it is requested, and
+ * add the sysfs "label"
+ * @idev: device; @irq requested (the trigger is the one in force); before
+ *	the misc device is registered
+ *
+ * The label is not one of the driver's dev_groups: those appear only after
+ * probe returns, while udev handles the misc device's "add" event, whose
+ * rule reads device/label, as soon as misc_register() sends it (a rebind in
+ * the integration guest left /dev/irqcap/by-label/ without the link).  Added
+ * here, it exists before that event.
+ *
+ * Return: 0 or the error of adding the attribute.
  */
-void irqcap_source_init(struct irqcap_dev *idev)
+int irqcap_source_init(struct irqcap_dev *idev)
 {
 	struct irqcap_source *src = &idev->source;
 	struct fwnode_handle *fwnode = dev_fwnode(idev->dev);
@@ -139,6 +149,7 @@ void irqcap_source_init(struct irqcap_dev *idev)
 		irqcap_irqchip_name(d, src->irqchip, sizeof(src->irqchip));
 	}
 	src->trigger = irq_get_trigger_type(idev->irq) & IRQ_TYPE_EDGE_BOTH;
+	return devm_device_add_group(idev->dev, &irqcap_source_group);
 }
 
 static_assert(IRQCAP_TRIGGER_RISING == IRQ_TYPE_EDGE_RISING);

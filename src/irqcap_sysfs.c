@@ -241,7 +241,6 @@ static const struct attribute_group irqcap_group = {
 
 const struct attribute_group *irqcap_groups[] = {
 	&irqcap_group,
-	&irqcap_source_group,
 	NULL
 };
 
