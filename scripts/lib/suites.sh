@@ -193,7 +193,8 @@ _kernel_chroot() {
 	stamp=$root/.kernel.done
 	[ "$flav" = amd64 ] || stamp=$root/.kernel-$flav.done
 	if [ ! -e "$stamp" ]; then
-		suites_locked "chroot-$suite" sh -c '
+		# bash: the sub-shell sources this file, which is bash, not sh
+		suites_locked "chroot-$suite" bash -c '
 			. "$1"; root=$2; tflag=$3; flav=$4; stamp=$5
 			[ -e "$stamp" ] && exit 0
 			suite_chroot_run "$root" "apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q -y $tflag install linux-headers-$flav" \
@@ -210,7 +211,7 @@ _kernel_chroot() {
 	idir=$SUITES_CACHE/images/$abi
 	KSET_IMAGE=
 	if [ ! -e "$idir/.done" ]; then
-		suites_locked "image-$abi" sh -c '
+		suites_locked "image-$abi" bash -c '
 			. "$1"; root=$2; abi=$3; idir=$4; tflag=$5
 			[ -e "$idir/.done" ] && exit 0
 			# 7.x: linux-binary-<abi> holds usr/lib/modules/<abi>/vmlinuz;
@@ -260,7 +261,7 @@ kernel_source_tarball() {
 	fi
 	[ "${KSET_CHROOT##*/}" = experimental ] && tflag="-t experimental"
 	if [ ! -r "$KSET_CHROOT/usr/src/$pkg.tar.xz" ]; then
-		suites_locked "chroot-${KSET_CHROOT##*/}" sh -c '
+		suites_locked "chroot-${KSET_CHROOT##*/}" bash -c '
 			. "$1"; [ -r "$2/usr/src/$3.tar.xz" ] && exit 0
 			suite_chroot_run "$2" "DEBIAN_FRONTEND=noninteractive apt-get -q -y $4 install $3" >&2' \
 			sh "${BASH_SOURCE[0]}" "$KSET_CHROOT" "$pkg" "$tflag" || return 1

@@ -1519,6 +1519,7 @@ struct mark_idle {
 	struct irqcap_event ev[8];
 	uint64_t t_got[8];
 	uint64_t t_edge, t_write, t_spin_end;
+	long long seen0;	/* irqs_seen before the edge */
 };
 
 #define MARK_IDLE_STOP	0x5709ull
@@ -1553,7 +1554,14 @@ static void *mark_idle_spinner(void *arg)
 	m->t_edge = now_ns();
 	raise_irq(IRQ1, 1);
 	m->stage = 1;
-	while (now_ns() - m->t_edge < 50000000ull)
+	/*
+	 * Hold the CPU (and the work item) until the marker is written, not for
+	 * a fixed time: with the host loaded, the writer's vCPU can be
+	 * descheduled for longer than any fixed spin (a 50 ms spin ended 39 ms
+	 * before the write in a cold CI run at load 15, and the work item
+	 * published the record).  5 s bounds a writer that never comes.
+	 */
+	while (m->stage < 2 && now_ns() - m->t_edge < 5000000000ull)
 		;
 	m->t_spin_end = now_ns();
 	m->stage = 3;
@@ -1568,7 +1576,9 @@ static void *mark_idle_writer(void *arg)
 	pin_cpu(1);
 	while (m->stage < 1)
 		;
-	usleep(5000);	/* the handler has staged the record by now */
+	/* the handler has staged the record: irqs_seen counts it */
+	for (int i = 0; i < 5000 && sysfs_get(1, "irqs_seen") <= m->seen0; i++)
+		usleep(1000);
 	if (write(m->wfd, &v, sizeof(v)) == sizeof(v))
 		m->t_write = now_ns();
 	m->stage = 2;
@@ -1611,6 +1621,7 @@ static bool t_marker_idle_timer(void)
 		      m.got, m.ev[0].type);
 	}
 	usleep(20000);
+	m.seen0 = sysfs_get(1, "irqs_seen");
 	pthread_create(&wt, NULL, mark_idle_writer, &m);
 	pthread_create(&st, NULL, mark_idle_spinner, &m);
 	pthread_join(st, NULL);
