@@ -185,7 +185,7 @@ static void irqcap_bench_ring_vs_kfifo(struct kunit *test)
 	/* every pushed record was popped, by both */
 	KUNIT_EXPECT_EQ(test, c->sink,
 			(u64)2 * BENCH_EVENTS * BENCH_REPEAT * ARRAY_SIZE(cases));
-	KUNIT_EXPECT_EQ(test, c->pos, c->idev->ring.head);
+	KUNIT_EXPECT_EQ(test, c->pos, c->idev->ring.hdr->head);
 	KUNIT_EXPECT_EQ(test, c->lost, 0UL);
 	irqcap_ring_free(&c->idev->ring);
 }

@@ -846,6 +846,8 @@ static void counters_derived_test(struct kunit *test)
 	idev->ring.slots = kunit_kcalloc(test, idev->ring.size,
 					 sizeof(*idev->ring.slots), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, idev->ring.slots);
+	idev->ring.hdr = kunit_kzalloc(test, sizeof(*idev->ring.hdr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idev->ring.hdr);
 	raw_spin_lock_init(&idev->prod_lock);
 
 	raw_spin_lock_irq(&idev->prod_lock);
@@ -868,7 +870,7 @@ static void counters_derived_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.irqs_seen, 9ULL);
 	KUNIT_EXPECT_EQ(test, c.events_committed, 5ULL);
 	KUNIT_EXPECT_EQ(test, c.commits, 4ULL);
-	KUNIT_EXPECT_EQ(test, idev->ring.head, 6UL);
+	KUNIT_EXPECT_EQ(test, idev->ring.hdr->head, 6UL);
 	/* a write() marker */
 	irqcap_stage_locked(idev, IRQCAP_EVENT_MARKER, 3000, 42);
 	irqcap_commit_new_locked(idev, 3000);

@@ -104,12 +104,14 @@ struct plan_case {
 #define COSTLY	PAGE_ALLOC_COSTLY_ORDER
 
 static const struct plan_case plan_cases[] = {
-	{ "min ring", IRQCAP_RING_MIN, REC, 0, IRQCAP_STORE_SLAB, 0 },
+	{ "min ring", IRQCAP_RING_MIN, REC, 0, IRQCAP_STORE_PAGES, 0 },
 	{ "default ring", IRQCAP_RING_DEFAULT, REC, 0, IRQCAP_STORE_PAGES,
 	  COSTLY },
 	{ "max ring", IRQCAP_RING_MAX, REC, 0, IRQCAP_STORE_VMALLOC,
 	  20 + 5 - PAGE_SHIFT },
-	{ "one byte under a page", 1, PS - 1, 0, IRQCAP_STORE_SLAB, 0 },
+	{ "one byte under a page", 1, PS - 1, 0, IRQCAP_STORE_PAGES, 0 },
+	{ "one byte", 1, 1, 0, IRQCAP_STORE_PAGES, 0 },
+	{ "three pages", 3, PS, 0, IRQCAP_STORE_PAGES, 2 },
 	{ "one page", 1, PS, 0, IRQCAP_STORE_PAGES, 0 },
 	{ "one page + 1", 1, PS + 1, 0, IRQCAP_STORE_PAGES, 1 },
 	{ "costly order", 1, PS << COSTLY, 0, IRQCAP_STORE_PAGES, COSTLY },
@@ -145,20 +147,18 @@ static void check_plan(struct kunit *test, u32 slots, size_t rec,
 	KUNIT_EXPECT_EQ(test, p->bytes, (size_t)slots * rec);
 	KUNIT_EXPECT_GE(test, p->alloc_bytes, p->bytes);
 	KUNIT_EXPECT_EQ(test, (int)p->order, get_order(p->bytes));
+	/* whole pages, and no more than the last one's slack: mmap() maps pages */
+	KUNIT_EXPECT_EQ(test, p->alloc_bytes, PAGE_ALIGN(p->bytes));
+	KUNIT_EXPECT_EQ(test, offset_in_page(p->alloc_bytes), 0UL);
+	KUNIT_EXPECT_LT(test, p->alloc_bytes - p->bytes, (size_t)PAGE_SIZE);
 	switch (p->kind) {
-	case IRQCAP_STORE_SLAB:
-		KUNIT_EXPECT_LT(test, p->bytes, (size_t)PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, p->order, 0U);
-		break;
 	case IRQCAP_STORE_PAGES:
-		KUNIT_EXPECT_GE(test, p->bytes, (size_t)PAGE_SIZE);
 		KUNIT_EXPECT_LE(test, p->order, (unsigned int)PAGE_ALLOC_COSTLY_ORDER);
 		KUNIT_EXPECT_LE(test, p->order, (unsigned int)IRQCAP_MAX_PAGE_ORDER);
-		KUNIT_EXPECT_EQ(test, p->alloc_bytes, (size_t)PAGE_SIZE << p->order);
+		KUNIT_EXPECT_LE(test, p->alloc_bytes, (size_t)PAGE_SIZE << p->order);
 		break;
 	case IRQCAP_STORE_VMALLOC:
 		KUNIT_EXPECT_GT(test, p->order, (unsigned int)PAGE_ALLOC_COSTLY_ORDER);
-		KUNIT_EXPECT_EQ(test, p->alloc_bytes, PAGE_ALIGN(p->bytes));
 		break;
 	default:
 		KUNIT_FAIL(test, "unknown store kind %d", p->kind);
@@ -215,7 +215,7 @@ static void plan_all_sizes_test(struct kunit *test)
 
 /*
  * irqcap_ring_alloc() allocates what the plan says, with the allocator it
- * names, zeroed; write every byte the ring needs: under KASAN an undersized
+ * names, zeroed, and the header page, filled in; write every byte the ring needs: under KASAN an undersized
  * plan is a report.  irqcap_ring_free() frees it with the same allocator
  * (KASAN and the allocators' own checks catch a mismatch).
  */
@@ -232,35 +232,92 @@ KUNIT_ARRAY_PARAM(alloc, alloc_slots, u32_slots_desc);
 static void plan_allocate_test(struct kunit *test)
 {
 	u32 s = *(const u32 *)test->param_value;
-	struct irqcap_ring ring = { .reserve = 7, .head = 5 };
+	struct irqcap_ring ring = { .size = 7 };
 	struct irqcap_alloc_plan p;
+	unsigned long i, npages;
 	u8 *mem;
 
 	KUNIT_ASSERT_EQ(test, irqcap_ring_plan(s, REC, &p), 0);
 	KUNIT_ASSERT_EQ(test, irqcap_ring_alloc(&ring, s), 0);
 	mem = (u8 *)ring.slots;
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mem);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ring.hdr);
 	KUNIT_EXPECT_EQ(test, ring.size, s);
-	KUNIT_EXPECT_EQ(test, ring.reserve, 0UL);
-	KUNIT_EXPECT_EQ(test, ring.head, 0UL);
+	KUNIT_EXPECT_EQ(test, ring.hdr->reserve, 0UL);
+	KUNIT_EXPECT_EQ(test, ring.hdr->head, 0UL);
 	KUNIT_EXPECT_EQ(test, ring.plan.kind, p.kind);
 	KUNIT_EXPECT_EQ(test, ring.plan.order, p.order);
 	KUNIT_EXPECT_EQ(test, ring.plan.bytes, p.bytes);
 	KUNIT_EXPECT_EQ(test, ring.plan.alloc_bytes, p.alloc_bytes);
+	/* the header page as struct irqcap_mmap_page tells user space */
+	KUNIT_EXPECT_EQ(test, offset_in_page(ring.hdr), 0UL);
+	KUNIT_EXPECT_EQ(test, ring.hdr->abi_version, (u32)IRQCAP_ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, ring.hdr->event_size, (u32)REC);
+	KUNIT_EXPECT_EQ(test, ring.hdr->ring_size, s);
+	KUNIT_EXPECT_EQ(test, ring.hdr->data_offset, (u32)PAGE_SIZE);
 	/* the allocator the plan names */
 	KUNIT_EXPECT_EQ(test, is_vmalloc_addr(mem), p.kind == IRQCAP_STORE_VMALLOC);
-	if (p.kind == IRQCAP_STORE_PAGES)
-		KUNIT_EXPECT_EQ(test, offset_in_page(mem), 0UL);
-	/* zeroed: the first and the last record's last byte */
+	KUNIT_EXPECT_EQ(test, offset_in_page(mem), 0UL);
+	/* zeroed: the first and the last record's last byte, and the slack */
 	KUNIT_EXPECT_EQ(test, mem[0], 0);
 	KUNIT_EXPECT_EQ(test, mem[(size_t)s * REC - 1], 0);
-	memset(mem, 0xa5, p.bytes);
+	KUNIT_EXPECT_EQ(test, mem[p.alloc_bytes - 1], 0);
+	memset(mem, 0xa5, p.alloc_bytes);
 	/* the last record's last byte is inside the allocation */
 	KUNIT_EXPECT_EQ(test, mem[(size_t)s * REC - 1], (u8)0xa5);
+	/*
+	 * The pages a mapping inserts: the header page first, then every page
+	 * of the records in order, each a page of its own (a reference count
+	 * of its own: vm_insert_pages() takes one), never a slab page.
+	 */
+	npages = irqcap_ring_map_pages(&ring);
+	KUNIT_EXPECT_EQ(test, npages, 1 + (p.alloc_bytes >> PAGE_SHIFT));
+	KUNIT_EXPECT_PTR_EQ(test, irqcap_ring_page(&ring, 0), virt_to_page(ring.hdr));
+	for (i = 1; i < npages; i++) {
+		struct page *pg = irqcap_ring_page(&ring, i);
+		u8 *va = (u8 *)page_address(pg);
+
+		if (!va || va[0] != 0xa5 || page_ref_count(pg) < 1 || PageSlab(pg) ||
+		    PageCompound(pg) ||
+		    (i > 1 && pg == irqcap_ring_page(&ring, i - 1))) {
+			KUNIT_FAIL(test, "page %lu of %lu: va %p ref %d slab %d compound %d",
+				   i, npages, va, page_ref_count(pg), PageSlab(pg),
+				   PageCompound(pg));
+			break;
+		}
+		/* the same memory as the kernel's view of the records */
+		va[1] = 0x3c;
+		if (mem[((i - 1) << PAGE_SHIFT) + 1] != 0x3c) {
+			KUNIT_FAIL(test, "page %lu is not records page %lu", i, i - 1);
+			break;
+		}
+	}
 	irqcap_ring_free(&ring);
 	KUNIT_EXPECT_NULL(test, ring.slots);
+	KUNIT_EXPECT_NULL(test, ring.hdr);
 	/* freeing again, or a ring that never got storage, is harmless */
 	irqcap_ring_free(&ring);
+}
+
+/*
+ * irqcap_ring_free_records() frees the records and keeps the header page,
+ * whose positions stay readable; irqcap_ring_free() then frees that.
+ */
+static void ring_free_records_test(struct kunit *test)
+{
+	struct irqcap_ring ring;
+
+	KUNIT_ASSERT_EQ(test, irqcap_ring_alloc(&ring, IRQCAP_RING_DEFAULT), 0);
+	ring.hdr->reserve = 5;
+	ring.hdr->head = 4;
+	irqcap_ring_free_records(&ring);
+	KUNIT_EXPECT_NULL(test, ring.slots);
+	KUNIT_ASSERT_NOT_NULL(test, ring.hdr);
+	KUNIT_EXPECT_TRUE(test, irqcap_ring_readable(&ring, 3));
+	KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(&ring, 4));
+	irqcap_ring_free_records(&ring);
+	irqcap_ring_free(&ring);
+	KUNIT_EXPECT_NULL(test, ring.hdr);
 }
 
 /* Sizes the ring cannot have: no storage, and the plan's error. */
@@ -277,6 +334,7 @@ static void ring_alloc_invalid_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, irqcap_ring_alloc(&ring, bad[i]), -EINVAL,
 				    "slots=%u", bad[i]);
 		KUNIT_EXPECT_NULL_MSG(test, ring.slots, "slots=%u", bad[i]);
+		KUNIT_EXPECT_NULL_MSG(test, ring.hdr, "slots=%u", bad[i]);
 		irqcap_ring_free(&ring);
 	}
 }
@@ -307,6 +365,7 @@ static struct kunit_case irqcap_order_cases[] = {
 	KUNIT_CASE(plan_all_sizes_test),
 	KUNIT_CASE_PARAM(plan_allocate_test, alloc_gen_params),
 	KUNIT_CASE(ring_alloc_invalid_test),
+	KUNIT_CASE(ring_free_records_test),
 	KUNIT_CASE(max_page_order_test),
 	{}
 };

@@ -290,7 +290,7 @@ static void tstage(struct irqcap_ring *r, u64 seq)
 static void tpush(struct irqcap_ring *r, u64 seq)
 {
 	tstage(r, seq);
-	irqcap_ring_commit(r, r->reserve);
+	irqcap_ring_commit(r, r->hdr->reserve);
 }
 
 static bool trec_whole(const struct irqcap_event *t)
@@ -333,10 +333,10 @@ static struct irqcap_ring *tring_alloc(struct kunit *test, u32 slots,
 				 &slots);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
 	KUNIT_ASSERT_EQ(test, r->size, slots);
-	KUNIT_ASSERT_EQ(test, r->reserve, 0UL);
-	KUNIT_ASSERT_EQ(test, r->head, 0UL);
-	r->reserve = start;
-	r->head = start;
+	KUNIT_ASSERT_EQ(test, r->hdr->reserve, 0UL);
+	KUNIT_ASSERT_EQ(test, r->hdr->head, 0UL);
+	r->hdr->reserve = start;
+	r->hdr->head = start;
 	return r;
 }
 
@@ -454,12 +454,12 @@ static void ring_model_fill_test(struct kunit *test)
 			/* empty */
 			KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
 			KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(r, rd->pos));
-			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd->pos), 0UL);
+			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->hdr->head, rd->pos), 0UL);
 			KUNIT_EXPECT_EQ(test, rd->lost, 0ULL);
 
 			for (seq = 0; seq < n; seq++)
 				tpush(r, seq);
-			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->head, rd->pos), n);
+			KUNIT_EXPECT_EQ(test, irqcap_ring_pending(r->hdr->head, rd->pos), n);
 			KUNIT_EXPECT_TRUE(test, irqcap_ring_readable(r, rd->pos));
 
 			got = tring_drain_check(test, r, rd, &next);
@@ -468,7 +468,7 @@ static void ring_model_fill_test(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, rd->lost, n > s ? n - s : 0,
 					    "pushed %llu batch %u", n, rd->batch);
 			KUNIT_EXPECT_EQ(test, next, n);
-			KUNIT_EXPECT_EQ(test, rd->pos, r->head);
+			KUNIT_EXPECT_EQ(test, rd->pos, r->hdr->head);
 			/* empty again */
 			KUNIT_EXPECT_EQ(test, tread_one(r, rd, &t), 0);
 			KUNIT_EXPECT_FALSE(test, irqcap_ring_readable(r, rd->pos));
@@ -594,7 +594,7 @@ static struct irqcap_ring *torn_begin(struct kunit *test, u32 s,
 
 	/* record 0 committed, and copied by a reader at @st */
 	tpush(r, 0);
-	KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, st, t, 1), 1UL);
+	KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->hdr->head, st, t, 1), 1UL);
 	KUNIT_EXPECT_EQ(test, t->seqno, 0ULL);
 	return r;
 }
@@ -634,7 +634,7 @@ static void ring_model_torn_test(struct kunit *test)
 		lost = 0;
 		for (k = 0; k < 4; k++)
 			tpush(r, k);
-		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->head, pos, rd->buf, 4), 4UL);
+		KUNIT_ASSERT_EQ(test, irqcap_ring_peek(r, r->hdr->head, pos, rd->buf, 4), 4UL);
 		for (; k <= s; k++)
 			tpush(r, k);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 4, &lost));
@@ -665,12 +665,12 @@ static void ring_model_torn_test(struct kunit *test)
 			tpush(r, k);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_overrun(r));
 		tstage(r, s);
-		KUNIT_EXPECT_EQ(test, r->head, st + s);
+		KUNIT_EXPECT_EQ(test, r->hdr->head, st + s);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_keep(r, &pos, 1, &lost));
 		/* the copy was indeed stale: the slot holds the next lap's record */
 		KUNIT_EXPECT_EQ(test, r->slots[irqcap_ring_slot(st, s)].seqno, (u64)s);
 		KUNIT_EXPECT_EQ(test, lost, 1UL);
-		irqcap_ring_commit(r, r->reserve);
+		irqcap_ring_commit(r, r->hdr->reserve);
 		/* the reader lost record 0 and goes on with 1 */
 		rd->pos = pos;
 		rd->lost = 0;
@@ -708,11 +708,11 @@ static void ring_producer_test(struct kunit *test)
 		tstage(r, s + 1);
 		/* records 0 and 1 are overwritten: the oldest left is 2 */
 		KUNIT_EXPECT_EQ(test, irqcap_ring_oldest_staged(r)->seqno, 2ULL);
-		irqcap_ring_commit(r, r->reserve);
+		irqcap_ring_commit(r, r->hdr->reserve);
 		KUNIT_EXPECT_EQ(test, irqcap_ring_staged(r), 0UL);
 		KUNIT_EXPECT_FALSE(test, irqcap_ring_overrun(r));
 		KUNIT_EXPECT_TRUE(test, irqcap_ring_readable(r, starts[i]));
-		KUNIT_EXPECT_EQ(test, r->head, (unsigned long)(starts[i] + s + 2));
+		KUNIT_EXPECT_EQ(test, r->hdr->head, (unsigned long)(starts[i] + s + 2));
 	}
 }
 
@@ -765,7 +765,7 @@ static void ring_flush_test(struct kunit *test)
 		tpush(r, k);
 	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), c->discarded);
 	KUNIT_EXPECT_EQ(test, (u64)lost, c->lost);
-	KUNIT_EXPECT_EQ(test, rd->pos, r->head);
+	KUNIT_EXPECT_EQ(test, rd->pos, r->hdr->head);
 	KUNIT_EXPECT_EQ(test, c->read + c->discarded + c->lost, c->pushed);
 	/* nothing left: a second flush finds nothing */
 	KUNIT_EXPECT_EQ(test, irqcap_ring_flush(r, &rd->pos, &lost), 0UL);
@@ -849,7 +849,7 @@ static u64 smp_slowest(struct smp_ctx *c)
 
 static bool smp_has_space(struct smp_ctx *c)
 {
-	return c->ring->reserve - smp_slowest(c) < c->ring->size ||
+	return c->ring->hdr->reserve - smp_slowest(c) < c->ring->size ||
 	       READ_ONCE(c->abort) || kthread_should_stop();
 }
 
@@ -1002,7 +1002,7 @@ static void ring_smp_test(struct kunit *test)
 		struct smp_reader *sr = &c->rd[i];
 
 		sr->ctx = c;
-		sr->rd.pos = c->ring->head;
+		sr->rd.pos = c->ring->hdr->head;
 		sr->rd.batch = tread_batches[(p->batch + i) % ARRAY_SIZE(tread_batches)];
 		sr->pos_pub = sr->rd.pos;
 		init_completion(&sr->done);
@@ -1045,7 +1045,7 @@ static void ring_smp_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, sr->received + sr->rd.lost, total,
 				    "reader %u: received %llu lost %llu", i,
 				    sr->received, sr->rd.lost);
-		KUNIT_EXPECT_EQ_MSG(test, sr->rd.pos, c->ring->head, "reader %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, sr->rd.pos, c->ring->hdr->head, "reader %u", i);
 		if (p->throttle)
 			KUNIT_EXPECT_EQ_MSG(test, sr->rd.lost, 0ULL, "reader %u", i);
 		kunit_info(test, "reader %u (batch %u): received %llu lost %llu in %llu copies",

@@ -10,7 +10,7 @@
 #        [--kernel BZIMAGE] [--module KO] [--module-src DIR] [--keep DIR]
 #        [--soak SECS] [--timeout SECS] [--integration | --no-integration]
 #        [--variant kasan|kcsan]
-#   scenarios: sleepers storm rmmod faults fuzz security pending kmemleak (default: all, in
+#   scenarios: sleepers storm rmmod faults fuzz security pending mmap kmemleak (default: all, in
 #   that order; kmemleak should stay last) and soak (scripts/soak.sh)
 #   --module-src DIR   build irqcap from a scratch copy of src/ (put-the-bug-back)
 #   The whole integration suite also runs on the debug kernel first
@@ -22,7 +22,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
 
-scenarios=sleepers,storm,rmmod,faults,fuzz,security,pending,kmemleak
+scenarios=sleepers,storm,rmmod,faults,fuzz,security,pending,mmap,kmemleak
 storm=1000000 seed=0 soak=600 kernel='' module='' modsrc='' keep='' tmo='' integ=default
 variant=kasan
 while [ $# -gt 0 ]; do

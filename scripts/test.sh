@@ -7,7 +7,8 @@
 #                              integration suite on Debian's 6.1 kernel in QEMU
 #   scripts/test.sh --full     everything CI runs: the quick suites with KUnit
 #                              also on x86_64 (lockdep, KASAN), the arm64 and
-#                              armhf DT boot tests, a 10^6-interrupt storm, packaging,
+#                              armhf DT boot tests, the mapped ring on 16 KiB
+#                              pages, a 10^6-interrupt storm, packaging,
 #                              the kernel matrix, the debug-kernel
 #                              reliability suite and the KCSAN kernel
 #                              (integration suite + storm)
@@ -24,7 +25,7 @@ logdir=${IRQCAP_LOGDIR:-$top/build/test-logs}
 mkdir -p "$logdir"
 
 quick=(style version cli kunit dt integration)
-full=(style version cli kunit-all dt integration storm arm64 armhf package matrix reliability kcsan)
+full=(style version cli kunit-all dt integration storm arm64 armhf pagesize package matrix reliability kcsan)
 
 suite_cmd() {
 	case $1 in
@@ -37,6 +38,8 @@ suite_cmd() {
 	integration) echo "make -s modules && tests/run-integration.sh";;
 	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none";;
 	armhf) echo "scripts/dt-gpio-test.sh --arch armhf --type-none";;
+	# the mapped ring on Debian's arm64-16k kernel (16 KiB pages), two boots
+	pagesize) echo "scripts/mmap-pagesize.sh";;
 	package) echo "scripts/package-check.sh";;
 	matrix) echo "scripts/matrix.sh";;
 	# 10^6 interrupts on Debian's kernel (~2 min); the debug kernel runs the

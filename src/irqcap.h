@@ -267,7 +267,7 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
 	age = now - irqcap_ring_oldest_staged(&idev->ring)->timestamp_ns;
 	if (age)
 		irqcap_hist_add_locked(&idev->hist_commit, age);
-	irqcap_publish_locked(idev, idev->ring.reserve, now);
+	irqcap_publish_locked(idev, idev->ring.hdr->reserve, now);
 	return n;
 }
 
@@ -286,10 +286,10 @@ static inline unsigned long irqcap_commit_locked(struct irqcap_dev *idev, u64 no
  */
 static inline bool irqcap_commit_new_locked(struct irqcap_dev *idev, u64 now)
 {
-	unsigned long reserve = idev->ring.reserve;
+	unsigned long reserve = idev->ring.hdr->reserve;
 
 	lockdep_assert_held(&idev->prod_lock);
-	if (unlikely(reserve - idev->ring.head != 1)) {
+	if (unlikely(reserve - idev->ring.hdr->head != 1)) {
 		irqcap_commit_locked(idev, now);
 		return true;
 	}

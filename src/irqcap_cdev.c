@@ -61,9 +61,17 @@ struct irqcap_reader {
 
 static struct kmem_cache *irqcap_reader_cache;
 
+/*
+ * The last reference: the header page goes with the device, not at unbind
+ * (the records do), so that the positions in it stay readable for files
+ * still open: poll() and the ioctls read them without @lifetime.
+ */
 static void irqcap_release_dev(struct kref *ref)
 {
-	kfree(container_of(ref, struct irqcap_dev, ref));
+	struct irqcap_dev *idev = container_of(ref, struct irqcap_dev, ref);
+
+	irqcap_ring_free(&idev->ring);
+	kfree(idev);
 }
 
 void irqcap_get(struct irqcap_dev *idev)
@@ -90,7 +98,7 @@ static int irqcap_open(struct inode *inode, struct file *file)
 	r->idev = idev;
 	irqcap_get(idev);
 	/* a new reader starts with the next event; pairs with commit's release */
-	r->pos = smp_load_acquire(&idev->ring.head);
+	r->pos = smp_load_acquire(&idev->ring.hdr->head);
 	atomic_inc(&idev->readers);
 	file->private_data = r;
 	return stream_open(inode, file);
@@ -359,6 +367,24 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 	       (irqcap_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0);
 }
 
+/*
+ * The ring, read-only: the header page, then the records
+ * (struct irqcap_mmap_page; irqcap_ring_mmap()).  @lifetime keeps the
+ * storage while it is mapped; the pages then stay for as long as the
+ * mapping does, also after unbind, when they hold the last records staged.
+ */
+static int irqcap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct irqcap_reader *r = file->private_data;
+	struct irqcap_dev *idev = r->idev;
+	int ret;
+
+	down_read(&idev->lifetime);
+	ret = idev->dead ? -ENODEV : irqcap_ring_mmap(&idev->ring, vma);
+	up_read(&idev->lifetime);
+	return ret;
+}
+
 static int irqcap_fasync(int fd, struct file *file, int on)
 {
 	struct irqcap_reader *r = file->private_data;
@@ -376,7 +402,7 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
 	irqcap_counters_read_locked(idev, &c);
 	/* records already overwritten are lost, not pending (as in FLUSH) */
-	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->ring.head, r->pos),
+	st.reader_pending = min_t(u64, irqcap_ring_pending(idev->ring.hdr->head, r->pos),
 				  idev->ring.size);
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	st.irqs_seen = c.irqs_seen;
@@ -387,6 +413,38 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	st.reader_read = r->read;
 	st.reader_lost = r->lost;
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/*
+ * IRQCAP_IOC_CONSUME: a mapped reader's position becomes this file's cursor.
+ * Only the position's low 32 bits count (a 32-bit program keeps no more,
+ * struct irqcap_mmap_page): it is taken as the position at most 2^31 behind
+ * the head with those bits.  The cursor only moves forward.
+ */
+static long irqcap_ioctl_consume(struct irqcap_reader *r, const u64 __user *arg)
+{
+	struct irqcap_dev *idev = r->idev;
+	unsigned long head, to, lost;
+	u64 v;
+
+	if (get_user(v, arg))
+		return -EFAULT;
+	/* pairs with irqcap_ring_commit() */
+	head = smp_load_acquire(&idev->ring.hdr->head);
+	if ((s32)((u32)v - (u32)head) > 0)
+		return -EINVAL;		/* ahead of the head */
+	to = head - (u32)((u32)head - (u32)v);
+	if ((long)(to - r->pos) < 0)
+		return -EINVAL;		/* behind the cursor */
+	r->read += to - r->pos;
+	/* a position older than the ring: lost, as read() would count it */
+	lost = irqcap_ring_reader_skip(READ_ONCE(idev->ring.hdr->reserve),
+				       idev->ring.size, &to);
+	r->lost += r->lost_pending + lost;
+	atomic64_add(r->lost_pending + lost, &idev->dropped);
+	WRITE_ONCE(r->lost_pending, 0);
+	WRITE_ONCE(r->pos, to);
+	return 0;
 }
 
 static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -426,6 +484,9 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		/* set at probe; compat_ptr_ioctl: the same layout for 32-bit */
 		ret = copy_to_user(uarg, &idev->source, sizeof(idev->source)) ? -EFAULT : 0;
 		break;
+	case IRQCAP_IOC_CONSUME:
+		ret = irqcap_ioctl_consume(r, uarg);
+		break;
 	default:
 		ret = -ENOTTY;
 		break;
@@ -443,6 +504,7 @@ const struct file_operations irqcap_fops = {
 	.write		= irqcap_write,
 	.poll		= irqcap_poll,
 	.fasync		= irqcap_fasync,
+	.mmap		= irqcap_mmap,
 	.unlocked_ioctl	= irqcap_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/log2.h>
+#include <linux/mm_types.h>
 #include <linux/mmzone.h>
 #include <linux/poll.h>
 #include <linux/timer.h>
@@ -123,6 +124,20 @@ static inline void irqcap_softirq_bh_kill(struct irqcap_softirq_bh *bh)
 #define irqcap_softirq_bh_arg		struct tasklet_struct *
 #define irqcap_softirq_bh_from(var, arg, field) \
 	container_of(arg, typeof(*(var)), field.tasklet)
+#endif
+
+/*
+ * 6.3 made vma->vm_flags read-only outside mm/ (vm_flags_mod() and
+ * friends); before, drivers set it directly.
+ */
+#ifdef IRQCAP_HAVE_VM_FLAGS_MOD
+#define irqcap_vm_flags_mod(vma, set, clear)	vm_flags_mod(vma, set, clear)
+#else
+static inline void irqcap_vm_flags_mod(struct vm_area_struct *vma,
+				       unsigned long set, unsigned long clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+}
 #endif
 
 #endif /* _IRQCAP_COMPAT_H */

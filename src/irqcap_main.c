@@ -298,7 +298,8 @@ static void irqcap_ring_release(void *data)
 	down_write(&idev->lifetime);
 	idev->dead = true;
 	up_write(&idev->lifetime);
-	irqcap_ring_free(&idev->ring);
+	/* the header page stays until the last file is closed (irqcap_cdev.c) */
+	irqcap_ring_free_records(&idev->ring);
 }
 
 /*

@@ -37,12 +37,16 @@
 #ifndef _IRQCAP_RING_H
 #define _IRQCAP_RING_H
 
+#include <linux/align.h>
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
+#include <asm/page.h>
 
 #include "uapi/irqcap.h"
 
@@ -51,25 +55,90 @@
 #define IRQCAP_RING_DEFAULT	1024U
 
 /**
- * enum irqcap_store_kind - where the ring's storage comes from
- * @IRQCAP_STORE_SLAB: smaller than a page: a slab object (kzalloc)
- * @IRQCAP_STORE_PAGES: 2^order contiguous pages from the buddy allocator,
- *	for orders up to PAGE_ALLOC_COSTLY_ORDER, which the allocator tries
- *	hard to satisfy
- * @IRQCAP_STORE_VMALLOC: above that order: virtually contiguous pages
+ * enum irqcap_store_kind - where the ring's records come from
+ * @IRQCAP_STORE_PAGES: contiguous pages from the buddy allocator
+ *	(alloc_pages_exact(): every page has its own reference count, so that
+ *	it can be mapped), for orders up to PAGE_ALLOC_COSTLY_ORDER, which
+ *	the allocator tries hard to satisfy; a ring smaller than a page
+ *	takes one page (mmap() maps whole pages)
+ * @IRQCAP_STORE_VMALLOC: above that order: vmalloc_user()
+ *
+ * Both are mapped page by page with vm_insert_pages() (irqcap_ring_mmap()).
+ * The header page (struct irqcap_ring_hdr) is one more page of its own.
  */
 enum irqcap_store_kind {
-	IRQCAP_STORE_SLAB,
-	IRQCAP_STORE_PAGES,
+	IRQCAP_STORE_PAGES = 1,
 	IRQCAP_STORE_VMALLOC,
 };
+
+/*
+ * Where the records start in a mapping: after the header page
+ * (struct irqcap_info @mmap_data_offset, struct irqcap_mmap_page
+ * @data_offset).
+ */
+#define IRQCAP_RING_DATA_OFFSET	ALIGN(sizeof(struct irqcap_mmap_page), PAGE_SIZE)
+
+/**
+ * struct irqcap_ring_hdr - the kernel's view of the header page, struct
+ * irqcap_mmap_page, shared by the producer and every mapped reader
+ * @abi_version: see struct irqcap_mmap_page; set once at allocation
+ * @event_size: likewise
+ * @ring_size: likewise
+ * @data_offset: likewise
+ * @reserved0: zero
+ * @head: positions committed to readers (producer lock;
+ *	smp_store_release() for readers)
+ * @reserve: positions handed out by the producer (producer lock;
+ *	WRITE_ONCE() for readers)
+ *
+ * The ring's positions live here and nowhere else: the producer stores each
+ * once, for read() and mapped readers alike.  They are unsigned long (one
+ * store on every CPU) at the low half of the page's __u64 fields: the
+ * whole field on 64-bit kernels; on 32-bit ones the high half stays 0.
+ */
+struct irqcap_ring_hdr {
+	u32 abi_version;
+	u32 event_size;
+	u32 ring_size;
+	u32 data_offset;
+	u32 reserved0[12];
+#if BITS_PER_LONG == 64
+	unsigned long head;
+	unsigned long reserve;
+#elif defined(__BIG_ENDIAN)
+	u32 head_high;
+	unsigned long head;
+	u32 reserve_high;
+	unsigned long reserve;
+#else
+	unsigned long head;
+	u32 head_high;
+	unsigned long reserve;
+	u32 reserve_high;
+#endif
+};
+
+/* the low half of a __u64 position field, where the kernel's is */
+#if BITS_PER_LONG == 32 && defined(__BIG_ENDIAN)
+#define IRQCAP_RING_POS_LOW	4
+#else
+#define IRQCAP_RING_POS_LOW	0
+#endif
+static_assert(offsetof(struct irqcap_ring_hdr, head) ==
+	      offsetof(struct irqcap_mmap_page, head) + IRQCAP_RING_POS_LOW);
+static_assert(offsetof(struct irqcap_ring_hdr, reserve) ==
+	      offsetof(struct irqcap_mmap_page, reserve) + IRQCAP_RING_POS_LOW);
+static_assert(offsetof(struct irqcap_ring_hdr, data_offset) ==
+	      offsetof(struct irqcap_mmap_page, data_offset));
+static_assert(sizeof(struct irqcap_ring_hdr) <= sizeof(struct irqcap_mmap_page));
 
 /**
  * struct irqcap_alloc_plan - how to allocate a ring
  * @kind: allocator to use
  * @order: buddy order covering @bytes (2^order pages)
  * @bytes: bytes the records need (slots * record size)
- * @alloc_bytes: bytes actually allocated (>= @bytes)
+ * @alloc_bytes: bytes allocated for the records (>= @bytes): whole pages,
+ *	PAGE_ALIGN(@bytes); the header page comes on top
  */
 struct irqcap_alloc_plan {
 	enum irqcap_store_kind kind;
@@ -81,22 +150,20 @@ struct irqcap_alloc_plan {
 /**
  * struct irqcap_ring - records, one producer side, lock-free readers
  * @slots: the records' storage, @size of them; allocated per @plan
+ * @hdr: the header page, which holds the positions (@hdr->reserve,
+ *	@hdr->head) and is mapped first by irqcap_ring_mmap()
  * @size: number of slots, a power of two (irqcap_ring_size_valid())
- * @reserve: positions handed out by the producer (producer lock;
- *	WRITE_ONCE() for readers)
- * @head: positions committed to readers (producer lock;
- *	smp_store_release() for readers)
  * @plan: how @slots was allocated, for irqcap_ring_free() and debugfs
  *
- * The producer reads @slots and @size and writes @reserve and @head for
- * every record; readers read all four: they come first, on one cache line
- * wherever the ring is embedded on a line of its own.  @plan is cold.
+ * The producer reads @slots, @hdr and @size and writes @hdr->reserve and
+ * @hdr->head for every record; readers read them all: they come first, on
+ * one cache line wherever the ring is embedded on a line of its own (the
+ * positions are on the header page's line).  @plan is cold.
  */
 struct irqcap_ring {
 	struct irqcap_event *slots;
+	struct irqcap_ring_hdr *hdr;
 	u32 size;
-	unsigned long reserve;
-	unsigned long head;
 	struct irqcap_alloc_plan plan;
 };
 
@@ -105,12 +172,17 @@ unsigned int irqcap_bytes_to_order(size_t bytes);
 int irqcap_ring_plan(u32 slots, size_t rec_size,
 		     struct irqcap_alloc_plan *plan);
 int irqcap_ring_alloc(struct irqcap_ring *ring, u32 size);
+void irqcap_ring_free_records(struct irqcap_ring *ring);
 void irqcap_ring_free(struct irqcap_ring *ring);
 unsigned int irqcap_ring_copy(const struct irqcap_ring *ring,
 			      unsigned long *pos, struct irqcap_event *buf,
 			      unsigned int max, unsigned long *lost);
 unsigned long irqcap_ring_flush(const struct irqcap_ring *ring,
 				unsigned long *pos, unsigned long *lost);
+unsigned long irqcap_ring_map_pages(const struct irqcap_ring *ring);
+struct page *irqcap_ring_page(const struct irqcap_ring *ring, unsigned long i);
+struct vm_area_struct;
+int irqcap_ring_mmap(const struct irqcap_ring *ring, struct vm_area_struct *vma);
 
 /**
  * irqcap_ring_slot() - slot index of a position
@@ -185,10 +257,10 @@ static inline bool irqcap_ring_slot_intact(unsigned long reserve,
 static inline void irqcap_ring_stage(struct irqcap_ring *ring, u32 type,
 				     u64 ts, u64 seqno, u64 data)
 {
-	unsigned long pos = ring->reserve;
+	unsigned long pos = ring->hdr->reserve;
 	struct irqcap_event *ev = &ring->slots[irqcap_ring_slot(pos, ring->size)];
 
-	WRITE_ONCE(ring->reserve, pos + 1);
+	WRITE_ONCE(ring->hdr->reserve, pos + 1);
 	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in irqcap_ring_keep() */
 	ev->timestamp_ns = ts;
 	ev->seqno = seqno;
@@ -203,7 +275,7 @@ static inline void irqcap_ring_stage(struct irqcap_ring *ring, u32 type,
  */
 static inline unsigned long irqcap_ring_staged(const struct irqcap_ring *ring)
 {
-	return ring->reserve - ring->head;
+	return ring->hdr->reserve - ring->hdr->head;
 }
 
 /**
@@ -216,7 +288,7 @@ static inline unsigned long irqcap_ring_staged(const struct irqcap_ring *ring)
  */
 static inline bool irqcap_ring_overrun(const struct irqcap_ring *ring)
 {
-	return ring->reserve - ring->head >= ring->size;
+	return ring->hdr->reserve - ring->hdr->head >= ring->size;
 }
 
 /**
@@ -229,7 +301,7 @@ static inline bool irqcap_ring_overrun(const struct irqcap_ring *ring)
 static inline const struct irqcap_event *
 irqcap_ring_oldest_staged(const struct irqcap_ring *ring)
 {
-	unsigned long reserve = ring->reserve, head = ring->head;
+	unsigned long reserve = ring->hdr->reserve, head = ring->hdr->head;
 	unsigned long oldest = reserve - head > ring->size ?
 			       reserve - ring->size : head;
 
@@ -239,7 +311,7 @@ irqcap_ring_oldest_staged(const struct irqcap_ring *ring)
 /**
  * irqcap_ring_commit() - publish the staged records to readers
  * @ring: the ring; the caller holds its producer lock
- * @reserve: @ring->reserve as the caller read it under that lock
+ * @reserve: @ring->hdr->reserve as the caller read it under that lock
  *
  * Copies nothing: the records are in their slots already.  Everything the
  * caller stored before is ordered before @head too.
@@ -247,7 +319,7 @@ irqcap_ring_oldest_staged(const struct irqcap_ring *ring)
 static inline void irqcap_ring_commit(struct irqcap_ring *ring,
 				      unsigned long reserve)
 {
-	smp_store_release(&ring->head, reserve); /* slots before head */
+	smp_store_release(&ring->hdr->head, reserve); /* slots before head */
 }
 
 /* ------------------------------------------------------------------ */
@@ -265,16 +337,16 @@ static inline bool irqcap_ring_readable(const struct irqcap_ring *ring,
 					unsigned long pos)
 {
 	/* pairs with irqcap_ring_commit() */
-	unsigned long head = smp_load_acquire(&ring->head);
+	unsigned long head = smp_load_acquire(&ring->hdr->head);
 
 	return irqcap_ring_pending(head, pos) ||
-	       READ_ONCE(ring->reserve) - pos > ring->size;
+	       READ_ONCE(ring->hdr->reserve) - pos > ring->size;
 }
 
 /**
  * irqcap_ring_peek() - copy the committed records at a reader's position
  * @ring: the ring
- * @head: @ring->head as the reader loaded it, with smp_load_acquire()
+ * @head: @ring->hdr->head as the reader loaded it, with smp_load_acquire()
  * @pos: the reader's position
  * @buf: where to copy
  * @max: room in @buf
@@ -326,8 +398,8 @@ static inline bool irqcap_ring_keep(const struct irqcap_ring *ring,
 				    unsigned long *lost)
 {
 	smp_rmb(); /* slots before reserve; pairs with irqcap_ring_stage() */
-	if (!irqcap_ring_slot_intact(READ_ONCE(ring->reserve), *pos, ring->size)) {
-		*lost += irqcap_ring_reader_skip(READ_ONCE(ring->reserve),
+	if (!irqcap_ring_slot_intact(READ_ONCE(ring->hdr->reserve), *pos, ring->size)) {
+		*lost += irqcap_ring_reader_skip(READ_ONCE(ring->hdr->reserve),
 						 ring->size, pos);
 		return false;
 	}

@@ -165,6 +165,8 @@ void irqcap_info_fill(struct irqcap_dev *idev, struct irqcap_info *info)
 	info->trigger = idev->source.trigger;
 	if (idev->source_gpio)
 		info->flags |= IRQCAP_INFO_GPIO;
+	info->flags |= IRQCAP_INFO_MMAP;
+	info->mmap_data_offset = IRQCAP_RING_DATA_OFFSET;
 }
 
 static ssize_t label_show(struct device *dev, struct device_attribute *attr,

@@ -305,13 +305,12 @@ static int irqcap_state_show(struct seq_file *s, void *unused)
 	u64 seqno;
 
 	raw_spin_lock_irqsave(&idev->prod_lock, flags);
-	reserve = idev->ring.reserve;
-	head = idev->ring.head;
+	reserve = idev->ring.hdr->reserve;
+	head = idev->ring.hdr->head;
 	seqno = idev->seqno;
 	raw_spin_unlock_irqrestore(&idev->prod_lock, flags);
 	seq_printf(s, "reserve %lu\nhead %lu\nseqno %llu\nstorage %s\norder %u\nbytes %zu\n",
 		   reserve, head, seqno,
-		   idev->ring.plan.kind == IRQCAP_STORE_SLAB ? "slab" :
 		   idev->ring.plan.kind == IRQCAP_STORE_PAGES ? "pages" : "vmalloc",
 		   idev->ring.plan.order, idev->ring.plan.alloc_bytes);
 	return 0;

@@ -58,6 +58,12 @@ source_test=yes
   gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-source-test32" \
 	"$top/tests/guest/irqcap-source-test.c" &&
   irqcap_udev_payload "$work/root" "$top/debian/irqcap-tools.udev"; } >"$work/source-build.log" 2>&1 || source_test=failed
+# the mapped ring (tests/guest/irqcap-mmap-test.c) and docs' minimal reader, run by it
+mmap=yes
+{ gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-mmap-test" \
+	"$top/tests/guest/irqcap-mmap-test.c" "$top/tools/lib/irqcap-stream.c" &&
+  gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/mmap-reader" "$top/docs/mmap-reader.c"
+} >"$work/mmap-build.log" 2>&1 || mmap=failed
 cp "$module" "$work/root/irqcap.ko"
 install -m 755 "$top/tests/guest/init.sh" "$work/root/init"
 cli=no
@@ -113,6 +119,12 @@ if [ "$source_test" = yes ] && grep -q '^=== guest done' "$work/log" &&
 fi
 [ "$source_test" = yes ] && ok "source test programs build, udev payload (gcc, gcc -m32, udevadm)" ||
 	{ nok "source test programs build, udev payload (gcc, gcc -m32, udevadm)"; tail -5 "$work/source-build.log"; }
+if [ "$mmap" = yes ] && { [ -z "$filter" ] || [[ ",$filter," == *,mmap* ]]; } &&
+	grep -q '^=== guest done' "$work/log" && ! grep -qE '^(not )?ok - mmap_' "$work/log"; then
+	nok "mapped-ring test program ran in the guest"
+fi
+[ "$mmap" = yes ] && ok "mapped-ring test program and docs/mmap-reader.c build" ||
+	{ nok "mapped-ring test program and docs/mmap-reader.c build"; tail -5 "$work/mmap-build.log"; }
 [ "$compat32" = yes ] && ok "32-bit test program builds (gcc -m32)" ||
 	{ nok "32-bit test program builds (gcc -m32: gcc-12-multilib, libc6-dev-i386)"; tail -5 "$work/compat32-build.log"; }
 case $cli in
@@ -149,7 +161,13 @@ label wrong type|label: must be a string
 policy property deprecated|irqcap,idle-timeout-ms is policy, deprecated in the binding: use the module parameter idle_timeout_ms or sysfs idle_timeout_ms$
 PATTERNS
 fi
-if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
+# A guest that hung or crashed never dumps its final dmesg: the kernel log is
+# then not known to be clean (an oops reaches only the console), and the
+# console's splat lines are shown instead.
+if [ ! -s "$work/dmesg-final" ]; then
+	nok "kernel log clean (no final dmesg: the guest did not finish)"
+	irqcap_splat <"$work/log" | head -40
+elif cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
 	nok "kernel log clean"
 	head -40 "$work/splats"
 else

@@ -270,7 +270,16 @@ struct irqcap_stats {
  * A reader that finds (__u32)(h - pos) > ring_size lost records the same
  * way without copying.  Records keep CLOCK_MONOTONIC times (enum
  * irqcap_clock).  To sleep: IRQCAP_IOC_CONSUME with its position, then
- * poll(): EPOLLIN means records past that position exist.
+ * poll(): EPOLLIN means records past that position exist.  A reader starts
+ * at @head as it loads it after mmap() (never behind the file's cursor,
+ * which starts at the head when the file is opened).
+ *
+ * The mapping must cover exactly data_offset + ring_size * event_size
+ * bytes (rounded up to pages) at offset 0 (else EINVAL), without PROT_WRITE
+ * (else EPERM); it cannot be made writable or grown.  After unbind it keeps
+ * its pages, frozen with the last records, until it is unmapped; the file
+ * reports the device gone (poll() EPOLLHUP, ioctls ENODEV).
+ * docs/mmap-reader.c is a complete reader.
  */
 struct irqcap_mmap_page {
 	__u32 abi_version;
@@ -323,7 +332,9 @@ struct irqcap_mmap_page {
  * it count as read; a position older than the ring counts the difference as
  * lost, as read() would), so that poll() reports EPOLLIN only for records
  * past it, and STATS counts for the mapped reader.  EINVAL for a position
- * ahead of the ring's head.
+ * ahead of the ring's head or behind this file's cursor (it only moves
+ * forward; read() goes on from it).  Only the position's low 32 bits count:
+ * it is taken as the position nearest behind the head with those bits.
  */
 #define IRQCAP_IOC_CONSUME	_IOW(IRQCAP_IOC_MAGIC, 6, __u64)
 

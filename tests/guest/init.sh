@@ -29,6 +29,10 @@ fi
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi
+# the mapped ring; last: its unbind test rebinds /dev/irqcap0
+if [ -x /irqcap-mmap-test ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' mmap'; }; then
+	/irqcap-mmap-test
+fi
 # debug kernels (scripts/debug-kernel.sh): report leaks
 guest_kmemleak_scan
 guest_dmesg final

@@ -6,7 +6,7 @@
 # shellcheck source=../guest/init-lib.sh
 . /lib/irqcap/init-lib.sh
 guest_init
-rel=$(guest_param irqcap.rel) || rel="sleepers,storm,rmmod,faults,fuzz,security,kmemleak"
+rel=$(guest_param irqcap.rel) || rel="sleepers,storm,rmmod,faults,fuzz,security,mmap,kmemleak"
 rel=$(echo "$rel" | tr , ' ')
 storm=$(guest_param irqcap.storm) || storm=1000000
 soak=$(guest_param irqcap.soak) || soak=600

@@ -18,6 +18,9 @@
  *   security      record padding, node mode, unprivileged access
  *   kmemleak      scan and report (run last)
  *   pending       STATS reader_pending after an overflow (capped at the ring)
+ *   mmap          unbind/bind cycles racing threads that map the ring, read
+ *                 through the mapping, CONSUME, poll and unmap; mappings kept
+ *                 across unbind stay readable
  *   soak SECS     periodic reconfiguration under load, one status line / 30 s
  * Prints "ok - NAME" / "not ok - NAME: why" per check.
  */
@@ -1485,6 +1488,129 @@ static void pending(void)
 	       (unsigned long long)st.reader_pending, ring, (unsigned long long)t.irq);
 }
 
+/*
+ * mmap: three threads open /dev/irqcap0, map its ring, read the newest
+ * records through the mapping, CONSUME, poll, keep the mapping a random
+ * while (across an unbind, often) and unmap, while the main thread raises
+ * edges and unbinds and binds the device 40 times.  Every mmap() either
+ * maps the ring the header page describes or fails with ENODEV (unbound);
+ * KASAN, lockdep and the page allocator's checks watch the kernel side.
+ */
+static volatile int mm_stop;
+static pthread_mutex_t mm_mx = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t mm_maps, mm_gone, mm_kept, mm_bad;
+static char mm_why[256];
+
+static void mm_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&mm_mx);
+	if (!mm_bad++) {
+		va_start(ap, fmt);
+		vsnprintf(mm_why, sizeof(mm_why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&mm_mx);
+}
+
+static void *mm_thread(void *arg)
+{
+	uint64_t seed = (uintptr_t)arg * 0x9e3779b97f4a7c15ULL + 1, sum = 0;
+
+	pin_cpu(1);
+	while (!mm_stop) {
+		const struct irqcap_mmap_page *pg;
+		struct irqcap_info info;
+		struct pollfd pf;
+		uint64_t pos;
+		size_t len;
+		void *p;
+		int fd = open_dev(0, O_RDONLY);
+
+		if (fd < 0) {
+			msleep(1);
+			continue;
+		}
+		if (ioctl(fd, IRQCAP_IOC_INFO, &info)) {
+			if (errno != ENODEV)
+				mm_fail("INFO: %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		len = info.mmap_data_offset + (size_t)info.ring_size * info.event_size;
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			if (errno != ENODEV)
+				mm_fail("mmap: %s", strerror(errno));
+			__atomic_add_fetch(&mm_gone, 1, __ATOMIC_RELAXED);
+			close(fd);
+			continue;
+		}
+		__atomic_add_fetch(&mm_maps, 1, __ATOMIC_RELAXED);
+		pg = p;
+		if (pg->abi_version != IRQCAP_ABI_VERSION || pg->ring_size != info.ring_size ||
+		    pg->data_offset != info.mmap_data_offset)
+			mm_fail("header page: abi %u ring %u offset %u", pg->abi_version,
+				pg->ring_size, pg->data_offset);
+		pos = __atomic_load_n(IRQCAP_MMAP_POS(pg->head), __ATOMIC_ACQUIRE);
+		/* touch every page of the mapping, and the newest records */
+		for (size_t off = 0; off < len; off += info.mmap_data_offset)
+			sum += ((const volatile unsigned char *)p)[off];
+		for (uint32_t i = 1; i <= 16 && i <= (uint32_t)pos; i++) {
+			const struct irqcap_event *e = (const void *)((const char *)p +
+				pg->data_offset + (((uint32_t)pos - i) & (pg->ring_size - 1)) *
+				sizeof(*e));
+
+			sum += e->seqno;
+		}
+		if (ioctl(fd, IRQCAP_IOC_CONSUME, &pos) && errno != ENODEV && errno != EINVAL)
+			mm_fail("CONSUME: %s", strerror(errno));
+		pf = (struct pollfd){ .fd = fd, .events = POLLIN };
+		poll(&pf, 1, 0);
+		/* keep the mapping a while: across an unbind now and then */
+		msleep(rnd(&seed) % 8);
+		if (pg->abi_version != IRQCAP_ABI_VERSION)
+			mm_fail("header page changed while mapped: abi %u", pg->abi_version);
+		if (pf.revents & POLLHUP)
+			__atomic_add_fetch(&mm_kept, 1, __ATOMIC_RELAXED);
+		munmap(p, len);
+		close(fd);
+	}
+	return (void *)(uintptr_t)sum;
+}
+
+static void mmap_race(void)
+{
+	pthread_t th[3];
+	int cycles = 40, bad_bind = 0;
+
+	for (int i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, mm_thread, (void *)(uintptr_t)(i + 1));
+	for (int c = 0; c < cycles; c++) {
+		raise_irq(IRQ0, 100);
+		msleep(c % 7);
+		if (unbind(0))
+			bad_bind++;
+		msleep(c % 5);
+		if (bind(0))
+			bad_bind++;
+		for (int i = 0; i < 200 && access("/dev/irqcap0", F_OK); i++)
+			msleep(5);
+	}
+	mm_stop = 1;
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	note("mmap: %d unbind/bind cycles, %llu mappings, %llu refused while unbound, %llu saw the unbind while mapped",
+	     cycles, (unsigned long long)mm_maps, (unsigned long long)mm_gone,
+	     (unsigned long long)mm_kept);
+	result(!bad_bind && is_bound(0), "mmap: unbind/bind cycles with mapped readers",
+	       "%d unbind/bind writes failed", bad_bind);
+	result(mm_maps > 0 && !mm_bad, "mmap: every mapping is the ring or ENODEV",
+	       "%llu mappings, %llu bad: %s", (unsigned long long)mm_maps,
+	       (unsigned long long)mm_bad, mm_why);
+}
+
 int main(int argc, char **argv)
 {
 	const char *sc = argc > 1 ? argv[1] : "";
@@ -1524,10 +1650,12 @@ int main(int argc, char **argv)
 		kmemleak();
 	else if (!strcmp(sc, "pending"))
 		pending();
+	else if (!strcmp(sc, "mmap"))
+		mmap_race();
 	else if (!strcmp(sc, "soak"))
 		soak(argc > 2 ? atol(argv[2]) : 600);
 	else {
-		fprintf(stderr, "usage: %s storm|sleepers|rmmod|faults|fuzz|security|kmemleak|soak [ARG]\n", argv[0]);
+		fprintf(stderr, "usage: %s storm|sleepers|rmmod|faults|fuzz|security|pending|mmap|kmemleak|soak [ARG]\n", argv[0]);
 		return 2;
 	}
 	return nfail ? 1 : 0;
