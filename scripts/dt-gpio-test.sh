@@ -345,11 +345,11 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	src=$(grep -a '^READER SOURCE' "$CONSOLE" | head -1 | tr -d '\r' | sed 's/^READER SOURCE //')
 	[ "$trig" = both ] && want_trig=3
 	if [ "$trig" = interrupts ]; then
-		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=1 flags=0"
+		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=1 gpioflag=0"
 	else
-		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip=$chip line=3 hwirq=3 trigger=$want_trig flags=0x1"
+		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip=$chip line=3 hwirq=3 trigger=$want_trig gpioflag=1"
 	fi
-	check "$tag IRQCAP_IOC_SOURCE and INFO flags ($src)" source_ok "$src" "$want_src" "$trig" "$chip"
+	check "$tag IRQCAP_IOC_SOURCE and INFO GPIO flag ($src)" source_ok "$src" "$want_src" "$trig" "$chip"
 	check "$tag sysfs label ($(field LABEL))" test "$(field LABEL)" = powerbutton
 	if ! grep -aq 'READER READY' "$CONSOLE"; then
 		ktap_fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"

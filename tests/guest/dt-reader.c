@@ -77,9 +77,9 @@ int main(int argc, char **argv)
 		printf("READER ERROR IRQCAP_IOC_SOURCE: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("READER SOURCE label=%.64s fwnode=%.128s irqchip=%.32s gpiochip=%.32s line=%d hwirq=%llu trigger=%u flags=%#x\n",
+	printf("READER SOURCE label=%.64s fwnode=%.128s irqchip=%.32s gpiochip=%.32s line=%d hwirq=%llu trigger=%u gpioflag=%d\n",
 	       src.label, src.fwnode, src.irqchip, src.gpiochip, src.gpio_line,
-	       (unsigned long long)src.hwirq, src.trigger, info.flags);
+	       (unsigned long long)src.hwirq, src.trigger, !!(info.flags & IRQCAP_INFO_GPIO));
 	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
 	irqcap_stream_expect(&chk, 1);	/* a fresh device: the first IRQ is 1 */
 	printf("READER READY\n");
