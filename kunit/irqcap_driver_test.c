@@ -199,6 +199,10 @@ static struct device_attribute *drv_attr(struct kunit *test, const char *name)
 		for (a = (*g)->attrs; *a; a++)
 			if (!strcmp((*a)->name, name))
 				return container_of(*a, struct device_attribute, attr);
+	/* "label": added in probe, before the misc device (irqcap_source.c) */
+	for (a = irqcap_source_group.attrs; *a; a++)
+		if (!strcmp((*a)->name, name))
+			return container_of(*a, struct device_attribute, attr);
 	KUNIT_FAIL(test, "no sysfs attribute %s", name);
 	return NULL;
 }
@@ -587,6 +591,22 @@ static const struct bad_prop_case bad_prop_cases[] = {
 	  { PROPERTY_ENTRY_U32("irqcap,wakeup-holdoff-us", 100001) }, 4, 0, -ERANGE },
 	{ "trigger level",
 	  { PROPERTY_ENTRY_STRING("irqcap,trigger", "high") }, 4, 0, -EINVAL },
+	{ "label with a slash",
+	  { PROPERTY_ENTRY_STRING("label", "door/bell") }, 4, 0, -EINVAL },
+	{ "label with a space",
+	  { PROPERTY_ENTRY_STRING("label", "door bell") }, 4, 0, -EINVAL },
+	{ "label ..",
+	  { PROPERTY_ENTRY_STRING("label", "..") }, 4, 0, -EINVAL },
+	{ "label starting with -",
+	  { PROPERTY_ENTRY_STRING("label", "-door") }, 4, 0, -EINVAL },
+	{ "label empty",
+	  { PROPERTY_ENTRY_STRING("label", "") }, 4, 0, -EINVAL },
+	{ "label of 64 characters",
+	  { PROPERTY_ENTRY_STRING("label",
+		"a123456789b123456789c123456789d123456789e123456789f123456789g123") },
+	  4, 0, -EINVAL },
+	{ "label not a string",
+	  { PROPERTY_ENTRY_U32("label", 7) }, 4, 0, -EPROTO },
 	{ "no interrupt, no gpios", { }, -1, 0, -ENODEV },
 	{ "level-triggered interrupt", { }, SIM_HW_LEVEL,
 	  IORESOURCE_IRQ_HIGHLEVEL, -EINVAL },
@@ -632,6 +652,25 @@ static void probe_trigger_override_test(struct kunit *test)
 			(u32)IRQ_TYPE_EDGE_BOTH);
 	drv_fire_and_wait(test, pdev, 5);
 	expect_irq_records(test, f, 1, NULL);
+}
+
+/* A label of 63 portable file-name characters is the device's sysfs label. */
+static void probe_label_test(struct kunit *test)
+{
+	static const char label[] =
+		"Door-bell_2.a56789b123456789c123456789d123456789e123456789f1234";
+	static const struct property_entry props[] = {
+		PROPERTY_ENTRY_STRING("label", label),
+		{ }
+	};
+	struct platform_device *pdev = drv_add(test, props, 4, 0);
+	struct irqcap_dev *idev = drv_bound(test, pdev);
+
+	KUNIT_EXPECT_EQ(test, strlen(label), 63UL);
+	KUNIT_EXPECT_STREQ(test, drv_show(test, pdev, "label"), label);
+	KUNIT_EXPECT_STREQ(test, idev->source.label, label);
+	KUNIT_EXPECT_EQ(test, idev->source.gpio_line, -1);
+	KUNIT_EXPECT_EQ(test, idev->source.trigger, (u32)IRQCAP_TRIGGER_RISING);
 }
 
 /* A reader that falls a whole ring behind gets an overflow record. */
@@ -1011,6 +1050,7 @@ static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(sysfs_bad_writes_test),
 	KUNIT_CASE_PARAM(probe_bad_property_test, bad_prop_gen_params),
 	KUNIT_CASE(probe_trigger_override_test),
+	KUNIT_CASE(probe_label_test),
 	KUNIT_CASE(reader_overflow_test),
 	KUNIT_CASE(unbind_with_readers_test),
 	KUNIT_CASE(idle_timeout_test),

@@ -211,6 +211,7 @@ make_dt() { # make_dt VARIANT OUT.dtb
 		/ {
 			event-capture {
 				compatible = "irqcap,event-capture";
+				label = "powerbutton";
 				$node
 			};
 			$extra
@@ -290,6 +291,10 @@ field() { # field TAG: the text after "=== TAG " in the console
 	grep -a "^=== $1" "$CONSOLE" | head -1 | sed "s/^=== $1 *//" | tr -d '\r'
 }
 
+source_ok() { # source_ok SOURCE_LINE WANT_ERE VARIANT CHIP: and CHIP is a GPIO chip's label
+	echo "$1" | grep -Eqx "$2" && { [ "$3" = interrupts ] || field CHIPLABELS | grep -qw "$4"; }
+}
+
 run_boot() { # run_boot TRIGGER PER_PULSE
 	local trig=$1 per=$2 tag="[$1]" i n want t_boot dtb=$WORK/test-$1.dtb
 	CONSOLE=$WORK/console-$trig.log
@@ -341,6 +346,17 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 		check "$tag GPIO line requested as an input with an IRQ ($(field GPIO))" \
 			eval "field GPIO | grep -q ' in .*IRQ'"
 	fi
+	# IRQCAP_IOC_SOURCE: the label, the node, the PL061 chip and line 3
+	local src want_src chip=${PL061##*@}.pl061 want_trig=1
+	src=$(grep -a '^READER SOURCE' "$CONSOLE" | head -1 | tr -d '\r' | sed 's/^READER SOURCE //')
+	[ "$trig" = both ] && want_trig=3
+	if [ "$trig" = interrupts ]; then
+		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=1 gpioflag=0"
+	else
+		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip=$chip line=3 hwirq=3 trigger=$want_trig gpioflag=1"
+	fi
+	check "$tag IRQCAP_IOC_SOURCE and INFO GPIO flag ($src)" source_ok "$src" "$want_src" "$trig" "$chip"
+	check "$tag sysfs label ($(field LABEL))" test "$(field LABEL)" = powerbutton
 	if ! grep -aq 'READER READY' "$CONSOLE"; then
 		ktap_fail "$tag reader opened /dev/irqcap0 ($(grep -a 'READER ERROR' "$CONSOLE" | head -1 | tr -d '\r'))"
 	else
@@ -418,7 +434,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	if [ "$trig" = both ]; then
 		local msg
 		msg=$(sed -n '/^=== dmesg probe begin/,/^=== dmesg probe end/p' "$CONSOLE" | tr -d '\r' |
-		      grep -a 'irqcap event-capture-bad:' | head -1 | sed 's/^\[[ 0-9.]*\] //')
+		      grep -a 'irqcap event-capture-bad:' | grep -v 'deprecated in the binding' | head -1 | sed 's/^\[[ 0-9.]*\] //')
 		check "$tag node with irqcap,ring-size = <1000> refused at probe ($msg)" \
 			eval "echo '$msg' | grep -q 'error -EINVAL: irqcap,ring-size: 1000 is not a power of two' &&
 			      test '$(field BAD)' = 'driver= gpio4=0'"

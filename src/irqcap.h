@@ -126,6 +126,7 @@ struct irqcap_dev {
 	struct fasync_struct *fasync;
 	bool dead;
 	struct dentry *debugfs;
+	struct irqcap_source source;	/* set at probe, irqcap_source.c */
 
 	/* configuration; written under @cfg_lock, read with READ_ONCE() */
 	struct mutex cfg_lock;
@@ -399,6 +400,14 @@ int irqcap_cdev_init(void);
 void irqcap_cdev_exit(void);
 void irqcap_get(struct irqcap_dev *idev);
 void irqcap_put(struct irqcap_dev *idev);
+
+/* irqcap_source.c */
+struct gpio_desc;
+int irqcap_source_parse_label(struct irqcap_dev *idev);
+void irqcap_source_set_gpio(struct irqcap_dev *idev, struct gpio_desc *gpio);
+int irqcap_source_init(struct irqcap_dev *idev);
+void irqcap_info_fill(struct irqcap_dev *idev, struct irqcap_info *info);
+extern const struct attribute_group irqcap_source_group;
 
 /* irqcap_sysfs.c */
 extern const struct attribute_group *irqcap_groups[];

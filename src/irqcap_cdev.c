@@ -499,15 +499,7 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	switch (cmd) {
 	case IRQCAP_IOC_INFO:
-		info.abi_version = IRQCAP_ABI_VERSION;
-		info.event_size = sizeof(struct irqcap_event);
-		info.ring_size = idev->ring.size;
-		info.irq = idev->irq;
-		info.flags |= irqcap_edge_info_flags(idev);
-		info.flags |= IRQCAP_INFO_MMAP;
-		info.mmap_data_offset = IRQCAP_RING_DATA_OFFSET;
-		if (device_may_wakeup(idev->dev))
-			info.flags |= IRQCAP_INFO_WAKEUP;
+		irqcap_info_fill(idev, &info);
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:
@@ -528,6 +520,10 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case IRQCAP_IOC_GET_CLOCK:
 		ret = put_user(r->clock, (u32 __user *)uarg);
+		break;
+	case IRQCAP_IOC_SOURCE:
+		/* set at probe; compat_ptr_ioctl: the same layout for 32-bit */
+		ret = copy_to_user(uarg, &idev->source, sizeof(idev->source)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_CONSUME:
 		ret = irqcap_ioctl_consume(r, uarg);

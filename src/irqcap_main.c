@@ -11,7 +11,9 @@
  */
 #include <linux/gpio/consumer.h>
 #include <linux/idr.h>
+#include <linux/moduleparam.h>
 #include <linux/irq.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -78,42 +80,160 @@ static int irqcap_read_u32_range(struct device *dev, const char *prop,
 	return 0;
 }
 
+/*
+ * Policy defaults: module parameters (also /sys/module/irqcap/parameters/,
+ * for devices bound after a change), each device's own sysfs attributes at
+ * run time.  The firmware describes the hardware only; the policy
+ * properties of 0.1.0 (irqcap,bottom-half, -ring-size, -idle-timeout-ms,
+ * -wakeup-holdoff-us) are deprecated in the binding but still honoured,
+ * checked as before, so that shipped overlays keep working.
+ */
+static int irqcap_param_u32_range(const char *val, const struct kernel_param *kp,
+				  u32 min, u32 max, bool pow2)
+{
+	u32 v;
+	int ret = kstrtou32(val, 10, &v);
+
+	if (ret)
+		return ret;
+	if (v < min || v > max || (pow2 && !is_power_of_2(v)))
+		return -ERANGE;
+	*(u32 *)kp->arg = v;
+	return 0;
+}
+
+static u32 irqcap_default_ring_size = IRQCAP_RING_DEFAULT;
+static int irqcap_param_ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, IRQCAP_RING_MIN, IRQCAP_RING_MAX, true);
+}
+
+static const struct kernel_param_ops irqcap_param_ring_size_ops = {
+	.set = irqcap_param_ring_size_set,
+	.get = param_get_uint,
+};
+module_param_cb(ring_size, &irqcap_param_ring_size_ops, &irqcap_default_ring_size, 0644);
+MODULE_PARM_DESC(ring_size, "ring capacity in records of devices bound from now on: a power of two in 16..1048576 (default 1024)");
+
+static u32 irqcap_default_idle_timeout_ms;
+static int irqcap_param_idle_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, 0, IRQCAP_IDLE_TIMEOUT_MAX_MS, false);
+}
+
+static const struct kernel_param_ops irqcap_param_idle_timeout_ops = {
+	.set = irqcap_param_idle_timeout_set,
+	.get = param_get_uint,
+};
+module_param_cb(idle_timeout_ms, &irqcap_param_idle_timeout_ops,
+		&irqcap_default_idle_timeout_ms, 0644);
+MODULE_PARM_DESC(idle_timeout_ms, "default idle timeout in ms, 0..3600000 (0: off)");
+
+static u32 irqcap_default_wakeup_holdoff_us;
+static int irqcap_param_holdoff_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, 0, IRQCAP_WAKEUP_HOLDOFF_MAX_US, false);
+}
+
+static const struct kernel_param_ops irqcap_param_holdoff_ops = {
+	.set = irqcap_param_holdoff_set,
+	.get = param_get_uint,
+};
+module_param_cb(wakeup_holdoff_us, &irqcap_param_holdoff_ops,
+		&irqcap_default_wakeup_holdoff_us, 0644);
+MODULE_PARM_DESC(wakeup_holdoff_us, "default wake-up hold-off in us, 0..100000 (0: off)");
+
+static int irqcap_default_bh = IRQCAP_BH_THREADED;
+static int irqcap_param_bh_set(const char *val, const struct kernel_param *kp)
+{
+	int mode = sysfs_match_string(irqcap_bh_names, val);
+
+	if (mode < 0)
+		return mode;
+	*(int *)kp->arg = mode;
+	return 0;
+}
+
+static int irqcap_param_bh_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", irqcap_bh_names[*(int *)kp->arg]);
+}
+
+static const struct kernel_param_ops irqcap_param_bh_ops = {
+	.set = irqcap_param_bh_set,
+	.get = irqcap_param_bh_get,
+};
+module_param_cb(bottom_half, &irqcap_param_bh_ops, &irqcap_default_bh, 0644);
+MODULE_PARM_DESC(bottom_half, "default bottom half: hardirq, threaded (default), tasklet, workqueue");
+
+/*
+ * A deprecated policy property that is present: say, once per property and
+ * module load (bind cycles would repeat it), where the setting lives now.
+ */
+static bool irqcap_policy_property(struct device *dev, unsigned int nr,
+				   const char *prop, const char *param)
+{
+	static unsigned long told;
+
+	if (!device_property_present(dev, prop))
+		return false;
+	if (!test_and_set_bit(nr, &told))
+		dev_notice(dev, "%s is policy, deprecated in the binding: use the module parameter %s or sysfs %s%s\n",
+			   prop, param, param,
+			   strcmp(param, "ring_size") ? "" : " (read-only: rebind)");
+	return true;
+}
+
 static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 				   int *trigger)
 {
 	struct device *dev = idev->dev;
-	int mode = IRQCAP_BH_THREADED;
+	int mode = READ_ONCE(irqcap_default_bh);
 	int ret;
 
-	ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
-					IRQCAP_BH_NR,
-					"hardirq, threaded, tasklet, workqueue", &mode);
-	if (ret)
-		return ret;
+	if (irqcap_policy_property(dev, 0, "irqcap,bottom-half", "bottom_half")) {
+		ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
+						IRQCAP_BH_NR,
+						"hardirq, threaded, tasklet, workqueue", &mode);
+		if (ret)
+			return ret;
+	}
 	idev->bh_mode = mode;
 
-	*ring_size = IRQCAP_RING_DEFAULT;
-	ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
-				    IRQCAP_RING_MAX, ring_size);
-	if (ret)
-		return ret;
+	*ring_size = READ_ONCE(irqcap_default_ring_size);
+	if (irqcap_policy_property(dev, 1, "irqcap,ring-size", "ring_size")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
+					    IRQCAP_RING_MAX, ring_size);
+		if (ret)
+			return ret;
+	}
 	if (!irqcap_ring_size_valid(*ring_size))
 		return dev_err_probe(dev, -EINVAL,
 				     "irqcap,ring-size: %u is not a power of two in %u..%u\n",
 				     *ring_size, IRQCAP_RING_MIN, IRQCAP_RING_MAX);
 
+	/* hardware: the bounce time of the contact that drives the line */
 	ret = irqcap_read_u32_range(dev, "irqcap,debounce-us", 0,
 				    IRQCAP_DEBOUNCE_MAX_US, &idev->debounce_us);
 	if (ret)
 		return ret;
-	ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
-				    IRQCAP_IDLE_TIMEOUT_MAX_MS,
-				    &idev->idle_timeout_ms);
-	if (ret)
-		return ret;
-	ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
-				    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
-				    &idev->wakeup_holdoff_us);
+	idev->idle_timeout_ms = READ_ONCE(irqcap_default_idle_timeout_ms);
+	if (irqcap_policy_property(dev, 2, "irqcap,idle-timeout-ms", "idle_timeout_ms")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
+					    IRQCAP_IDLE_TIMEOUT_MAX_MS,
+					    &idev->idle_timeout_ms);
+		if (ret)
+			return ret;
+	}
+	idev->wakeup_holdoff_us = READ_ONCE(irqcap_default_wakeup_holdoff_us);
+	if (irqcap_policy_property(dev, 3, "irqcap,wakeup-holdoff-us", "wakeup_holdoff_us")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
+					    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
+					    &idev->wakeup_holdoff_us);
+		if (ret)
+			return ret;
+	}
+	ret = irqcap_source_parse_label(idev);
 	if (ret)
 		return ret;
 
@@ -170,6 +290,7 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "GPIO cannot interrupt\n");
 		idev->gpio = gpio;
+		irqcap_source_set_gpio(idev, gpio);
 		if (trigger < 0)
 			trigger = 0; /* a GPIO has no firmware trigger: rising */
 	}
@@ -330,6 +451,9 @@ static int irqcap_probe(struct platform_device *pdev)
 	 * true.  The handler reads @edge_mode unlocked; it never changes again.
 	 */
 	irqcap_edge_setup(idev);
+	ret = irqcap_source_init(idev);
+	if (ret)
+		return ret;
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;

@@ -14,6 +14,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
+. "$top/tests/lib/udev.sh"
 . "$top/scripts/lib/ktap.sh"
 
 kernel= module= filter= keep= extra=
@@ -57,6 +58,12 @@ gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap
 	"$top/tests/guest/irqcap-compat32.c" "$top/tools/lib/irqcap-stream.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
 gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-clock-test32" \
 	"$top/tests/guest/irqcap-clock-test.c" >>"$work/compat32-build.log" 2>&1 || compat32=failed
+# stable names and the source description (issue 17); 32-bit too: SOURCE through compat_ioctl
+source_test=yes
+{ gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-source-test" "$top/tests/guest/irqcap-source-test.c" &&
+  gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-source-test32" \
+	"$top/tests/guest/irqcap-source-test.c" &&
+  irqcap_udev_payload "$work/root" "$top/debian/irqcap-tools.udev"; } >"$work/source-build.log" 2>&1 || source_test=failed
 # the mapped ring (tests/guest/irqcap-mmap-test.c) and docs' minimal reader, run by it
 mmap=yes
 { gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-mmap-test" \
@@ -113,6 +120,13 @@ if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work
 	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
 	nok "32-bit test program ran in the guest"
 fi
+if [ "$source_test" = yes ] && grep -q '^=== guest done' "$work/log" &&
+	! grep -qE '^(not )?ok - source_ioctl$|^(not )?ok - source_ioctl:' "$work/log" &&
+	{ [ -z "$filter" ] || [ "$filter" = source ]; }; then
+	nok "source test program ran in the guest"
+fi
+[ "$source_test" = yes ] && ok "source test programs build, udev payload (gcc, gcc -m32, udevadm)" ||
+	{ nok "source test programs build, udev payload (gcc, gcc -m32, udevadm)"; tail -5 "$work/source-build.log"; }
 if [ "$mmap" = yes ] && { [ -z "$filter" ] || [[ ",$filter," == *,mmap* ]]; } &&
 	grep -q '^=== guest done' "$work/log" && ! grep -qE '^(not )?ok - mmap_' "$work/log"; then
 	nok "mapped-ring test program ran in the guest"
@@ -150,6 +164,9 @@ debounce-us out of range|irqcap,debounce-us: 5000000 is out of range 0\.\.100000
 no interrupt|no interrupt: the firmware node needs "interrupts" or "gpios"
 level trigger|is level-triggered: irqcap captures edges
 ring-size wrong type|irqcap,ring-size: must be a u32
+label not a file name|label: "door/bell" is not a file name: character 5 \(0x2f\)
+label wrong type|label: must be a string
+policy property deprecated|irqcap,idle-timeout-ms is policy, deprecated in the binding: use the module parameter idle_timeout_ms or sysfs idle_timeout_ms$
 PATTERNS
 fi
 # A guest that hung or crashed never dumps its final dmesg: the kernel log is

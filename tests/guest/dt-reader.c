@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 {
 	struct irqcap_event ev[64];
 	struct irqcap_info info;
+	struct irqcap_source src;
 	struct irqcap_stats st;
 	unsigned long long deadline, settle_end = 0, last_ts = 0, last_seq = 0;
 	struct irqcap_stream chk;
@@ -70,6 +71,15 @@ int main(int argc, char **argv)
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
+	/* where the interrupt comes from: the host checks it (dt-gpio-test.sh) */
+	memset(&src, 0xff, sizeof(src));
+	if (ioctl(fd, IRQCAP_IOC_SOURCE, &src) < 0) {
+		printf("READER ERROR IRQCAP_IOC_SOURCE: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("READER SOURCE label=%.64s fwnode=%.128s irqchip=%.32s gpiochip=%.32s line=%d hwirq=%llu trigger=%u gpioflag=%d\n",
+	       src.label, src.fwnode, src.irqchip, src.gpiochip, src.gpio_line,
+	       (unsigned long long)src.hwirq, src.trigger, !!(info.flags & IRQCAP_INFO_GPIO));
 	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
 	irqcap_stream_expect(&chk, 1);	/* a fresh device: the first IRQ is 1 */
 	printf("READER READY\n");

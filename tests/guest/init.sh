@@ -31,6 +31,11 @@ for t in /irqcap-clock-test /irqcap-clock-test32; do
 		$t
 	fi
 done
+# stable names, IRQCAP_IOC_SOURCE, udev by-label links, policy parameters (issue 17)
+if [ -x /irqcap-source-test ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' source '; }; then
+	/irqcap-source-test
+	[ -x /irqcap-source-test32 ] && [ -e /proc/sys/abi/vsyscall32 ] && /irqcap-source-test32
+fi
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi
