@@ -57,7 +57,7 @@ help:
 	@echo "make test-full    everything CI runs"
 	@echo "make demo         boot a QEMU board and watch events"
 	@echo "make matrix       build and boot-test on 6.1, 6.1-rt, 6.12, 7.2, 7.3-rc"
-	@echo "make bench        irqcap vs a counting handler vs UIO (docs/bench.md)"
+	@echo "make bench        irqcap vs a counting handler, UIO, counter chrdev, gpio-cdev (docs/bench.md)"
 	@echo "make deb|rpm|dkms-install|dkms-remove|package-check  (docs/packaging.md)"
 
 -include scripts/packaging.mk

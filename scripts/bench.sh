@@ -16,8 +16,11 @@
 #   --rates ...   fixed rates in edges/s with their edge counts
 #                 (default ping:300,1000:2000,10000:10000,50000:25000)
 #   --only ...    contenders: count, count-ktime, irqcap-hardirq, irqcap-threaded,
-#                 irqcap-tasklet, irqcap-workqueue, uio (default: these);
-#                 count-lock, count-mb (top-half pricing) only by name
+#                 irqcap-tasklet, irqcap-workqueue, uio, counter, counter-maxq,
+#                 gpio-cdev, gpio-cdev-rising, gpio-cdev-1024, irqcap-mmap
+#                 (default: these and the -busy, -noreader and -h100 variants);
+#                 count-lock, count-mb (top-half pricing) and irqcap-gpio
+#                 (alone on its gpio-sim line, for --insns) only by name
 #   --compare KO  a second irqcap.ko, swapped in after each repetition's runs
 #                 (same boot): its rows are named irqcap-MODE/NAME (default "b")
 #   --clocksource the guest's (default tsc: TCG's TSC looks unstable to the
@@ -40,6 +43,8 @@
 #                 these contenders' bursts with a QEMU plugin
 #                 (tests/bench/insncount.c), per edge and per function, in
 #                 insns.txt (TCG's cost is close to proportional to them)
+#   --with-insns  first an --insns boot (1 repetition) of every contender of
+#                 the run, into the same OUT: the table's insns/ev column
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
@@ -52,7 +57,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 reps=3 boots=1 burst=20000 rates=ping:300,1000:2000,10000:10000,50000:25000 only=''
 out=$top/build/bench kernel='' module='' kunit=no compare='' tag=b clocksource=tsc pin=yes idlepoll=no
 accel=tcg
-perf='' insns=''
+perf='' insns='' withinsns=no
 usage() { sed -n '4,/^[^#]/s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -72,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--idle-poll) idlepoll=yes; shift;;
 	--perf) perf=$2; shift 2;;
 	--insns) insns=$2; shift 2;;
+	--with-insns) withinsns=yes; shift;;
 	--kunit) kunit=yes; shift;;
 	--kunit-only) kunit=only; shift;;
 	-h|--help) usage 0;;
@@ -91,6 +97,20 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log() { echo "# bench: $*" >&2; }
 die() { log "$*"; exit 1; }
+
+# the contenders of a default run, for --with-insns
+all_contenders=count,count-ktime,irqcap-hardirq-noreader,irqcap-hardirq,irqcap-threaded,irqcap-tasklet,irqcap-workqueue,uio,counter,counter-maxq,gpio-cdev,gpio-cdev-rising,gpio-cdev-1024,irqcap-gpio
+if [ -z "$insns" ] && [ -z "$perf" ]; then
+	rm -f "$out/insns.txt"
+	if [ "$withinsns" = yes ]; then
+		log "--with-insns: an --insns boot first"
+		a=(--insns "${only:-$all_contenders}" --reps 1 --burst "$burst" --out "$out" --accel "$accel")
+		[ -n "$kernel" ] && a+=(--kernel "$kernel")
+		[ -n "$module" ] && a+=(--module "$module")
+		"$0" "${a[@]}" >/dev/null || die "the --insns boot failed"
+		mv "$out/console.log" "$out/console-insns.log"
+	fi
+fi
 
 if [ "$kunit" != no ]; then
 	log "KUnit ring vs kfifo (UML; first run builds a kernel, ~3 min on 2 cores)"
@@ -112,7 +132,7 @@ done
 command -v gnuplot >/dev/null || log "gnuplot missing (apt-get install gnuplot-nox): no plot"
 
 work=$out/work
-rm -rf "$work" && mkdir -p "$work/root" "$work/count" "$work/uio/drivers/uio"
+rm -rf "$work" && mkdir -p "$work/root" "$work/count" "$work/uio/drivers/uio" "$work/src"
 
 # guest program
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqbench" \
@@ -121,23 +141,50 @@ gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqbench" \
 cp "$top/tests/bench/count/irqcnt_bench.c" "$top/tests/bench/count/Kbuild" "$work/count/"
 make -s -C "$kdir" M="$work/count" modules >"$work/count/build.log" 2>&1 ||
 	{ cat "$work/count/build.log" >&2; die "irqcnt_bench.ko does not build"; }
-# uio_pdrv_genirq from the same kernel's source, opened to PRP0001
+# The peers from the same kernel's source, in one pass over the tarball:
+# uio_pdrv_genirq (opened to PRP0001), the counter chrdev with interrupt-cnt
+# and gpio-sim with irq_sim (Debian amd64 has CONFIG_COUNTER, CONFIG_GPIO_SIM
+# and CONFIG_IRQ_SIM off)
 src=${IRQCAP_KUNIT_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
-tar -xf "$src" -C "$work/uio" --strip-components=1 \
-	"$(tar -tf "$src" | grep -m1 'drivers/uio/uio_pdrv_genirq.c$')" ||
-	die "no drivers/uio/uio_pdrv_genirq.c in $src"
+pfx=$(tar -tf "$src" | head -1 | cut -d/ -f1)
+members="drivers/uio/uio_pdrv_genirq.c drivers/counter/counter-core.c drivers/counter/counter-sysfs.c
+	drivers/counter/counter-sysfs.h drivers/counter/counter-chrdev.c drivers/counter/counter-chrdev.h
+	drivers/counter/interrupt-cnt.c drivers/gpio/gpio-sim.c drivers/gpio/gpiolib.h kernel/irq/irq_sim.c"
+# shellcheck disable=SC2046,SC2086
+tar -xf "$src" -C "$work/src" --strip-components=1 $(printf "$pfx/%s " $members) ||
+	die "the peers' sources are not all in $src"
+cp "$work/src/drivers/uio/uio_pdrv_genirq.c" "$work/uio/drivers/uio/"
 (cd "$work/uio" && patch -s -p1 <"$top/tests/bench/uio/uio_pdrv_genirq-fwnode.patch") ||
 	die "the UIO patch does not apply"
+(cd "$work/src" && patch -s -p1 <"$top/tests/bench/gpiosim/irq_sim-module.patch") ||
+	die "the irq_sim patch does not apply"
+mkdir -p "$work/counter" "$work/gpiosim"
+cp "$work/src/drivers/counter/"*.[ch] "$top/tests/bench/counter/Kbuild" "$work/counter/"
+cp "$work/src/drivers/gpio/gpio-sim.c" "$work/gpiosim/gpio-sim-main.c"
+cp "$work/src/drivers/gpio/gpiolib.h" "$work/src/kernel/irq/irq_sim.c" \
+	"$top/tests/bench/gpiosim/Kbuild" "$top/tests/bench/gpiosim/irqcap_gpiosim_bench.c" "$work/gpiosim/"
+for d in counter gpiosim; do
+	nice -n 10 make -s -j2 -C "$kdir" M="$work/$d" modules >"$work/$d/build.log" 2>&1 ||
+		{ cat "$work/$d/build.log" >&2; die "the $d modules do not build"; }
+done
+cp "$work/counter/counter.ko" "$work/counter/interrupt-cnt.ko" "$work/gpiosim/gpio-sim.ko" \
+	"$work/gpiosim/irqcap_gpiosim_bench.ko" "$work/root/"
 echo 'obj-m += uio_pdrv_genirq.o' >"$work/uio/drivers/uio/Kbuild"
 make -s -C "$kdir" M="$work/uio/drivers/uio" modules >"$work/uio/build.log" 2>&1 ||
 	{ cat "$work/uio/build.log" >&2; die "uio_pdrv_genirq.ko does not build"; }
 uio=$(find "/lib/modules/$abi/kernel/drivers/uio" -name 'uio.ko*' | head -1)
 [ -n "$uio" ] || die "no uio.ko for $abi (linux-image-$abi installs it)"
-case $uio in
-*.xz) xz -dc "$uio" >"$work/root/uio.ko";;
-*.zst) zstd -qdc "$uio" >"$work/root/uio.ko";;
-*) cp "$uio" "$work/root/uio.ko";;
-esac
+cfs=$(find "/lib/modules/$abi/kernel/fs/configfs" -name 'configfs.ko*' | head -1)
+[ -n "$cfs" ] || die "no configfs.ko for $abi (gpio-sim needs it)"
+for m in "$uio" "$cfs"; do
+	b=${m##*/}
+	b=${b%%.ko*}.ko
+	case $m in
+	*.xz) xz -dc "$m" >"$work/root/$b";;
+	*.zst) zstd -qdc "$m" >"$work/root/$b";;
+	*) cp "$m" "$work/root/$b";;
+	esac
+done
 cp "$module" "$work/root/irqcap.ko"
 if [ -n "$compare" ]; then
 	cp "$compare" "$work/root/irqcap-b.ko" || die "no $compare"
@@ -156,12 +203,13 @@ fi
 irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 
-# Pin the guest's vCPU threads ("CPU n/TCG", "CPU n/KVM") of the newest QEMU
-# to host CPU n.
+# Pin the guest's vCPU threads ("CPU n/TCG", "CPU n/KVM") of the QEMU that
+# irqcap_qemu --bg started ($1: its timeout's pid, QEMU its child) to host
+# CPU n.  (Not the newest QEMU on the host: other users' QEMUs share it.)
 pin_vcpus() {
 	local pid='' i t
 	for i in $(seq 1 100); do
-		pid=$(pgrep -n -f 'qemu-system-x86_64 .*-name irqcap,debug-threads=on') && break
+		pid=$(pgrep -P "$1" -f 'qemu-system-') && break
 		sleep 0.1
 	done
 	[ -n "$pid" ] || { log "no QEMU to pin"; return 0; }
@@ -196,9 +244,10 @@ fi
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
 	start=$(date +%s)
-	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus &
-	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console-$b.log" 1800 "$args"
-	wait
+	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+		--append "$args" --timeout 1800 --log "$work/console-$b.log" --bg
+	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus "$IRQCAP_QEMU_PID"
+	wait "$IRQCAP_QEMU_PID"
 	log "guest ran $(( $(date +%s) - start )) s"
 	tr -d '\r' <"$work/console-$b.log" | sed "s/^RES /RES boot=$b /" >>"$out/console.log"
 	grep -q '^=== irqbench done' "$work/console-$b.log" ||
@@ -220,7 +269,7 @@ if [ -n "$perf" ]; then
 fi
 
 IRQCAP_BENCH_IDLE_POLL=$idlepoll python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), ${accel^^} -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
+	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $("$(irqcap_qemu_bin x86_64)" --version | head -1 | sed 's/ (.*//'), ${accel^^} -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
 	die "report failed"
 if command -v gnuplot >/dev/null && [ -s "$out/cdf.dat" ]; then
 	gnuplot "$out/latency.gp" 2>"$work/gnuplot.log" || log "gnuplot failed: $(cat "$work/gnuplot.log")"

@@ -149,7 +149,7 @@ same("irqcap,idle-timeout-ms maximum", props["irqcap,idle-timeout-ms"]["maximum"
 same("irqcap,wakeup-holdoff-us maximum", props["irqcap,wakeup-holdoff-us"]["maximum"],
      define("IRQCAP_WAKEUP_HOLDOFF_MAX_US"))
 same("irqcap,bottom-half values", props["irqcap,bottom-half"]["enum"], strings("irqcap_bh_names"))
-m = re.search(r"int\s+mode\s*=\s*IRQCAP_BH_([A-Z]+)\s*;", allsrc)
+m = re.search(r"int\s+irqcap_default_bh\s*=\s*IRQCAP_BH_([A-Z]+)\s*;", allsrc)
 same("irqcap,bottom-half default", props["irqcap,bottom-half"]["default"], m and m.group(1).lower())
 same("irqcap,trigger values", props["irqcap,trigger"]["enum"], strings("irqcap_trigger_names"))
 same("compatible", [props["compatible"]["const"]],
@@ -231,6 +231,9 @@ if [ -s "$W/example.pp.dts" ]; then
 	negative 'irqcap,ringsize misspelt' \
 		's/irqcap,ring-size = /irqcap,ringsize = /' \
 		"'irqcap,ringsize' was unexpected"
+	negative 'label = "door/switch" (not one file name)' \
+		's|label = "door-switch"|label = "door/switch"|' \
+		"label.*'door/switch' does not match"
 	negative 'neither interrupts nor gpios' \
 		'/gpios = </d' \
 		"'oneOf' conditional failed"

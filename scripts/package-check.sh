@@ -423,6 +423,9 @@ if [ -n "$TOOLS_DEB" ]; then
 	check "irqcap-tools installed the udev rule for /dev/irqcapN (group irqcap, 0660)" \
 		sh -c "grep -h 'irqcap' '$ROOT'/lib/udev/rules.d/*irqcap*.rules '$ROOT'/usr/lib/udev/rules.d/*irqcap*.rules 2>/dev/null |
 		       grep -q 'GROUP=\"irqcap\".*MODE=\"0660\"'"
+	check "irqcap-tools installed the udev rule for /dev/irqcap/by-label/LABEL" \
+		sh -c "grep -h 'irqcap' '$ROOT'/lib/udev/rules.d/*irqcap*.rules '$ROOT'/usr/lib/udev/rules.d/*irqcap*.rules 2>/dev/null |
+		       grep -q 'SYMLINK+=\"irqcap/by-label/\$attr{device/label}\"'"
 	check "irqcap-tools installed the uAPI header" [ -f "$ROOT/usr/include/linux/irqcap.h" ]
 fi
 

@@ -103,17 +103,23 @@ install-dkms-src:
 
 # Installs the sources under /usr/src like the packages do, so DKMS can rebuild
 # them for later kernels; KVER picks the kernel (headers must be installed).
+# It also installs the packages' udev rule (group irqcap where that group
+# exists, /dev/irqcap/by-label/LABEL) where the RPM puts it.
 KVER ?= $(shell uname -r)
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
 dkms-install:
 	@command -v dkms >/dev/null || { echo "dkms is not installed"; exit 1; }
 	-dkms remove -m irqcap -v $(IRQCAP_PKG_VERSION) --all
 	rm -rf $(USRSRC)/$(PKG_NAME)
 	$(MAKE) -f $(PKG_TOP)/scripts/packaging.mk install-dkms-src DESTDIR=
 	dkms install -m irqcap -v $(IRQCAP_PKG_VERSION) -k $(KVER)
+	install -p -D -m 0644 $(PKG_TOP)/debian/irqcap-tools.udev $(UDEVRULESDIR)/60-irqcap.rules
+	-udevadm control --reload
 
 dkms-remove:
 	-dkms remove -m irqcap -v $(IRQCAP_PKG_VERSION) --all
 	rm -rf $(USRSRC)/$(PKG_NAME)
+	rm -f $(UDEVRULESDIR)/60-irqcap.rules
 
 package-check:
 	$(PKG_TOP)/scripts/package-check.sh

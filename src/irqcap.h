@@ -22,6 +22,7 @@
 
 #include "irqcap_compat.h"
 #include "irqcap_ring.h"
+#include "irqcap_storm.h"
 #include "uapi/irqcap.h"
 
 #define IRQCAP_DEBOUNCE_MAX_US		1000000U
@@ -63,6 +64,27 @@ enum irqcap_bh_mode {
 };
 
 extern const char * const irqcap_bh_names[IRQCAP_BH_NR];
+
+/**
+ * enum irqcap_edge_mode - how the hard IRQ handler knows an IRQ record's
+ * edge; decided at probe from the trigger in force (irq_get_trigger_type())
+ * and the source, so that the handler takes one branch
+ * @IRQCAP_EDGE_MODE_UNKNOWN: both edges (or no edge type) on an
+ *	"interrupts" source or on a GPIO whose chip sleeps: IRQCAP_EDGE_UNKNOWN
+ * @IRQCAP_EDGE_MODE_RISING: rising only: every record IRQCAP_EDGE_RISING
+ * @IRQCAP_EDGE_MODE_FALLING: falling only: every record IRQCAP_EDGE_FALLING
+ * @IRQCAP_EDGE_MODE_LEVEL: both edges on a GPIO whose chip does not sleep
+ *	(!gpiod_cansleep()): the handler reads the line's raw (electrical)
+ *	level, high for a rising edge, low for a falling one
+ *
+ * The first three are the enum irqcap_edge values they give.
+ */
+enum irqcap_edge_mode {
+	IRQCAP_EDGE_MODE_UNKNOWN	= IRQCAP_EDGE_UNKNOWN,
+	IRQCAP_EDGE_MODE_RISING		= IRQCAP_EDGE_RISING,
+	IRQCAP_EDGE_MODE_FALLING	= IRQCAP_EDGE_FALLING,
+	IRQCAP_EDGE_MODE_LEVEL,
+};
 
 /**
  * struct irqcap_hist - log2 latency histogram, updated locklessly
@@ -116,9 +138,13 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
+	unsigned int fw_trigger;	/* IRQ_TYPE_* restored at unbind, see main.c */
+	struct gpio_desc *gpio;		/* the source, if a GPIO; else NULL */
+	u8 edge_mode;			/* enum irqcap_edge_mode */
 	struct fasync_struct *fasync;
 	bool dead;
 	struct dentry *debugfs;
+	struct irqcap_source source;	/* set at probe, irqcap_source.c */
 
 	/* configuration; written under @cfg_lock, read with READ_ONCE() */
 	struct mutex cfg_lock;
@@ -126,12 +152,17 @@ struct irqcap_dev {
 	u32 debounce_us;
 	u32 idle_timeout_ms;
 	u32 wakeup_holdoff_us;
+	u32 storm_limit;		/* interrupts/s, 0: off (irqcap_pm.c) */
+	u32 storm_hold_ms;
+	struct irqcap_storm_cfg storm;	/* from @storm_limit; read by the handler */
 
 	/* bottom halves */
 	struct irqcap_softirq_bh softirq_bh;
 	struct work_struct commit_work;
 	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
 	struct irq_work wake_work;	/* hardirq mode's wake-up on PREEMPT_RT */
+	struct hrtimer unthrottle_timer;	/* the end of a storm hold ... */
+	struct work_struct unthrottle_work; /* ... re-enables the line */
 
 	/* timers */
 	struct timer_list idle_timer;
@@ -165,6 +196,14 @@ struct irqcap_dev {
 	atomic_t pollers;		/* files that poll()ed */
 	u64 last_wake_ns;		/* handler: the last wake-up, for the hold-off */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
+	/* storm throttling and suspend (irqcap_pm.c) */
+	struct irqcap_storm_win storm_win; /* producer */
+	bool throttling;		/* producer: the line is disabled by the limit */
+	bool storm_stopped;		/* producer: unbinding, throttle no more */
+	u64 throttled_at;		/* producer: when it was disabled */
+	u64 throttled;			/* producer: times it was disabled */
+	u64 suspends;			/* producer */
+	u64 suspend_boot_off;		/* producer: BOOTTIME - MONOTONIC at suspend */
 
 	/* sleeping readers: written when one sleeps, read for every interrupt */
 	wait_queue_head_t wait ____cacheline_aligned_in_smp;
@@ -203,7 +242,15 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 	irqcap_stage_prod(idev, type, ts, data);
 }
 
+/* IRQCAP_INFO_EDGE if IRQ records carry a known edge (struct irqcap_info) */
+static inline u32 irqcap_edge_info_flags(const struct irqcap_dev *idev)
+{
+	return READ_ONCE(idev->edge_mode) != IRQCAP_EDGE_MODE_UNKNOWN ?
+	       IRQCAP_INFO_EDGE : 0;
+}
+
 /* irqcap_capture.c */
+void irqcap_edge_setup(struct irqcap_dev *idev);
 void irqcap_prod_enter(struct irqcap_dev *idev);
 void irqcap_prod_exit(struct irqcap_dev *idev);
 void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags)
@@ -230,6 +277,8 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
  * @timeouts: idle-timeout records
  * @overruns: uncommitted slots reused
  * @commits: commits that published records
+ * @throttled: times the storm limit disabled the line
+ * @suspends: system suspends capture stopped for
  */
 struct irqcap_counters {
 	u64 irqs_seen;
@@ -238,6 +287,8 @@ struct irqcap_counters {
 	u64 timeouts;
 	u64 overruns;
 	u64 commits;
+	u64 throttled;
+	u64 suspends;
 };
 
 /*
@@ -260,6 +311,8 @@ static inline void irqcap_counters_read_locked(const struct irqcap_dev *idev,
 	c->timeouts = idev->timeouts;
 	c->overruns = idev->overruns;
 	c->commits = idev->commits;
+	c->throttled = idev->throttled;
+	c->suspends = idev->suspends;
 }
 
 /* The bookkeeping of a commit that publishes up to @reserve. */
@@ -384,6 +437,7 @@ static inline enum irqcap_wake irqcap_holdoff_decide(u64 now, u64 prev,
  * irqcap_stage_publish_prod() - stage an interrupt's record and publish it
  * @idev: device; the caller has the producer role (the handler)
  * @ts: the record's timestamp
+ * @edge: enum irqcap_edge of the interrupt
  *
  * irqcap_stage_prod() and irqcap_commit_new_prod() in one, for the hard IRQ
  * handler's record: when nothing is staged before it (every producer
@@ -392,17 +446,19 @@ static inline enum irqcap_wake irqcap_holdoff_decide(u64 now, u64 prev,
  * positions are read once.  Otherwise the two, one after the other.
  */
 static __always_inline void irqcap_stage_publish_prod(struct irqcap_dev *idev,
-						      u64 ts)
+						      u64 ts, u8 edge)
 {
 	struct irqcap_ring *ring = &idev->ring;
 	unsigned long pos = ring->hdr->reserve;
 
 	if (unlikely(pos != ring->hdr->head)) {
 		irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
+		ring->slots[irqcap_ring_slot(pos, ring->size)].edge = edge;
 		irqcap_commit_new_prod(idev, ts);
 		return;
 	}
 	irqcap_ring_stage(ring, IRQCAP_EVENT_IRQ, ts, idev->seqno, 0);
+	ring->slots[irqcap_ring_slot(pos, ring->size)].edge = edge;
 	idev->commits++;
 	atomic64_set(&idev->last_commit_ns, ts);
 	irqcap_ring_commit(ring, pos + 1); /* all of the above before head */
@@ -434,12 +490,41 @@ static inline void irqcap_idle_arm(struct irqcap_dev *idev, u64 last_irq_ns)
 		irqcap_idle_arm_timer(idev, timeout_ms, last_irq_ns);
 }
 
+/* irqcap_pm.c */
+extern const struct dev_pm_ops irqcap_pm_ops;
+int irqcap_pm_setup(struct irqcap_dev *idev);
+void irqcap_pm_init(struct irqcap_dev *idev);
+void irqcap_storm_set_limit(struct irqcap_dev *idev);
+void irqcap_storm_count_prod(struct irqcap_dev *idev, u64 now);
+
+/**
+ * irqcap_storm_check_prod() - the storm limit's check in the hard handler
+ * @idev: device; the handler, with the producer role (lock-free or under
+ *	prod_lock: irqcap_hardirq())
+ * @now: the interrupt's timestamp
+ *
+ * With the limit off (the default) one compare; see irqcap_pm.c.
+ */
+static __always_inline void irqcap_storm_check_prod(struct irqcap_dev *idev, u64 now)
+{
+	if (unlikely(READ_ONCE(idev->storm.budget)))
+		irqcap_storm_count_prod(idev, now);
+}
+
 /* irqcap_cdev.c */
 extern const struct file_operations irqcap_fops;
 int irqcap_cdev_init(void);
 void irqcap_cdev_exit(void);
 void irqcap_get(struct irqcap_dev *idev);
 void irqcap_put(struct irqcap_dev *idev);
+
+/* irqcap_source.c */
+struct gpio_desc;
+int irqcap_source_parse_label(struct irqcap_dev *idev);
+void irqcap_source_set_gpio(struct irqcap_dev *idev, struct gpio_desc *gpio);
+int irqcap_source_init(struct irqcap_dev *idev);
+void irqcap_info_fill(struct irqcap_dev *idev, struct irqcap_info *info);
+extern const struct attribute_group irqcap_source_group;
 
 /* irqcap_sysfs.c */
 extern const struct attribute_group *irqcap_groups[];

@@ -47,6 +47,8 @@
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
+#include <linux/gpio/consumer.h>
+#include <linux/irq.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -275,22 +277,81 @@ void irqcap_commit(struct irqcap_dev *idev)
 	irqcap_wake_readers(idev);
 }
 
+/**
+ * irqcap_edge_setup() - decide how IRQ records learn their edge
+ * @idev: device, its interrupt requested (the trigger is then in force)
+ *
+ * The trigger in force, not the one asked for: a controller without
+ * irq_set_type (x86's IO-APIC) keeps the firmware's and ignores
+ * IRQF_TRIGGER_*, so irqcap,trigger = "both" on it is the firmware's one
+ * edge, and records say so.
+ *
+ * From the trigger the controller was given: one edge names it; both edges
+ * are told apart by the line's level only on a GPIO whose chip can be read
+ * in hard IRQ context.  The raw level, not the logical one: the trigger
+ * (irqcap,trigger, IRQF_TRIGGER_*) is electrical, whatever the line's
+ * GPIO_ACTIVE_LOW flag, so "rising" means the same in both.  The level is
+ * read when the handler runs: an edge followed by the opposite one before
+ * that (a pulse shorter than the interrupt latency) reads as the second.
+ */
+void irqcap_edge_setup(struct irqcap_dev *idev)
+{
+	u8 mode;
+
+	switch (irq_get_trigger_type(idev->irq) & IRQ_TYPE_EDGE_BOTH) {
+	case IRQ_TYPE_EDGE_RISING:
+		mode = IRQCAP_EDGE_MODE_RISING;
+		break;
+	case IRQ_TYPE_EDGE_FALLING:
+		mode = IRQCAP_EDGE_MODE_FALLING;
+		break;
+	case IRQ_TYPE_EDGE_BOTH:
+		mode = idev->gpio && !gpiod_cansleep(idev->gpio) ?
+		       IRQCAP_EDGE_MODE_LEVEL : IRQCAP_EDGE_MODE_UNKNOWN;
+		break;
+	default:
+		mode = IRQCAP_EDGE_MODE_UNKNOWN;
+		break;
+	}
+	WRITE_ONCE(idev->edge_mode, mode); /* the handler may run already */
+}
+
+/* The edge of the interrupt being handled: enum irqcap_edge. */
+static inline u8 irqcap_irq_edge(const struct irqcap_dev *idev)
+{
+	u8 mode = READ_ONCE(idev->edge_mode);
+	int level;
+
+	if (likely(mode != IRQCAP_EDGE_MODE_LEVEL))
+		return mode;
+	level = gpiod_get_raw_value(idev->gpio);
+	if (level < 0)
+		return IRQCAP_EDGE_UNKNOWN;
+	return level ? IRQCAP_EDGE_RISING : IRQCAP_EDGE_FALLING;
+}
+
 /*
  * The handler's work with the producer role: stamp, debounce, stage and
  * publish the record, and decide the wake-up.  The timestamp is taken
  * with the role, so that no record another producer stages can carry a
  * later time: timestamps never decrease in ring order.
  *
+ * The storm limit counts every interrupt, debounced ones too (they cost
+ * the handler as much), with the same timestamp: irqcap_pm.c.  @edge
+ * (irqcap_irq_edge()) was read before the role was taken, as early as
+ * possible.
+ *
  * Wake-up hold-off: irqcap_holdoff_decide() (irqcap.h).
  */
 static __always_inline enum irqcap_wake
-irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
+irqcap_hardirq_produce(struct irqcap_dev *idev, u8 edge, u64 *now, u64 *end)
 {
 	u64 ts = ktime_get_ns();
 	u32 debounce_us = READ_ONCE(idev->debounce_us), holdoff_us;
 	u64 prev = idev->last_irq_ns;
 	enum irqcap_wake wake;
 
+	irqcap_storm_check_prod(idev, ts);
 	if (debounce_us && idev->seqno &&
 	    ts - prev < (u64)debounce_us * NSEC_PER_USEC) {
 		idev->debounced++;
@@ -299,7 +360,7 @@ irqcap_hardirq_produce(struct irqcap_dev *idev, u64 *now, u64 *end)
 	*now = ts;
 	idev->last_irq_ns = ts; /* the idle timer measures from it */
 	idev->seqno++;
-	irqcap_stage_publish_prod(idev, ts);
+	irqcap_stage_publish_prod(idev, ts, edge);
 	if (!irqcap_wake_needed(idev))
 		return IRQCAP_WAKE_NONE;
 	holdoff_us = READ_ONCE(idev->wakeup_holdoff_us);
@@ -327,13 +388,14 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	struct irqcap_dev *idev = data;
 	enum irqcap_wake wake;
 	u64 now = 0, end = 0;
+	u8 edge = irqcap_irq_edge(idev); /* the level, as soon as possible */
 
 	/* pairs with irqcap_prod_unlock(): what the last rare producer wrote */
 	if (likely(!atomic_read_acquire(&idev->prod_rare))) {
-		wake = irqcap_hardirq_produce(idev, &now, &end);
+		wake = irqcap_hardirq_produce(idev, edge, &now, &end);
 	} else {
 		raw_spin_lock(&idev->prod_lock);
-		wake = irqcap_hardirq_produce(idev, &now, &end);
+		wake = irqcap_hardirq_produce(idev, edge, &now, &end);
 		raw_spin_unlock(&idev->prod_lock);
 	}
 	if (wake == IRQCAP_WAKE_DEBOUNCED)

@@ -11,7 +11,9 @@
  */
 #include <linux/gpio/consumer.h>
 #include <linux/idr.h>
+#include <linux/moduleparam.h>
 #include <linux/irq.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -78,43 +80,160 @@ static int irqcap_read_u32_range(struct device *dev, const char *prop,
 	return 0;
 }
 
+/*
+ * Policy defaults: module parameters (also /sys/module/irqcap/parameters/,
+ * for devices bound after a change), each device's own sysfs attributes at
+ * run time.  The firmware describes the hardware only; the policy
+ * properties of 0.1.0 (irqcap,bottom-half, -ring-size, -idle-timeout-ms,
+ * -wakeup-holdoff-us) are deprecated in the binding but still honoured,
+ * checked as before, so that shipped overlays keep working.
+ */
+static int irqcap_param_u32_range(const char *val, const struct kernel_param *kp,
+				  u32 min, u32 max, bool pow2)
+{
+	u32 v;
+	int ret = kstrtou32(val, 10, &v);
+
+	if (ret)
+		return ret;
+	if (v < min || v > max || (pow2 && !is_power_of_2(v)))
+		return -ERANGE;
+	*(u32 *)kp->arg = v;
+	return 0;
+}
+
+static u32 irqcap_default_ring_size = IRQCAP_RING_DEFAULT;
+static int irqcap_param_ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, IRQCAP_RING_MIN, IRQCAP_RING_MAX, true);
+}
+
+static const struct kernel_param_ops irqcap_param_ring_size_ops = {
+	.set = irqcap_param_ring_size_set,
+	.get = param_get_uint,
+};
+module_param_cb(ring_size, &irqcap_param_ring_size_ops, &irqcap_default_ring_size, 0644);
+MODULE_PARM_DESC(ring_size, "ring capacity in records of devices bound from now on: a power of two in 16..1048576 (default 1024)");
+
+static u32 irqcap_default_idle_timeout_ms;
+static int irqcap_param_idle_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, 0, IRQCAP_IDLE_TIMEOUT_MAX_MS, false);
+}
+
+static const struct kernel_param_ops irqcap_param_idle_timeout_ops = {
+	.set = irqcap_param_idle_timeout_set,
+	.get = param_get_uint,
+};
+module_param_cb(idle_timeout_ms, &irqcap_param_idle_timeout_ops,
+		&irqcap_default_idle_timeout_ms, 0644);
+MODULE_PARM_DESC(idle_timeout_ms, "default idle timeout in ms, 0..3600000 (0: off)");
+
+static u32 irqcap_default_wakeup_holdoff_us = IRQCAP_WAKEUP_HOLDOFF_DEFAULT_US;
+static int irqcap_param_holdoff_set(const char *val, const struct kernel_param *kp)
+{
+	return irqcap_param_u32_range(val, kp, 0, IRQCAP_WAKEUP_HOLDOFF_MAX_US, false);
+}
+
+static const struct kernel_param_ops irqcap_param_holdoff_ops = {
+	.set = irqcap_param_holdoff_set,
+	.get = param_get_uint,
+};
+module_param_cb(wakeup_holdoff_us, &irqcap_param_holdoff_ops,
+		&irqcap_default_wakeup_holdoff_us, 0644);
+MODULE_PARM_DESC(wakeup_holdoff_us, "default wake-up hold-off in us, 0..100000 (0: off)");
+
+static int irqcap_default_bh = IRQCAP_BH_DEFAULT;
+static int irqcap_param_bh_set(const char *val, const struct kernel_param *kp)
+{
+	int mode = sysfs_match_string(irqcap_bh_names, val);
+
+	if (mode < 0)
+		return mode;
+	*(int *)kp->arg = mode;
+	return 0;
+}
+
+static int irqcap_param_bh_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", irqcap_bh_names[*(int *)kp->arg]);
+}
+
+static const struct kernel_param_ops irqcap_param_bh_ops = {
+	.set = irqcap_param_bh_set,
+	.get = irqcap_param_bh_get,
+};
+module_param_cb(bottom_half, &irqcap_param_bh_ops, &irqcap_default_bh, 0644);
+MODULE_PARM_DESC(bottom_half, "default bottom half: hardirq (default), threaded, tasklet, workqueue");
+
+/*
+ * A deprecated policy property that is present: say, once per property and
+ * module load (bind cycles would repeat it), where the setting lives now.
+ */
+static bool irqcap_policy_property(struct device *dev, unsigned int nr,
+				   const char *prop, const char *param)
+{
+	static unsigned long told;
+
+	if (!device_property_present(dev, prop))
+		return false;
+	if (!test_and_set_bit(nr, &told))
+		dev_notice(dev, "%s is policy, deprecated in the binding: use the module parameter %s or sysfs %s%s\n",
+			   prop, param, param,
+			   strcmp(param, "ring_size") ? "" : " (read-only: rebind)");
+	return true;
+}
+
 static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 				   int *trigger)
 {
 	struct device *dev = idev->dev;
-	int mode = IRQCAP_BH_DEFAULT;
+	int mode = READ_ONCE(irqcap_default_bh);
 	int ret;
 
-	ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
-					IRQCAP_BH_NR,
-					"hardirq, threaded, tasklet, workqueue", &mode);
-	if (ret)
-		return ret;
+	if (irqcap_policy_property(dev, 0, "irqcap,bottom-half", "bottom_half")) {
+		ret = irqcap_read_string_choice(dev, "irqcap,bottom-half", irqcap_bh_names,
+						IRQCAP_BH_NR,
+						"hardirq, threaded, tasklet, workqueue", &mode);
+		if (ret)
+			return ret;
+	}
 	idev->bh_mode = mode;
 
-	*ring_size = IRQCAP_RING_DEFAULT;
-	ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
-				    IRQCAP_RING_MAX, ring_size);
-	if (ret)
-		return ret;
+	*ring_size = READ_ONCE(irqcap_default_ring_size);
+	if (irqcap_policy_property(dev, 1, "irqcap,ring-size", "ring_size")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,ring-size", IRQCAP_RING_MIN,
+					    IRQCAP_RING_MAX, ring_size);
+		if (ret)
+			return ret;
+	}
 	if (!irqcap_ring_size_valid(*ring_size))
 		return dev_err_probe(dev, -EINVAL,
 				     "irqcap,ring-size: %u is not a power of two in %u..%u\n",
 				     *ring_size, IRQCAP_RING_MIN, IRQCAP_RING_MAX);
 
+	/* hardware: the bounce time of the contact that drives the line */
 	ret = irqcap_read_u32_range(dev, "irqcap,debounce-us", 0,
 				    IRQCAP_DEBOUNCE_MAX_US, &idev->debounce_us);
 	if (ret)
 		return ret;
-	ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
-				    IRQCAP_IDLE_TIMEOUT_MAX_MS,
-				    &idev->idle_timeout_ms);
-	if (ret)
-		return ret;
-	idev->wakeup_holdoff_us = IRQCAP_WAKEUP_HOLDOFF_DEFAULT_US;
-	ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
-				    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
-				    &idev->wakeup_holdoff_us);
+	idev->idle_timeout_ms = READ_ONCE(irqcap_default_idle_timeout_ms);
+	if (irqcap_policy_property(dev, 2, "irqcap,idle-timeout-ms", "idle_timeout_ms")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,idle-timeout-ms", 0,
+					    IRQCAP_IDLE_TIMEOUT_MAX_MS,
+					    &idev->idle_timeout_ms);
+		if (ret)
+			return ret;
+	}
+	idev->wakeup_holdoff_us = READ_ONCE(irqcap_default_wakeup_holdoff_us);
+	if (irqcap_policy_property(dev, 3, "irqcap,wakeup-holdoff-us", "wakeup_holdoff_us")) {
+		ret = irqcap_read_u32_range(dev, "irqcap,wakeup-holdoff-us", 0,
+					    IRQCAP_WAKEUP_HOLDOFF_MAX_US,
+					    &idev->wakeup_holdoff_us);
+		if (ret)
+			return ret;
+	}
+	ret = irqcap_source_parse_label(idev);
 	if (ret)
 		return ret;
 
@@ -122,6 +241,30 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 	return irqcap_read_string_choice(dev, "irqcap,trigger", irqcap_trigger_names,
 					 ARRAY_SIZE(irqcap_trigger_names),
 					 "rising, falling, both", trigger);
+}
+
+static void irqcap_restore_trigger(void *data)
+{
+	struct irqcap_dev *idev = data;
+
+	irq_set_irq_type(idev->irq, idev->fw_trigger);
+}
+
+/*
+ * irqcap,trigger overrides an "interrupts" source's firmware trigger: give
+ * the line its firmware trigger back at unbind, after free_irq() (this
+ * action is added before the IRQ is requested).  Else the next probe's
+ * of_irq_get() finds the mapping's type differing from the node's, which
+ * irq_create_fwspec_mapping() refuses ("type mismatch"): a rebind, or a
+ * reload of the module, would find no interrupt.  Seen on the arm64 board
+ * with interrupts = <3 IRQ_TYPE_EDGE_RISING> and irqcap,trigger = "both".
+ */
+static int irqcap_keep_fw_trigger(struct irqcap_dev *idev, unsigned int type)
+{
+	if (type == IRQ_TYPE_NONE || type == (idev->irq_flags & IRQF_TRIGGER_MASK))
+		return 0;
+	idev->fw_trigger = type;
+	return devm_add_action_or_reset(idev->dev, irqcap_restore_trigger, idev);
 }
 
 /* The interrupt: "interrupts" first, else a GPIO, as interrupt-cnt does. */
@@ -146,17 +289,19 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 		irq = gpiod_to_irq(gpio);
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "GPIO cannot interrupt\n");
+		idev->gpio = gpio;
+		irqcap_source_set_gpio(idev, gpio);
 		if (trigger < 0)
 			trigger = 0; /* a GPIO has no firmware trigger: rising */
 	}
 	idev->irq = irq;
 
+	type = irq_get_trigger_type(irq);
 	if (trigger >= 0) {
 		idev->irq_flags = irqcap_trigger_flags[trigger];
-		return 0;
+		return idev->gpio ? 0 : irqcap_keep_fw_trigger(idev, type);
 	}
 	/* keep the firmware's trigger; edges only: a level source needs a driver to ack it */
-	type = irq_get_trigger_type(irq);
 	if (type & IRQ_TYPE_LEVEL_MASK)
 		return dev_err_probe(dev, -EINVAL,
 				     "irq %d is level-triggered: irqcap captures edges; set irqcap,trigger\n",
@@ -253,6 +398,7 @@ static int irqcap_probe(struct platform_device *pdev)
 	init_waitqueue_head(&idev->wait);
 	irqcap_bh_init(idev);
 	irqcap_timers_init(idev);
+	irqcap_pm_init(idev);
 	ret = devm_add_action_or_reset(dev, irqcap_put_action, idev);
 	if (ret)
 		return ret;
@@ -297,6 +443,17 @@ static int irqcap_probe(struct platform_device *pdev)
 					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
+	ret = irqcap_pm_setup(idev);
+	if (ret)
+		return ret;
+	/*
+	 * Before any reader: a record staged meanwhile says UNKNOWN, which is
+	 * true.  The handler reads @edge_mode unlocked; it never changes again.
+	 */
+	irqcap_edge_setup(idev);
+	ret = irqcap_source_init(idev);
+	if (ret)
+		return ret;
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;
@@ -338,6 +495,7 @@ static struct platform_driver irqcap_driver = {
 		/* not of_match_ptr(): ACPI PRP0001 matches it with CONFIG_OF=n */
 		.of_match_table = irqcap_of_match,
 		.dev_groups = irqcap_groups,
+		.pm = pm_sleep_ptr(&irqcap_pm_ops),
 	},
 };
 

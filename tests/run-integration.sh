@@ -14,6 +14,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/qemu.sh"
+. "$top/tests/lib/udev.sh"
 . "$top/scripts/lib/ktap.sh"
 
 kernel= module= filter= keep= extra=
@@ -45,6 +46,10 @@ gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-lockfree-test" \
 	"$top/tests/guest/irqcap-lockfree-test.c" "$top/tools/lib/irqcap-stream.c" ||
 	die "lock-free producers test program builds"
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-storm-test" \
+	"$top/tests/guest/irqcap-storm-test.c" "$top/tools/lib/irqcap-stream.c" || die "guest storm test program builds"
+gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-clock-test" \
+	"$top/tests/guest/irqcap-clock-test.c" || die "guest clock test program builds"
 # the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
 # gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
 # the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are
@@ -54,6 +59,14 @@ mkdir -p "$work/inc32"
 ln -sfn /usr/include/x86_64-linux-gnu/asm "$work/inc32/asm"
 gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-compat32" \
 	"$top/tests/guest/irqcap-compat32.c" "$top/tools/lib/irqcap-stream.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
+gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-clock-test32" \
+	"$top/tests/guest/irqcap-clock-test.c" >>"$work/compat32-build.log" 2>&1 || compat32=failed
+# stable names and the source description (issue 17); 32-bit too: SOURCE through compat_ioctl
+source_test=yes
+{ gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-source-test" "$top/tests/guest/irqcap-source-test.c" &&
+  gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-source-test32" \
+	"$top/tests/guest/irqcap-source-test.c" &&
+  irqcap_udev_payload "$work/root" "$top/debian/irqcap-tools.udev"; } >"$work/source-build.log" 2>&1 || source_test=failed
 # the mapped ring (tests/guest/irqcap-mmap-test.c) and docs' minimal reader, run by it
 mmap=yes
 { gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-mmap-test" \
@@ -69,6 +82,7 @@ if [ -f "$top/tools/Makefile" ]; then
 		mkdir -p "$work/root/bin"
 		cp "$top/tools/irqcap-static" "$work/root/bin/irqcap"
 		cp "$top/tools/tests/pc-testdev-raise" "$work/root/bin/"
+		cp "$top/tools/examples/minimal-reader-static" "$work/root/bin/minimal-reader"
 		install -m 755 "$top/tools/tests/guest-cli.sh" "$work/root/cli-test.sh"
 		cli=yes
 	else
@@ -84,7 +98,8 @@ echo "# booting ${kernel##*/} with ${module}${extra:+, kernel parameters: $extra
 boot_guest() {
 	local start
 	start=$(date +%s)
-	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" 900 $append
+	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+		--append "$append" --timeout 900 --log "$work/console.log"
 	echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 	tr -d '\r' <"$work/console.log" >"$work/log"
 }
@@ -108,6 +123,13 @@ if [ "$compat32" = yes ] && [ -z "$filter" ] && grep -q '^=== guest done' "$work
 	! grep -qE '^(not )?ok - compat32_|^# compat32: not run' "$work/log"; then
 	nok "32-bit test program ran in the guest"
 fi
+if [ "$source_test" = yes ] && grep -q '^=== guest done' "$work/log" &&
+	! grep -qE '^(not )?ok - source_ioctl$|^(not )?ok - source_ioctl:' "$work/log" &&
+	{ [ -z "$filter" ] || [ "$filter" = source ]; }; then
+	nok "source test program ran in the guest"
+fi
+[ "$source_test" = yes ] && ok "source test programs build, udev payload (gcc, gcc -m32, udevadm)" ||
+	{ nok "source test programs build, udev payload (gcc, gcc -m32, udevadm)"; tail -5 "$work/source-build.log"; }
 if [ "$mmap" = yes ] && { [ -z "$filter" ] || [[ ",$filter," == *,mmap* ]]; } &&
 	grep -q '^=== guest done' "$work/log" && ! grep -qE '^(not )?ok - mmap_' "$work/log"; then
 	nok "mapped-ring test program ran in the guest"
@@ -145,9 +167,18 @@ debounce-us out of range|irqcap,debounce-us: 5000000 is out of range 0\.\.100000
 no interrupt|no interrupt: the firmware node needs "interrupts" or "gpios"
 level trigger|is level-triggered: irqcap captures edges
 ring-size wrong type|irqcap,ring-size: must be a u32
+label not a file name|label: "door/bell" is not a file name: character 5 \(0x2f\)
+label wrong type|label: must be a string
+policy property deprecated|irqcap,idle-timeout-ms is policy, deprecated in the binding: use the module parameter idle_timeout_ms or sysfs idle_timeout_ms$
 PATTERNS
 fi
-if cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
+# A guest that hung or crashed never dumps its final dmesg: the kernel log is
+# then not known to be clean (an oops reaches only the console), and the
+# console's splat lines are shown instead.
+if [ ! -s "$work/dmesg-final" ]; then
+	nok "kernel log clean (no final dmesg: the guest did not finish)"
+	irqcap_splat <"$work/log" | head -40
+elif cat "$work/dmesg-probe" "$work/dmesg-final" | irqcap_splat >"$work/splats"; then
 	nok "kernel log clean"
 	head -40 "$work/splats"
 else

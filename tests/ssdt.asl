@@ -3,7 +3,11 @@
  *
  * Test board for irqcap under QEMU (pc-testdev drives ISA IRQ lines):
  *   IQC0  IRQ 5, threaded, 256-record ring           -> /dev/irqcap0
- *   IQC1  IRQ 7, workqueue, 200 ms idle timeout      -> /dev/irqcap1
+ *   IQC1  IRQ 7, workqueue, 200 ms idle timeout,     -> /dev/irqcap1
+ *         label "doorbell" (/dev/irqcap/by-label/doorbell)
+ * The policy properties (bottom-half, ring-size, idle-timeout-ms) are
+ * deprecated in the binding and still honoured: this board is also the test
+ * that 0.1.0's firmware keeps working (and gets the deprecation notice).
  * and devices whose properties are wrong, each of which must fail probe
  * with a message naming the property:
  *   BAD0  irqcap,ring-size 1000 (not a power of two)
@@ -12,6 +16,8 @@
  *   BAD3  no interrupt at all
  *   BAD4  level-triggered interrupt
  *   BAD5  irqcap,ring-size given as a string
+ *   BAD6  label "door/bell" (not a file name)
+ *   BAD7  label given as an integer
  */
 DefinitionBlock ("ssdt.aml", "SSDT", 2, "IRQCAP", "TESTBRD", 1)
 {
@@ -49,6 +55,7 @@ DefinitionBlock ("ssdt.aml", "SSDT", 2, "IRQCAP", "TESTBRD", 1)
                     Package () { "compatible", "irqcap,event-capture" },
                     Package () { "irqcap,bottom-half", "workqueue" },
                     Package () { "irqcap,idle-timeout-ms", 200 },
+                    Package () { "label", "doorbell" },
                 }
             })
         }
@@ -140,6 +147,37 @@ DefinitionBlock ("ssdt.aml", "SSDT", 2, "IRQCAP", "TESTBRD", 1)
                 Package () {
                     Package () { "compatible", "irqcap,event-capture" },
                     Package () { "irqcap,ring-size", "big" },
+                }
+            })
+        }
+        Device (BAD6)
+        {
+            Name (_HID, "PRP0001")
+            Name (_UID, 16)
+            Name (_CRS, ResourceTemplate () {
+                Interrupt (ResourceConsumer, Edge, ActiveHigh, Shared) { 10 }
+            })
+            Name (_DSD, Package () {
+                ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
+                Package () {
+                    Package () { "compatible", "irqcap,event-capture" },
+                    Package () { "label", "door/bell" },
+                }
+            })
+        }
+
+        Device (BAD7)
+        {
+            Name (_HID, "PRP0001")
+            Name (_UID, 17)
+            Name (_CRS, ResourceTemplate () {
+                Interrupt (ResourceConsumer, Edge, ActiveHigh, Shared) { 10 }
+            })
+            Name (_DSD, Package () {
+                ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
+                Package () {
+                    Package () { "compatible", "irqcap,event-capture" },
+                    Package () { "label", 42 },
                 }
             })
         }

@@ -10,9 +10,22 @@ guest_insmod /irqcap.ko
 guest_insmod /irqcnt_bench.ko
 guest_insmod /uio.ko
 guest_insmod /uio_pdrv_genirq.ko of_id=irqcap,bench-uio
+# the counter chrdev with interrupt-cnt on IRQ 10 (PRP0001 "interrupt-counter")
+guest_insmod /counter.ko && guest_insmod /interrupt-cnt.ko &&
+	echo 1 >/sys/bus/counter/devices/counter0/count0/enable
+# gpio-sim (configfs): one bank "irqbench" of 2 lines; line 0 for gpio-cdev,
+# line 1 for irqcap through irqcap_gpiosim_bench.ko
+if guest_insmod /configfs.ko && guest_insmod /gpio-sim.ko; then
+	mount -t configfs configfs /sys/kernel/config
+	g=/sys/kernel/config/gpio-sim/irqbench
+	mkdir "$g" "$g/bank0" && echo 2 >"$g/bank0/num_lines" &&
+		echo irqbench >"$g/bank0/label" && echo 1 >"$g/live" ||
+		echo "# gpio-sim: the chip was not created"
+	guest_insmod /irqcap_gpiosim_bench.ko label=irqbench cdev_line=0 irqcap_line=1
+fi
 sleep 1
-ls /dev/irqcap0 /dev/uio0 >/dev/null || echo "# a device node is missing"
-grep -E '^ *(5|6|7):' /proc/interrupts | sed 's/^/# /'
+ls /dev/irqcap0 /dev/uio0 /dev/counter0 /dev/irqcap1 >/dev/null || echo "# a device node is missing"
+grep -E '^ *(5|6|7|10):|gpio|irqcap' /proc/interrupts | sed 's/^/# /'
 echo "# clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 args='' IRQBENCH_TAG_B=b perf=''
 # shellcheck disable=SC2013
@@ -72,5 +85,5 @@ if [ -n "${IRQBENCH_MARK:-}" ]; then
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	grep ' [Tt] ' /proc/kallsyms | sed 's/^/# ksym /'
 fi
-guest_dmesg bench 'irqcap|irqcnt|uio|warn|bug|oops'
+guest_dmesg bench 'irqcap|irqcnt|uio|counter|gpio|warn|bug|oops'
 guest_done

@@ -52,11 +52,15 @@ def main():
         return "[user, other]"
 
     marks = []
+    delivered = collections.Counter()  # events delivered in the marked bursts
     with open(console, errors="replace") as f:
         for line in f:
             if line.startswith("# insns mark: "):
                 what, cont = line.split()[3:5]
                 marks.append((what, cont))
+            elif line.startswith("RES ") and " test=burst " in line:
+                kv = dict(x.split("=", 1) for x in line.split()[1:] if "=" in x)
+                delivered[kv["contender"]] += int(kv["delivered"])
 
     snaps = []
     cur = None
@@ -89,7 +93,9 @@ def main():
         edges = burst * bursts[c]
         tot = sum(per_cont[c].values())
         user = sum(n for s, n in per_cont[c].items() if s.startswith(("irqbench:", "[user")))
-        out.append(f"\n{c}: {bursts[c]} bursts, {tot / edges:.0f} instructions per edge"
+        per_ev = (f", {tot / delivered[c]:.0f} per delivered event ({delivered[c]} delivered)"
+                  if delivered[c] else "")
+        out.append(f"\n{c}: {bursts[c]} bursts, {tot / edges:.0f} instructions per edge{per_ev}"
                    f" ({(tot - user) / edges:.0f} kernel, {user / edges:.0f} user;"
                    f" vCPU 0, interrupts and raiser: {per_cpu[c][0] / edges:.0f},"
                    f" vCPU 1, reader: {per_cpu[c][1] / edges:.0f})")

@@ -34,6 +34,8 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/counter.h>
+#include <linux/gpio.h>
 
 #include "../guest/guest-util.h"
 #include "../../src/uapi/irqcap.h"
@@ -41,12 +43,21 @@
 #define LINE_IRQCAP	5
 #define LINE_COUNT	6
 #define LINE_UIO	7
+#define LINE_COUNTER	10	/* the kernel's interrupt-cnt, /dev/counter0 */
+#define LINE_GPIO	(-1)	/* gpio-sim lines: edges from their "pull" */
 #define MAXN		(1 << 20)
 #define READ_RECORDS	256
 #define CHUNK		500	/* burst edges per timed chunk */
 
-/* K_NOREAD: irqcap in hardirq mode with no file open: the handler alone */
-enum kind { K_COUNT, K_IRQCAP, K_UIO, K_NOREAD };
+/*
+ * K_NOREAD: irqcap in hardirq mode with no file open: the handler alone.
+ * K_COUNTER: the counter chrdev (interrupt-cnt, struct counter_event).
+ * K_GPIO: gpio-cdev line events (uAPI v2) on gpio-sim line 0, with irqcap
+ * (K_IRQCAP_GPIO, platform device of irqcap_gpiosim_bench.ko) watching line
+ * 1, toggled in the same loop.  K_MMAP: irqcap through mmap(): a hook for
+ * issue 18 part 1, measured only when the driver maps its ring.
+ */
+enum kind { K_COUNT, K_IRQCAP, K_UIO, K_NOREAD, K_COUNTER, K_GPIO, K_IRQCAP_GPIO, K_MMAP };
 
 struct contender {
 	const char *name;
@@ -54,31 +65,47 @@ struct contender {
 	const char *mode;	/* irqcap bottom half */
 	int line;
 	const char *holdoff;	/* irqcap wakeup_holdoff_us (NULL: 0) */
+	const char *queue;	/* counter events_queue_size, gpio event_buffer_size */
 };
 
 static const struct contender contenders[] = {
-	{ "count", K_COUNT, NULL, LINE_COUNT, NULL },
-	{ "count-ktime", K_COUNT, "1", LINE_COUNT, NULL },
-	{ "count-lock", K_COUNT, "2", LINE_COUNT, NULL },
-	{ "count-mb", K_COUNT, "3", LINE_COUNT, NULL },
-	{ "count-busy", K_COUNT, NULL, LINE_COUNT, NULL },
-	{ "count-ktime-busy", K_COUNT, "1", LINE_COUNT, NULL },
-	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP, NULL },
-	{ "irqcap-hardirq-noreader", K_NOREAD, "hardirq", LINE_IRQCAP, NULL },
-	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP, NULL },
-	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP, NULL },
-	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP, NULL },
-	{ "irqcap-hardirq-h100", K_IRQCAP, "hardirq", LINE_IRQCAP, "100" },
-	{ "irqcap-threaded-h100", K_IRQCAP, "threaded", LINE_IRQCAP, "100" },
-	{ "irqcap-tasklet-h100", K_IRQCAP, "tasklet", LINE_IRQCAP, "100" },
-	{ "irqcap-workqueue-h100", K_IRQCAP, "workqueue", LINE_IRQCAP, "100" },
-	{ "uio", K_UIO, NULL, LINE_UIO, NULL },
+	{ "count", K_COUNT, NULL, LINE_COUNT, NULL, NULL },
+	{ "count-ktime", K_COUNT, "1", LINE_COUNT, NULL, NULL },
+	{ "count-lock", K_COUNT, "2", LINE_COUNT, NULL, NULL },
+	{ "count-mb", K_COUNT, "3", LINE_COUNT, NULL, NULL },
+	{ "count-busy", K_COUNT, NULL, LINE_COUNT, NULL, NULL },
+	{ "count-ktime-busy", K_COUNT, "1", LINE_COUNT, NULL, NULL },
+	{ "irqcap-hardirq", K_IRQCAP, "hardirq", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-hardirq-noreader", K_NOREAD, "hardirq", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-threaded", K_IRQCAP, "threaded", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-tasklet", K_IRQCAP, "tasklet", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-workqueue", K_IRQCAP, "workqueue", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-hardirq-h100", K_IRQCAP, "hardirq", LINE_IRQCAP, "100", NULL },
+	{ "irqcap-threaded-h100", K_IRQCAP, "threaded", LINE_IRQCAP, "100", NULL },
+	{ "irqcap-tasklet-h100", K_IRQCAP, "tasklet", LINE_IRQCAP, "100", NULL },
+	{ "irqcap-workqueue-h100", K_IRQCAP, "workqueue", LINE_IRQCAP, "100", NULL },
+	{ "uio", K_UIO, NULL, LINE_UIO, NULL, NULL },
+	/* default queue (64) and the largest kfifo events_queue_size allows */
+	{ "counter", K_COUNTER, NULL, LINE_COUNTER, NULL, NULL },
+	{ "counter-maxq", K_COUNTER, NULL, LINE_COUNTER, NULL, "max" },
+	/*
+	 * edge both, rising; buffer 16 (default) or 1024 (the most it takes).
+	 * Every gpio-cdev run toggles line 1 too (irqcap captures it); only the
+	 * "gpio-cdev" runs read it, as row irqcap-gpio.
+	 */
+	{ "gpio-cdev", K_GPIO, "both", LINE_GPIO, NULL, NULL },
+	{ "gpio-cdev-rising", K_GPIO, "rising", LINE_GPIO, NULL, NULL },
+	{ "gpio-cdev-1024", K_GPIO, "both", LINE_GPIO, NULL, "1024" },
+	/* by name: alone (only line 1 toggled), for --insns */
+	{ "irqcap-gpio", K_IRQCAP_GPIO, "threaded", LINE_GPIO, NULL, NULL },
+	{ "irqcap-mmap", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
 };
 
 static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
 static uint64_t recv_ts[MAXN];	/* event i: time its read() returned */
 static uint64_t kern_ts[MAXN];	/* event i: irqcap's hard IRQ timestamp */
 static uint64_t lat[MAXN];
+static long gpio_nlat;
 static uint64_t chunk_end[MAXN / CHUNK + 2];	/* raise time at each chunk's end */
 static double chunk_rate[MAXN / CHUNK + 2];
 static uint64_t chunk_start[MAXN / CHUNK + 2];	/* "alt": start of each chunk */
@@ -165,9 +192,13 @@ struct reader {
 	volatile int armed;	/* about to block in read() again */
 	volatile long delivered;
 	long reads;
+	long writes;		/* UIO: the re-enables */
 	long lost;		/* irqcap: records reported lost */
+	long visible;		/* losses the reader can count: seqno/value gaps */
+	uint64_t last_seq;	/* gpio-cdev: last line_seqno; counter: last value */
 	uint64_t last_recv;
 	uint64_t stime_ns, utime_ns;
+	uint64_t *recv, *kern;	/* per event: read() returned, kernel timestamp */
 };
 
 /*
@@ -214,12 +245,13 @@ static void *spin_fn(void *arg)
 /* irqcap rows, with or without a reader: named with the A/B tag */
 static bool is_irqcap(const struct contender *c)
 {
-	return c->kind == K_IRQCAP || c->kind == K_NOREAD;
+	return c->kind == K_IRQCAP || c->kind == K_NOREAD || c->kind == K_IRQCAP_GPIO;
 }
 
 static bool has_reader(const struct contender *c)
 {
-	return c->kind == K_IRQCAP || c->kind == K_UIO;
+	return c->kind == K_IRQCAP || c->kind == K_UIO || c->kind == K_COUNTER ||
+	       c->kind == K_GPIO || c->kind == K_IRQCAP_GPIO;
 }
 
 static bool count_busy(const struct contender *c)
@@ -287,8 +319,8 @@ static void read_irqcap(struct reader *r)
 				continue;
 			idx = buf[i].seqno - r->base - 1;
 			if (idx < (uint64_t)r->n) {
-				recv_ts[idx] = t;
-				kern_ts[idx] = buf[i].timestamp_ns;
+				r->recv[idx] = t;
+				r->kern[idx] = buf[i].timestamp_ns;
 			}
 			r->delivered++;
 		}
@@ -302,8 +334,7 @@ static void read_uio(struct reader *r)
 	uint32_t one = 1, cnt;
 	uint64_t last = r->base;
 
-	if (write(r->fd, &one, sizeof(one)) != sizeof(one))
-		perror("uio enable");
+	/* run() re-enabled the line before it read the base count */
 	while (!r->stop) {
 		ssize_t got;
 
@@ -320,12 +351,93 @@ static void read_uio(struct reader *r)
 		r->reads++;
 		for (uint64_t c = last + 1; c <= cnt; c++)
 			if (c - r->base - 1 < (uint64_t)r->n)
-				recv_ts[c - r->base - 1] = t;
+				r->recv[c - r->base - 1] = t;
 		last = cnt;
 		r->delivered = cnt - r->base;
 		r->last_recv = t;
 		if (write(r->fd, &one, sizeof(one)) != sizeof(one))
 			perror("uio enable");
+		r->writes++;
+	}
+}
+
+/*
+ * What counter chrdev users do: read() struct counter_event records of the
+ * watch on Count 0 (its value at the interrupt: gaps in it are the events
+ * the full kfifo dropped, which nothing else reports).
+ */
+static void read_counter(struct reader *r)
+{
+	static struct counter_event buf[READ_RECORDS];
+
+	while (!r->stop) {
+		ssize_t got;
+
+		r->armed = 1;
+		got = read(r->fd, buf, sizeof(buf));
+		uint64_t t = now_ns();
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("read counter");
+			break;
+		}
+		r->reads++;
+		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
+			uint64_t v = buf[i].value, idx = v - r->base - 1;
+
+			if (v > r->last_seq + 1)
+				r->visible += v - r->last_seq - 1;
+			if (v > r->last_seq)
+				r->last_seq = v;
+			if (idx < (uint64_t)r->n) {
+				r->recv[idx] = t;
+				r->kern[idx] = buf[i].timestamp;
+			}
+			r->delivered++;
+		}
+		r->last_recv = t;
+	}
+}
+
+/*
+ * What gpiomon/libgpiod users get: read() of struct gpio_v2_line_event;
+ * line_seqno counts the events the IRQ thread made, so a gap in it is an
+ * event the kfifo dropped; edges merged before the thread ran leave none.
+ */
+static void read_gpio(struct reader *r)
+{
+	static struct gpio_v2_line_event buf[READ_RECORDS];
+
+	while (!r->stop) {
+		ssize_t got;
+
+		r->armed = 1;
+		got = read(r->fd, buf, sizeof(buf));
+		uint64_t t = now_ns();
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("read gpio");
+			break;
+		}
+		r->reads++;
+		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
+			uint64_t s = buf[i].line_seqno, idx = s - 1;
+
+			if (s > r->last_seq + 1)
+				r->visible += s - r->last_seq - 1;
+			if (s > r->last_seq)
+				r->last_seq = s;
+			if (idx < (uint64_t)r->n) {
+				r->recv[idx] = t;
+				r->kern[idx] = buf[i].timestamp_ns;
+			}
+			r->delivered++;
+		}
+		r->last_recv = t;
 	}
 }
 
@@ -336,8 +448,12 @@ static void *reader_fn(void *arg)
 
 	pin_cpu(1);
 	s0 = thread_cpu(&u0);
-	if (r->c->kind == K_IRQCAP)
+	if (r->c->kind == K_IRQCAP || r->c->kind == K_IRQCAP_GPIO)
 		read_irqcap(r);
+	else if (r->c->kind == K_COUNTER)
+		read_counter(r);
+	else if (r->c->kind == K_GPIO)
+		read_gpio(r);
 	else
 		read_uio(r);
 	r->stime_ns = thread_cpu(&u1) - s0;
@@ -385,6 +501,93 @@ static bool quiesce(void)
 	return true;
 }
 
+#define COUNTER_SYS	"/sys/bus/counter/devices/counter0"
+static unsigned long counter_maxq;	/* largest events_queue_size accepted */
+
+/* the largest power of two events_queue_size takes (kfifo_alloc, kmalloc) */
+static void counter_probe_queue(void)
+{
+	char v[32];
+
+	if (access(COUNTER_SYS, F_OK)) {
+		printf("# counter: no %s (interrupt-cnt not bound)\n", COUNTER_SYS);
+		return;
+	}
+	/*
+	 * kfifo_alloc() is one kmalloc_array() of the entries: past
+	 * KMALLOC_MAX_SIZE (4 MiB on x86_64) it is an order-11 page allocation,
+	 * which fails with a WARNING in __alloc_pages (seen in this guest at
+	 * 262144 entries), so the probe stops there.
+	 */
+	for (unsigned long q = 64; q * sizeof(struct counter_event) <= 4ul << 20; q <<= 1) {
+		snprintf(v, sizeof(v), "%lu", q);
+		if (write_file(COUNTER_SYS "/events_queue_size", v))
+			break;
+		counter_maxq = read_ll(COUNTER_SYS "/events_queue_size");
+	}
+	printf("# counter events_queue_size: default 64, largest accepted %lu (twice that is past KMALLOC_MAX_SIZE)\n",
+	       counter_maxq);
+	write_file(COUNTER_SYS "/events_queue_size", "64");
+}
+
+/* open /dev/counter0, drop what an earlier run left, watch Count 0 */
+static int counter_open(const struct contender *c)
+{
+	struct counter_watch w = {
+		.component = { .type = COUNTER_COMPONENT_COUNT, .scope = COUNTER_SCOPE_COUNT },
+		.event = COUNTER_EVENT_CHANGE_OF_STATE,
+	};
+	struct counter_event ev[64];
+	char q[32];
+	int fd;
+
+	snprintf(q, sizeof(q), "%lu", c->queue ? counter_maxq : 64);
+	if (write_file(COUNTER_SYS "/events_queue_size", q)) {
+		printf("# %s: cannot set events_queue_size %s\n", c->name, q);
+		return -1;
+	}
+	fd = open("/dev/counter0", O_RDWR | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	while (read(fd, ev, sizeof(ev)) > 0)
+		;
+	if (fcntl(fd, F_SETFL, 0) || ioctl(fd, COUNTER_ADD_WATCH_IOCTL, &w) ||
+	    ioctl(fd, COUNTER_ENABLE_EVENTS_IOCTL)) {
+		printf("# %s: counter watch: %s\n", c->name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * irqcap through mmap(): the mapped reader (issue 18 part 1; the protocol is
+ * struct irqcap_mmap_page in src/uapi/irqcap.h) comes with the driver's
+ * mapping, from another change.  Until a read_irqcap_mmap() drains the
+ * mapping here, the row is reported as not measured, never estimated.
+ * HOOK: when IRQCAP_INFO_MMAP is set, map /dev/irqcap0, follow head from a
+ * position of its own, set r->delivered/recv/kern/lost as read_irqcap()
+ * does, count its poll() and IRQCAP_IOC_CONSUME calls in r->reads, and let
+ * run() treat K_MMAP like K_IRQCAP (the sysc/ev column is for that).
+ */
+static bool irqcap_mmap_hook(const struct contender *c)
+{
+	struct irqcap_info info = { 0 };
+	int fd = open("/dev/irqcap0", O_RDONLY);
+
+	if (fd < 0 || ioctl(fd, IRQCAP_IOC_INFO, &info))
+		printf("# %s: not measured: IRQCAP_IOC_INFO: %s\n", c->name, strerror(errno));
+	else if (!(info.flags & IRQCAP_INFO_MMAP))
+		printf("# %s: not measured: this irqcap.ko does not map its ring (IRQCAP_INFO_MMAP clear, ABI %u)\n",
+		       c->name, info.abi_version);
+	else
+		printf("# %s: not measured: the driver maps its ring, irqbench has no mapped reader yet (read_irqcap_mmap())\n",
+		       c->name);
+	if (fd >= 0)
+		close(fd);
+	return false;
+}
+
 /*
  * One run: @n edges on the contender's line, as fast as possible
  * (@rate == 0) or at @rate per second.
@@ -392,7 +595,7 @@ static bool quiesce(void)
 static void run(const struct contender *c, int rep, const char *test, int n,
 		long rate, bool cdf)
 {
-	struct reader r = { .c = c, .n = n, .fd = -1 };
+	struct reader r = { .c = c, .n = n, .fd = -1, .recv = recv_ts, .kern = kern_ts };
 	uint64_t t0, t1, u0, s0, u1, s1, done;
 	long long proc0, proc1, cnt0 = 0, seen;
 	long nlat = 0, delivered, late = 0;
@@ -401,6 +604,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	long long alt_cnt0 = 0, alt_cnt = 0;
 	pthread_t th;
 
+	if (c->kind == K_MMAP && !irqcap_mmap_hook(c))
+		return;
 	if (c->kind == K_IRQCAP) {
 		if (write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
 			printf("# cannot set bottom_half %s\n", c->mode);
@@ -415,8 +620,23 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		r.fd = open("/dev/irqcap0", O_RDONLY);
 		r.base = irqcap_seqno();
 	} else if (c->kind == K_UIO) {
+		uint32_t one = 1;
+
+		/*
+		 * Re-enable the line first: an edge the last run left pending on
+		 * the masked line is replayed now, before the base count and the
+		 * /proc/interrupts baseline, not counted as this run's (it was:
+		 * 1 event more than interrupts taken, in 3 of 4 bursts).
+		 */
 		r.fd = open("/dev/uio0", O_RDWR);
+		if (r.fd >= 0 && write(r.fd, &one, sizeof(one)) != sizeof(one))
+			perror("uio enable");
+		usleep(20000);
 		r.base = uio_count();
+	} else if (c->kind == K_COUNTER) {
+		r.fd = counter_open(c);
+		r.base = read_ll(COUNTER_SYS "/count0/count");
+		r.last_seq = r.base;
 	} else if (c->kind == K_NOREAD) {
 		write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode);
 		write_file("/sys/class/misc/irqcap0/device/wakeup_holdoff_us", "0");
@@ -484,8 +704,10 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		/*
 		 * Wait for the reader: until it has every interrupt the kernel
 		 * took, or 1.5 s without news (a VM on a loaded host can stall
-		 * a vCPU for most of a second; UIO's masked edges never come).
-		 * Polls memory only, so the wait adds no system time.
+		 * a vCPU for most of a second; UIO's masked edges never come,
+		 * nor the counter's and gpio-cdev's dropped and merged ones);
+		 * under --insns 0.1 s, so that the idle wait stays out of the
+		 * count.  Polls memory only.
 		 */
 		long long want = proc_interrupts(c->line) - proc0;
 		long last = -1;
@@ -495,10 +717,15 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 			if (r.delivered != last) {
 				last = r.delivered;
 				quiet = now_ns();
-			} else if (now_ns() - quiet > 1500000000ull) {
+			} else if (now_ns() - quiet > (marking ? 100000000ull : 1500000000ull)) {
 				break;
 			}
-			usleep(200);
+			/*
+			 * Quiet for 10 ms (a peer that lost events): poll
+			 * rarely, so the wait adds little to the run's system
+			 * time and instruction count (--insns)
+			 */
+			usleep(now_ns() - quiet > 10000000ull ? 50000 : 200);
 		}
 		r.stop = 1;
 		while (pthread_tryjoin_np(th, NULL) == EBUSY) {
@@ -532,6 +759,12 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 				late = st.reader_pending;
 				r.lost = st.reader_lost;
 			}
+		} else if (c->kind == K_UIO) {
+			/*
+			 * Counted by UIO but not read when the reader stopped
+			 * (its last re-enable replayed a pending edge): late
+			 */
+			late = uio_count() - (long long)r.base - delivered;
 		}
 		close(r.fd);
 	}
@@ -542,7 +775,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	 * to read().  Event i is raise i only when every edge was taken
 	 * (seen == n) and, for UIO, every interrupt was delivered.
 	 */
-	if (has_reader(c) && seen == n && (c->kind == K_IRQCAP || delivered == n)) {
+	if (has_reader(c) && seen == n &&
+	    (c->kind == K_IRQCAP || c->kind == K_COUNTER || delivered == n)) {
 		for (long i = 0; i < n; i++) {
 			uint64_t from = rate ? raise_ts[i] : kern_ts[i];
 
@@ -596,7 +830,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	printf("RES contender=%s%s%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
 	       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
-	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f\n",
+	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f merged=%lld visible=%ld sysc=%ld\n",
 	       c->name, tag && is_irqcap(c) ? "/" : "", tag && is_irqcap(c) ? tag : "", rep, test, n, seen, delivered,
 	       (long long)n - delivered, seen - delivered - late, r.lost, late,
 	       n * 1e9 / (double)(t1 - t0), sustained,
@@ -605,7 +839,9 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	       !has_reader(c) ? "-" : rate ? "raise" : "hardirq",
 	       (unsigned long long)(s1 - s0), (unsigned long long)(u1 - u0),
 	       (unsigned long long)r.stime_ns, (unsigned long long)r.utime_ns, r.reads,
-	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0), alt_count);
+	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0), alt_count,
+	       /* pc-testdev edges never taken as interrupts (UIO: met a masked line) */
+	       (long long)n - seen, r.lost + r.visible, r.reads + r.writes);
 	if (cdf && nlat) {
 		static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
 					     95, 98, 99, 99.5, 99.9, 100 };
@@ -619,11 +855,386 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	fflush(stdout);
 }
 
+/*
+ * gpio-sim: line 0 for gpio-cdev, line 1 for irqcap (irqcap_gpiosim_bench.ko
+ * registers it and creates both lines' interrupt mappings).  An edge is a
+ * write of "pull-up" or "pull-down" to the line's sysfs "pull": gpio-sim
+ * sets the interrupt pending in its irq_sim, whose irq_work runs the
+ * handlers on the raising CPU.
+ */
+static char gpio_chipdev[64], irqcapg_dev[64], irqcapg_sys[192];
+static int pull_fd[2] = { -1, -1 };
+static int gpio_irq[2] = { -1, -1 };
+static long gpio_werr;
+static uint64_t recv2[MAXN], kern2[MAXN];
+
+static void gpio_setup(void)
+{
+	glob_t g;
+	char p[256];
+
+	for (int l = 0; l < 2; l++) {
+		snprintf(p, sizeof(p), "/sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio%d/pull", l);
+		if (glob(p, 0, NULL, &g) == 0) {
+			pull_fd[l] = open(g.gl_pathv[0], O_WRONLY);
+			if (l == 0) {
+				/* .../gpiochipN/sim_gpio0/pull: /dev/gpiochipN */
+				char *e = strstr(g.gl_pathv[0], "/gpiochip");
+
+				snprintf(gpio_chipdev, sizeof(gpio_chipdev), "/dev%.*s", (int)strcspn(e + 1, "/") + 1, e);
+			}
+			globfree(&g);
+		}
+	}
+	gpio_irq[0] = read_ll("/sys/module/irqcap_gpiosim_bench/parameters/irq_cdev");
+	gpio_irq[1] = read_ll("/sys/module/irqcap_gpiosim_bench/parameters/irq_irqcap");
+	/* irqcap's device on the gpio-sim line: platform device irqcap.N.auto */
+	if (glob("/sys/class/misc/irqcap*", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char link[256];
+			ssize_t l;
+
+			snprintf(p, sizeof(p), "%s/device", g.gl_pathv[i]);
+			l = readlink(p, link, sizeof(link) - 1);
+			if (l <= 0)
+				continue;
+			link[l] = 0;
+			if (strncmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link, "irqcap.", 7))
+				continue;
+			snprintf(irqcapg_sys, sizeof(irqcapg_sys), "%s/device", g.gl_pathv[i]);
+			snprintf(irqcapg_dev, sizeof(irqcapg_dev), "/dev/%s", strrchr(g.gl_pathv[i], '/') + 1);
+		}
+		globfree(&g);
+	}
+	printf("# gpio-sim: %s, pull fds %d %d, irqs %d %d, irqcap on line 1: %s\n",
+	       gpio_chipdev[0] ? gpio_chipdev : "(none)", pull_fd[0], pull_fd[1],
+	       gpio_irq[0], gpio_irq[1], irqcapg_dev[0] ? irqcapg_dev : "(none)");
+}
+
+/* toggle k of the lines in @mask: up when k is even (both start low) */
+static void gpio_toggle(unsigned int mask, long k)
+{
+	const char *v = k & 1 ? "pull-down" : "pull-up";
+	size_t l = strlen(v);
+
+	if ((mask & 1) && pwrite(pull_fd[0], v, l, 0) != (ssize_t)l)
+		gpio_werr++;
+	if ((mask & 2) && pwrite(pull_fd[1], v, l, 0) != (ssize_t)l)
+		gpio_werr++;
+}
+
+/* the IRQ thread of @irq ("irq/N-..."), or -1 */
+static int irq_thread_pid(int irq)
+{
+	char want[32], comm[64];
+	int pid = -1;
+	glob_t g;
+
+	snprintf(want, sizeof(want), "irq/%d-", irq);
+	if (glob("/proc/[0-9]*/comm", 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc && pid < 0; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		if (f && fgets(comm, sizeof(comm), f) && !strncmp(comm, want, strlen(want)))
+			sscanf(g.gl_pathv[i], "/proc/%d/", &pid);
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+	return pid;
+}
+
+/* where an IRQ thread last ran and how often it moved (CONFIG_SCHED_DEBUG) */
+static void thread_where(int pid, long *cpu, long *migrations)
+{
+	char p[64], line[512];
+	FILE *f;
+
+	*cpu = *migrations = -1;
+	if (pid < 0)
+		return;
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	f = fopen(p, "r");
+	if (f && fgets(line, sizeof(line), f)) {
+		char *q = strrchr(line, ')');
+		int field = 2;
+
+		/* field 39 is "processor"; fields after the comm's ')' */
+		for (q = q ? q + 1 : line; *q && field < 39; q++)
+			if (*q == ' ')
+				field++;
+		*cpu = strtol(q, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	snprintf(p, sizeof(p), "/proc/%d/sched", pid);
+	f = fopen(p, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "se.nr_migrations", 16))
+			*migrations = strtol(strchr(line, ':') + 1, NULL, 10);
+	if (f)
+		fclose(f);
+}
+
+static int gpio_request_line(const struct contender *c)
+{
+	struct gpio_v2_line_request req;
+	int fd = open(gpio_chipdev, O_RDONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.num_lines = 1;
+	req.offsets[0] = 0;
+	snprintf(req.consumer, sizeof(req.consumer), "irqbench");
+	req.config.flags = GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_RISING;
+	if (strcmp(c->mode, "rising"))
+		req.config.flags |= GPIO_V2_LINE_FLAG_EDGE_FALLING;
+	req.event_buffer_size = c->queue ? atoi(c->queue) : 0;	/* 0: the default, 16 */
+	ret = ioctl(fd, GPIO_V2_GET_LINE_IOCTL, &req);
+	close(fd);
+	if (ret) {
+		printf("# %s: GPIO_V2_GET_LINE_IOCTL: %s\n", c->name, strerror(errno));
+		return -1;
+	}
+	return req.fd;
+}
+
+static void print_cdf(const char *name, const char *test)
+{
+	static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
+				     95, 98, 99, 99.5, 99.9, 100 };
+
+	for (unsigned int i = 0; i < sizeof(ps) / sizeof(ps[0]); i++)
+		printf("CDF contender=%s test=%s pct=%g ns=%llu\n", name, test, ps[i],
+		       (unsigned long long)pct(lat, gpio_nlat, ps[i]));
+}
+
+/*
+ * gpio-cdev (line 0) and, for "gpio-cdev", irqcap (line 1) toggled in the
+ * same loop by the raiser on CPU 0, each read by its own thread on CPU 1.
+ * "irqcap-gpio" by name: irqcap alone on line 1 (for --insns).  With
+ * IRQBENCH_MARK (--insns) only the contender's own line is toggled.  @n is
+ * the number of edges of the requested kind (rising: 2n toggles).
+ */
+static void run_gpio(const struct contender *c, int rep, const char *test, int n,
+		     long rate, bool cdf)
+{
+	static const struct contender irqcap_gpio = {
+		"irqcap-gpio", K_IRQCAP_GPIO, "threaded", LINE_GPIO, NULL, NULL
+	};
+	bool solo = c->kind == K_IRQCAP_GPIO;
+	bool rising = !solo && !strcmp(c->mode, "rising");
+	bool partner = !solo && !marking && !strcmp(c->name, "gpio-cdev");
+	unsigned int mask = solo ? 2 : marking ? 1 : 3;
+	long toggles = rising ? 2L * n : n;
+	struct reader rd[2] = {
+		{ .c = solo ? &irqcap_gpio : c, .n = solo ? toggles : n, .fd = -1,
+		  .recv = recv_ts, .kern = kern_ts },
+		{ .c = &irqcap_gpio, .n = toggles, .fd = -1, .recv = recv2, .kern = kern2 },
+	};
+	int nr = partner ? 2 : 1, step = rising ? 2 : 1;
+	long long proc0[2], seen[2];
+	long tcpu[2], tmig0[2], tmig1[2];
+	int tpid[2];
+	uint64_t t0, t1, u0, s0, u1, s1;
+	pthread_t th[2];
+	char p[256];
+
+	if (pull_fd[0] < 0 || pull_fd[1] < 0 || (solo || partner ? !irqcapg_dev[0] : 0)) {
+		printf("# %s: no gpio-sim lines or no irqcap on line 1\n", c->name);
+		return;
+	}
+	toggles &= ~1L;	/* both lines end low again */
+	for (int i = 0; i < nr; i++) {
+		struct reader *r = &rd[i];
+
+		if (r->c->kind == K_IRQCAP_GPIO) {
+			snprintf(p, sizeof(p), "%s/bottom_half", irqcapg_sys);
+			write_file(p, r->c->mode);
+			snprintf(p, sizeof(p), "%s/wakeup_holdoff_us", irqcapg_sys);
+			write_file(p, "0");
+			r->fd = open(irqcapg_dev, O_RDONLY);
+			snprintf(p, sizeof(p), "%s/irqs_seen", irqcapg_sys);
+			r->base = read_ll(p);
+		} else {
+			r->fd = gpio_request_line(c);
+		}
+		if (r->fd < 0) {
+			printf("# %s: cannot open its reader\n", r->c->name);
+			goto out;
+		}
+		memset(r->recv, 0, sizeof(r->recv[0]) * r->n);
+		memset(r->kern, 0, sizeof(r->kern[0]) * r->n);
+	}
+	memset(raise_ts, 0, sizeof(raise_ts[0]) * toggles);
+	for (int i = 0; i < nr; i++)
+		pthread_create(&th[i], NULL, reader_fn, &rd[i]);
+	usleep(20000);
+	quiesce();
+	gpio_werr = 0;
+	for (int i = 0; i < nr; i++) {
+		proc0[i] = proc_interrupts(gpio_irq[rd[i].c->kind == K_IRQCAP_GPIO]);
+		tpid[i] = irq_thread_pid(gpio_irq[rd[i].c->kind == K_IRQCAP_GPIO]);
+		thread_where(tpid[i], &tcpu[i], &tmig0[i]);
+	}
+	proc_stat(&u0, &s0);
+	if (!strcmp(test, "burst"))
+		insn_mark("begin", c);
+	t0 = now_ns();
+	if (rate < 0) {
+		/* one toggle at a time, each after every reader has it */
+		for (long k = 0; k < toggles; k++) {
+			uint64_t t;
+
+			for (int i = 0; i < nr; i++)
+				while (!rd[i].armed)
+					usleep(50);
+			usleep(100);
+			for (int i = 0; i < nr; i++)
+				rd[i].armed = 0;
+			raise_ts[k] = now_ns();
+			gpio_toggle(mask, k);
+			t = now_ns();
+			for (int i = 0; i < nr; i++) {
+				long want = rd[i].c->kind == K_IRQCAP_GPIO ? k + 1 : k / step + 1;
+
+				if (rising && rd[i].c->kind == K_GPIO && (k & 1)) {
+					rd[i].armed = 1;	/* a falling edge: no event */
+					continue;
+				}
+				while (rd[i].delivered < want && now_ns() - t < 100000000ull)
+					usleep(20);
+			}
+		}
+	} else if (rate) {
+		uint64_t period = 1000000000ull / (rate * step);
+
+		for (long k = 0; k < toggles; k++) {
+			uint64_t due = t0 + (uint64_t)k * period, t;
+
+			while ((t = now_ns()) < due)
+				;
+			raise_ts[k] = t;
+			gpio_toggle(mask, k);
+		}
+	} else {
+		for (long k = 0; k < toggles; k++) {
+			gpio_toggle(mask, k);
+			if ((k + 1) % CHUNK == 0)
+				chunk_end[k / CHUNK] = now_ns();
+		}
+	}
+	t1 = now_ns();
+	for (int i = 0; i < nr; i++) {
+		struct reader *r = &rd[i];
+		long long want = proc_interrupts(gpio_irq[r->c->kind == K_IRQCAP_GPIO]) - proc0[i];
+		long last = -1;
+		uint64_t quiet = now_ns();
+
+		while (r->delivered < want) {
+			if (r->delivered != last) {
+				last = r->delivered;
+				quiet = now_ns();
+			} else if (now_ns() - quiet > (marking ? 100000000ull : 1500000000ull)) {
+				break;
+			}
+			/*
+			 * Quiet for 10 ms (a peer that lost events): poll
+			 * rarely, so the wait adds little to the run's system
+			 * time and instruction count (--insns)
+			 */
+			usleep(now_ns() - quiet > 10000000ull ? 50000 : 200);
+		}
+	}
+	for (int i = 0; i < nr; i++) {
+		rd[i].stop = 1;
+		while (pthread_tryjoin_np(th[i], NULL) == EBUSY) {
+			pthread_kill(th[i], SIGUSR1);
+			usleep(1000);
+		}
+	}
+	if (!strcmp(test, "burst"))
+		insn_mark("end", c);
+	proc_stat(&u1, &s1);
+	for (int i = 0; i < nr; i++) {
+		struct reader *r = &rd[i];
+		bool cap = r->c->kind == K_IRQCAP_GPIO;
+		long ev = r->n, late = 0, delivered = r->delivered;
+		long long made;	/* distinct events the kernel made */
+		uint64_t done = r->last_recv > t1 ? r->last_recv : t1;
+		double sustained;
+		int estep = cap ? 1 : step;
+
+		seen[i] = proc_interrupts(gpio_irq[cap]) - proc0[i];
+		thread_where(tpid[i], &tcpu[i], &tmig1[i]);
+		if (cap) {
+			struct irqcap_stats st;
+
+			if (ioctl(r->fd, IRQCAP_IOC_STATS, &st) == 0) {
+				late = st.reader_pending;
+				r->lost = st.reader_lost;
+			}
+			made = seen[i];
+		} else {
+			made = r->last_seq;	/* line_seqno: one per IRQ thread run */
+		}
+		gpio_nlat = 0;
+		if (seen[i] == ev && made == ev) {
+			for (long e = 0; e < ev; e++) {
+				uint64_t from = rate ? raise_ts[e * estep] : r->kern[e];
+
+				if (r->recv[e] && from && r->recv[e] >= from)
+					lat[gpio_nlat++] = r->recv[e] - from;
+			}
+			qsort(lat, gpio_nlat, sizeof(lat[0]), cmp_u64);
+		}
+		sustained = delivered * 1e9 / (double)((rate ? t1 : done) - t0);
+		if (!rate && seen[i] == ev && delivered == ev && toggles >= 2 * CHUNK) {
+			uint64_t prev = t0;
+			int nk = 0;
+
+			for (long k = 0; (k + 1) * CHUNK <= toggles; k++) {
+				chunk_rate[nk++] = CHUNK * 1e9 / (double)(chunk_end[k] - prev) / estep;
+				prev = chunk_end[k];
+			}
+			qsort(chunk_rate, nk, sizeof(chunk_rate[0]), cmp_double);
+			sustained = chunk_rate[nk / 2];
+		}
+		printf("RES contender=%s rep=%d test=%s raised=%ld seen=%lld delivered=%ld lost=%ld "
+		       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
+		       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
+		       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=0 merged=%lld visible=%ld sysc=%ld "
+		       "joint=%d toggles=%ld pull_errors=%ld irq_thread_cpu=%ld irq_thread_migrations=%ld\n",
+		       r->c->name, rep, test, ev, seen[i], delivered, ev - delivered,
+		       made - delivered - late, r->lost, late,
+		       ev * 1e9 / (double)(t1 - t0), sustained,
+		       (unsigned long long)pct(lat, gpio_nlat, 50), (unsigned long long)pct(lat, gpio_nlat, 99),
+		       (unsigned long long)(gpio_nlat ? lat[gpio_nlat - 1] : 0), gpio_nlat,
+		       rate ? "raise" : "hardirq", (unsigned long long)(s1 - s0),
+		       (unsigned long long)(u1 - u0), (unsigned long long)r->stime_ns,
+		       (unsigned long long)r->utime_ns, r->reads, (unsigned long long)(done - t0),
+		       delivered * 1e9 / (double)(done - t0), ev - made, r->lost + r->visible,
+		       r->reads, nr, toggles, gpio_werr, tcpu[i],
+		       tmig1[i] >= 0 && tmig0[i] >= 0 ? tmig1[i] - tmig0[i] : -1);
+		if (cdf && gpio_nlat)
+			print_cdf(r->c->name, test);
+	}
+	fflush(stdout);
+out:
+	for (int i = 0; i < nr; i++)
+		if (rd[i].fd >= 0)
+			close(rd[i].fd);
+}
+
 static void route_irqs(void)
 {
 	char p[64];
 
-	for (int line = 5; line <= 7; line++) {
+	for (int line = 5; line <= LINE_COUNTER; line++) {
+		if (line > LINE_UIO && line < LINE_COUNTER)
+			continue;
 		snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", line);
 		if (write_file(p, "1"))
 			printf("# cannot route irq %d to CPU 0\n", line);
@@ -664,7 +1275,8 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < sizeof(want); i++) {
 		/* the count-lock/-mb breakdown only when asked for by name */
 		want[i] = argc == 4 && (contenders[i].kind != K_COUNT || !contenders[i].mode ||
-					!strcmp(contenders[i].mode, "1"));
+					!strcmp(contenders[i].mode, "1")) &&
+			  contenders[i].kind != K_IRQCAP_GPIO;
 		for (int a = 4; a < argc; a++)
 			if (!strcmp(argv[a], contenders[i].name))
 				want[i] = true;
@@ -693,6 +1305,9 @@ int main(int argc, char **argv)
 	/* x86 moves an IRQ to its new CPU at its next interrupt: do that now */
 	for (int line = 5; line <= 7; line++)
 		raise_irq(line, 3);
+	raise_irq(LINE_COUNTER, 3);
+	counter_probe_queue();
+	gpio_setup();
 	usleep(100000);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -708,6 +1323,17 @@ int main(int argc, char **argv)
 				continue;
 			bool cdf = force_cdf || (rep == reps && !getenv("IRQBENCH_CDF"));
 
+			if (contenders[i].kind == K_MMAP) {
+				run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
+				continue;
+			}
+			if (contenders[i].line == LINE_GPIO) {
+				run_gpio(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
+				for (int k = 0; k < nrates; k++)
+					run_gpio(&contenders[i], rep0 + rep, rates[k].name,
+						 rates[k].n, rates[k].rate, cdf);
+				continue;
+			}
 			run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
 			/* irqcap against the counting handler, chunk by chunk */
 			if (contenders[i].kind != K_UIO && !count_busy(&contenders[i]))

@@ -24,12 +24,18 @@ if idle_poll:
     machine += ", guest idle=poll"
 ORDER = ["count", "count-ktime", "count-busy", "count-ktime-busy", "count-lock", "count-mb", "irqcap-hardirq", "irqcap-hardirq-noreader", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "irqcap-hardirq-h100", "irqcap-threaded-h100", "irqcap-tasklet-h100",
-         "irqcap-workqueue-h100", "uio"]
+         "irqcap-workqueue-h100", "uio", "counter", "counter-maxq", "gpio-cdev", "irqcap-gpio",
+         "gpio-cdev-rising", "gpio-cdev-1024", "irqcap-mmap"]
+# the peers: their losses are measured, not targets
+PEERS = ("uio", "counter", "gpio-cdev")
 
-runs, cdf = [], {}
+runs, cdf, unmeasured = [], {}, {}
 with open(f"{out}/console.log", errors="replace") as f:
     for line in f:
         line = line.strip()
+        m = re.match(r"# (\S+): not measured: (.*)", line)
+        if m:
+            unmeasured[m.group(1)] = m.group(2)
         if line.startswith("RES "):
             runs.append(dict(kv.split("=", 1) for kv in line[4:].split()))
         elif line.startswith("CDF "):
@@ -47,8 +53,24 @@ for r in runs:
     for k in list(r):
         r[k] = num(r[k])
 
+# guest instructions per edge from a --insns run into the same OUT (insns.txt)
+insns = {}
+try:
+    with open(f"{out}/insns.txt") as f:
+        for line in f:
+            m = re.match(r"(\S+): (\d+) bursts, (\d+) instructions per edge"
+                         r"(?:, (\d+) per delivered event)?", line)
+            if m:
+                insns[m.group(1)] = (int(m.group(3)),
+                                     int(m.group(4)) if m.group(4) else None)
+except OSError:
+    pass
+
+fieldnames = []
+for r in runs:
+    fieldnames += [k for k in r if k not in fieldnames]
 with open(f"{out}/runs.csv", "w", newline="") as f:
-    w = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
+    w = csv.DictWriter(f, fieldnames=fieldnames)
     w.writeheader()
     w.writerows(runs)
 
@@ -65,6 +87,13 @@ for c in ORDER:  # each base contender, then its A/B variants (irqcap-MODE/TAG)
     conts += sorted(n for n in names if n == c or n.startswith(c + "/"))
 conts += sorted(names - set(conts))
 med = statistics.median
+
+
+def floor(c):
+    """the counting handler's rows (no reader); not the counter chrdev's"""
+    return c == "count" or c.startswith("count-")
+
+
 summary = []
 for t in tests:
     for c in conts:
@@ -72,6 +101,9 @@ for t in tests:
         if not rs:
             continue
         deliv = [max(r["delivered"], 1) for r in rs]
+        # the loss columns of one run, the one with the median loss, so that
+        # lost = merged + dropped and lost = visible + silent hold in the row
+        mr = sorted(rs, key=lambda r: r["lost"])[(len(rs) - 1) // 2]
         lat = [r for r in rs if r["lat_n"] > 0]
         s = {
             "contender": c, "test": t, "runs": len(rs),
@@ -91,9 +123,24 @@ for t in tests:
             "latency_from": lat[0]["lat_from"] if lat else "-",
             "sys_us_per_event": med(r["sys_ns"] / d for r, d in zip(rs, deliv)) / 1000,
             "reader_sys_us_per_event": (med(r["reader_sys_ns"] / d for r, d in zip(rs, deliv)) / 1000
-                                        if not c.startswith("count") and "noreader" not in c else None),
+                                        if not floor(c) and "noreader" not in c else None),
             "reads_per_event": (med(r["reads"] / d for r, d in zip(rs, deliv))
-                                if not c.startswith("count") and "noreader" not in c else None),
+                                if not floor(c) and "noreader" not in c else None),
+            # edges that never became an event of their own (pc-testdev: never
+            # an interrupt, UIO's masked line; gpio-cdev: before its IRQ thread ran)
+            "lost_run": int(mr["lost"]),
+            "merged": int(mr.get("merged", 0)),
+            "merged_max": int(max(r.get("merged", 0) for r in rs)),
+            # losses the reader can count from what it got (irqcap OVERFLOW,
+            # gpio-cdev line_seqno gaps, counter count-value gaps)
+            "visible": int(mr.get("visible", 0)),
+            "silent": int(mr["lost"] - mr.get("visible", 0)),
+            "silent_max": int(max(r["lost"] - r.get("visible", 0) for r in rs)),
+            "syscalls_per_event": (med(r.get("sysc", r["reads"]) / d for r, d in zip(rs, deliv))
+                                   if not floor(c) and "noreader" not in c else None),
+            "insns_per_edge": insns[c][0] if t == "burst" and c in insns else None,
+            "insns_per_event": insns[c][1] if t == "burst" and c in insns else None,
+            "joint": int(max(r.get("joint", 1) for r in rs)),
         }
         summary.append(s)
 for s in summary:
@@ -119,25 +166,39 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "events/s", "vs cnt",
-       "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "reads/ev")
+hdr = ("contender", "test", "raised", "seen", "deliv", "lost", "merged", "visible", "silent",
+       "events/s", "vs cnt", "p50 us", "p99 us", "max us", "sys us/ev", "rdr us/ev", "sysc/ev",
+       "insns/edge", "insns/ev")
 rows = []
 for s in summary:
-    rows.append((s["contender"], s["test"], str(s["raised"]), str(s["seen"]),
-                 str(s["delivered"]), str(s["lost"]), fmt(s["events_per_s"], ".0f"),
+    rows.append((s["contender"] + ("*" if s["joint"] > 1 else ""), s["test"], str(s["raised"]),
+                 str(s["seen"]), str(s["delivered"]), str(s["lost_run"]), str(s["merged"]),
+                 str(s["visible"]), str(s["silent"]), fmt(s["events_per_s"], ".0f"),
                  fmt(s["vs_count"], ".2f"), fmt(s["p50_us"], ".1f"), fmt(s["p99_us"], ".1f"),
                  fmt(s["max_us"], ".0f"), fmt(s["sys_us_per_event"], ".2f"),
-                 fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["reads_per_event"], ".3f")))
+                 fmt(s["reader_sys_us_per_event"], ".2f"), fmt(s["syscalls_per_event"], ".3f"),
+                 fmt(s["insns_per_edge"], "d"), fmt(s["insns_per_event"], "d")))
 width = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(hdr)]
 line = lambda r: "| " + " | ".join(v.ljust(width[i]) if i < 2 else v.rjust(width[i])
                                    for i, v in enumerate(r)) + " |"
 table = [f"irqcap benchmark, {date}; {machine}",
          f"medians of {max(s['runs'] for s in summary)} runs per row; latency: "
          "raise -> read() returns (ping: one edge at a time; rateN: N edges/s),\n"
-         "irqcap's hard-IRQ timestamp -> read() in bursts; burst events/s: median over 500-edge chunks of the raising\n"
-         "CPU's rate (handler + bottom half), all delivered; sys us/ev: /proc/stat system+irq+softirq of both CPUs",
+         "in bursts the event's own kernel timestamp (irqcap's, counter_event's, gpio-cdev's hard-IRQ one) -> read();\n"
+         "burst events/s: median over 500-edge chunks of the raising\n"
+         "CPU's rate (handler + bottom half), all delivered; sys us/ev: /proc/stat system+irq+softirq of both CPUs\n"
+         "lost = raised - delivered, of which merged (never an event of its own: no interrupt, or before\n"
+         "gpio-cdev's IRQ thread ran); visible: losses the reader can count from what it got (irqcap OVERFLOW,\n"
+         "gpio-cdev line_seqno gaps, counter count-value gaps); silent = lost - visible; these four from the run\n"
+         "with the median loss; sysc/ev: the reader's syscalls per event; insns/edge, insns/ev: guest\n"
+         "instructions (both vCPUs) per raised edge and per delivered event in the bursts of an --insns boot\n"
+         "(insns.txt: its own boot, 1 repetition)\n"
+         "* gpio-cdev and irqcap-gpio: one raiser toggles both gpio-sim lines in the same loop, one reader each;\n"
+         "  their sys us/ev is the whole run's (both lines, the toggling writes included)",
          line(hdr), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
 table += [line(r) for r in rows]
+for c, why in unmeasured.items():
+    table.append(f"{c}: not measured: {why}")
 
 # targets
 def quart(p):
@@ -147,14 +208,46 @@ def quart(p):
 
 
 verdict = []
-modes = [c for c in conts if c.startswith("irqcap-")]
+# irqcap's rows on the pc-testdev line (irqcap-gpio is on a gpio-sim line, beside gpio-cdev)
+modes = [c for c in conts if c.startswith("irqcap-") and not c.startswith("irqcap-gpio")]
 bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
-       if s["contender"] != "uio" and s["kernel_lost_max"] > 0]
-late = [f"{s['contender']}/{s['test']} ({s['late_max']})" for s in summary if s["late_max"] > 0]
+       if not s["contender"].startswith(PEERS) and s["kernel_lost_max"] > 0]
+late = [f"{s['contender']}/{s['test']} ({s['late_max']})" for s in summary if s["late_max"] > 0
+        and not s["contender"].startswith(PEERS)]
 verdict.append(("0 lost by the kernel/driver when the reader keeps up (every run)",
                 not bad, ("lost in: " + ", ".join(bad) if bad else "0 in every run") +
                 ("; still queued (late, not lost) when the run stopped waiting: " + ", ".join(late)
                  if late else "")))
+mine = [s for s in summary if s["contender"].startswith("irqcap-") and s["test"] == "burst"]
+if mine:
+    worst = [f"{s['contender']} (lost {s['lost_max']}, merged {s['merged_max']})" for s in mine
+             if s["lost_max"] > 0 or s["merged_max"] > 0]
+    verdict.append(("irqcap loses and merges nothing in any mode at the full burst rate",
+                    not worst, ", ".join(worst) if worst else
+                    f"0 lost, 0 merged in {sum(s['runs'] for s in mine)} burst runs of "
+                    f"{len(mine)} irqcap rows"))
+for s in summary:
+    if s["test"] == "burst" and s["contender"].startswith(PEERS):
+        verdict.append((f"{s['contender']} in the same bursts", None,
+                        f"lost {s['lost_run']} of {s['raised']} (the median run; max {s['lost_max']}): "
+                        f"merged {s['merged']}, visible {s['visible']}, silent {s['silent']}"))
+# the loss accounting itself, run by run: merges and the reader-visible drops
+# are parts of the loss and never overlap (a merge leaves no gap to see)
+odd = [f"{r['contender']}/{r['test']}/rep{int(r['rep'])}" for r in runs
+       if not (0 <= r.get("merged", 0) <= r["lost"]
+               and 0 <= r.get("visible", 0) <= r["lost"] - r.get("merged", 0))]
+verdict.append(("loss accounting adds up in every run (0 <= merged, visible; merged + visible <= lost)",
+                not odd, ", ".join(odd[:10]) if odd else f"{len(runs)} runs"))
+# gpio-cdev: where its IRQ thread ran, run by run, against what merged and dropped
+for c in conts:
+    if not c.startswith("gpio-cdev"):
+        continue
+    for t in tests:
+        rs = [r for r in runs if r["contender"] == c and r["test"] == t and "irq_thread_cpu" in r]
+        if rs:
+            verdict.append((f"{c} {t}: IRQ thread's CPU, merged, dropped per run", None,
+                            "; ".join(f"CPU {int(r['irq_thread_cpu'])}: {int(r['merged'])} merged, "
+                                      f"{int(r['lost'] - r['merged'])} dropped" for r in rs)))
 for m in modes:
     s = next((x for x in summary if x["contender"] == m and x["test"] == "alt"), None)
     if s and s.get("alt_ratios"):
@@ -232,7 +325,7 @@ for name, ok, why in verdict:
 with open(f"{out}/table.txt", "w") as f:
     f.write("\n".join(table) + "\n")
 with open(f"{out}/summary.json", "w") as f:
-    json.dump({"date": date, "machine": machine, "rows": summary,
+    json.dump({"date": date, "machine": machine, "rows": summary, "not_measured": unmeasured,
                "targets": [{"target": n, "met": ok, "detail": w} for n, ok, w in verdict],
                "cdf_us": {f"{c}/{t}": v for (c, t), v in cdf.items()}}, f, indent=1)
 
@@ -265,3 +358,57 @@ set grid
         f.write(f'set title "{t}: {what}"\nplot ' + ", \\\n     ".join(plots) + "\n")
     f.write("unset multiplot\n")
 print(f"report: {len(runs)} runs, {len(summary)} rows", file=sys.stderr)
+
+# two condensed Markdown tables for docs/performance.md (OUT/performance.md):
+# the bursts, and the fixed rates with ping
+def row(c, t):
+    return next((x for x in summary if x["contender"] == c and x["test"] == t), None)
+
+
+def md_num(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+md = [f"Measured {date}; {machine}; medians of {max(s['runs'] for s in summary)} runs per row.", "",
+      f"Bursts of {row(conts[0], 'burst')['raised'] if row(conts[0], 'burst') else '?'} edges "
+      "(loss columns: the run with the median loss):", "",
+      "| contender | interrupts taken | delivered | lost | merged (silent) | dropped, visible | "
+      "dropped, silent | events/s | vs count (`alt`) | p50 / p99 µs | sys µs/event | syscalls/event | "
+      "guest insns/edge, /event |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+for c in conts:
+    b = row(c, "burst")
+    if not b:
+        continue
+    a = row(c, "alt")
+    dropped_silent = b["silent"] - b["merged"]
+    md.append(f"| `{c}`{' *' if b['joint'] > 1 else ''} | {b['seen']} | {b['delivered']} | {b['lost_run']} | "
+              f"{b['merged']} | {b['visible']} | {dropped_silent} | {b['events_per_s']:.0f} | "
+              f"{md_num(a['vs_count'] if a else None, '.2f')} | "
+              f"{md_num(b['p50_us'], '.0f')} / {md_num(b['p99_us'], '.0f')} | "
+              f"{b['sys_us_per_event']:.2f} | {md_num(b['syscalls_per_event'], '.3f')} | "
+              f"{md_num(b['insns_per_edge'], 'd')}, {md_num(b['insns_per_event'], 'd')} |")
+for c, why in unmeasured.items():
+    md.append(f"| `{c}` | not measured: {why} |||||||||||| ")
+rtests = [t for t in tests if t.startswith("rate")]
+md += ["", "Fixed rates (lost of raised; latency raise -> `read()` returns, p50 / p99 µs; "
+       "syscalls per event) and `ping` (one edge at a time):", "",
+       "| contender | " + " | ".join(f"{t[4:]}/s: lost, p50 / p99, syscalls" for t in rtests)
+       + " | ping p50 / p99 |",
+       "|---|" + "---:|" * (len(rtests) + 1)]
+for c in conts:
+    if floor(c) or "noreader" in c:
+        continue  # no reader: no loss, latency or syscalls to show
+    cells = []
+    for t in rtests:
+        r = row(c, t)
+        cells.append("-" if not r else
+                     f"{r['lost_run']} of {r['raised']}, {md_num(r['p50_us'], '.0f')} / "
+                     f"{md_num(r['p99_us'], '.0f')}, {md_num(r['syscalls_per_event'], '.2f')}")
+    p = row(c, "ping")
+    if all(x == "-" for x in cells) and not p:
+        continue
+    cells.append("-" if not p else f"{md_num(p['p50_us'], '.0f')} / {md_num(p['p99_us'], '.0f')}")
+    md.append(f"| `{c}` | " + " | ".join(cells) + " |")
+with open(f"{out}/performance.md", "w") as f:
+    f.write("\n".join(md) + "\n")

@@ -17,9 +17,18 @@ sleep 1
 echo "=== DRIVER $(readlink /sys/bus/platform/devices/event-capture/driver)"
 echo "=== DEVNODE $(ls -l /dev/irqcap0 2>&1)"
 echo "=== BAD driver=$(readlink /sys/bus/platform/devices/event-capture-bad/driver) gpio4=$(grep -c '[|]event-capture-bad' /sys/kernel/debug/gpio)"
+echo "=== LABEL $(cat /sys/class/misc/irqcap0/device/label 2>&1)"
 echo "=== SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
 echo "=== PROCINT $(grep irqcap /proc/interrupts)"
+# the GPIO chips' labels ("gpiochip0: GPIOs 512-519, parent: platform/9030000.pl061, 9030000.pl061:")
+echo "=== CHIPLABELS $(sed -n 's/^gpiochip[0-9]*: .*, \([^,]*\):$/\1/p' /sys/kernel/debug/gpio | tr '\n' ' ')"
 echo "=== GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
+if guest_param irqcap_suspend >/dev/null; then
+	# shellcheck source=dt-suspend.sh
+	. /lib/irqcap/dt-suspend.sh
+	guest_dmesg probe
+	guest_done
+fi
 reader /dev/irqcap0 $((N * PER)) 120 1500
 echo "=== READER rc=$?"
 echo "=== COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"

@@ -6,7 +6,7 @@
  *
  * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
  * line per record as it arrives:
- *   EVENT type=1 seq=N ts=NS age_ms=MS
+ *   EVENT type=1 seq=N ts=NS age_ms=MS data=N edge=E
  * until COUNT interrupt records have arrived (or TIMEOUT_S passes), waits
  * SETTLE_MS more for stray records, prints IRQCAP_IOC_STATS and finally
  *   READER DONE irq=N other=N bad=N
@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 {
 	struct irqcap_event ev[64];
 	struct irqcap_info info;
+	struct irqcap_source src;
 	struct irqcap_stats st;
 	unsigned long long deadline, settle_end = 0, last_ts = 0, last_seq = 0;
 	struct irqcap_stream chk;
@@ -65,11 +66,20 @@ int main(int argc, char **argv)
 		printf("READER ERROR IRQCAP_IOC_INFO: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u\n",
-	       info.abi_version, info.event_size, info.ring_size, info.irq);
+	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u flags=%#x\n",
+	       info.abi_version, info.event_size, info.ring_size, info.irq, info.flags);
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
+	/* where the interrupt comes from: the host checks it (dt-gpio-test.sh) */
+	memset(&src, 0xff, sizeof(src));
+	if (ioctl(fd, IRQCAP_IOC_SOURCE, &src) < 0) {
+		printf("READER ERROR IRQCAP_IOC_SOURCE: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("READER SOURCE label=%.64s fwnode=%.128s irqchip=%.32s gpiochip=%.32s line=%d hwirq=%llu trigger=%u gpioflag=%d\n",
+	       src.label, src.fwnode, src.irqchip, src.gpiochip, src.gpio_line,
+	       (unsigned long long)src.hwirq, src.trigger, !!(info.flags & IRQCAP_INFO_GPIO));
 	irqcap_stream_init(&chk, IRQCAP_STREAM_EXACT_LOSS);
 	irqcap_stream_expect(&chk, 1);	/* a fresh device: the first IRQ is 1 */
 	printf("READER READY\n");
@@ -108,12 +118,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < (int)(n / sizeof(ev[0])); i++) {
 			struct irqcap_event *e = &ev[i];
 
-			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu\n",
+			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu edge=%u\n",
 			       e->type, (unsigned long long)e->seqno,
 			       (unsigned long long)e->timestamp_ns,
 			       e->timestamp_ns <= t ?
 			       (t - e->timestamp_ns) / 1000000ULL : 0ULL,
-			       (unsigned long long)e->data);
+			       (unsigned long long)e->data, e->edge);
 			struct irqcap_stream_rec rec;
 			unsigned int v = irqcap_stream_feed(&chk, e, &rec);
 
@@ -138,13 +148,15 @@ int main(int argc, char **argv)
 	}
 
 	if (ioctl(fd, IRQCAP_IOC_STATS, &st) == 0)
-		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu\n",
+		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu suspends=%llu throttled=%llu\n",
 		       (unsigned long long)st.irqs_seen,
 		       (unsigned long long)st.events_committed,
 		       (unsigned long long)st.debounced,
 		       (unsigned long long)st.dropped,
 		       (unsigned long long)st.reader_read,
-		       (unsigned long long)st.reader_lost);
+		       (unsigned long long)st.reader_lost,
+		       (unsigned long long)st.suspends,
+		       (unsigned long long)st.throttled);
 	else
 		printf("READER ERROR IRQCAP_IOC_STATS: %s\n", strerror(errno));
 	if (irqcap_stream_error(&chk))
