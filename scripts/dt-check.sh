@@ -150,6 +150,8 @@ same("irqcap,wakeup-holdoff-us maximum", props["irqcap,wakeup-holdoff-us"]["maxi
      define("IRQCAP_WAKEUP_HOLDOFF_MAX_US"))
 same("irqcap,bottom-half values", props["irqcap,bottom-half"]["enum"], strings("irqcap_bh_names"))
 m = re.search(r"int\s+irqcap_default_bh\s*=\s*IRQCAP_BH_([A-Z]+)\s*;", allsrc)
+if m and m.group(1) == "DEFAULT":  # through #define IRQCAP_BH_DEFAULT IRQCAP_BH_X
+    m = re.search(r"#define\s+IRQCAP_BH_DEFAULT\s+IRQCAP_BH_([A-Z]+)\b", allsrc)
 same("irqcap,bottom-half default", props["irqcap,bottom-half"]["default"], m and m.group(1).lower())
 same("irqcap,trigger values", props["irqcap,trigger"]["enum"], strings("irqcap_trigger_names"))
 same("compatible", [props["compatible"]["const"]],
