@@ -54,8 +54,8 @@
  * K_COUNTER: the counter chrdev (interrupt-cnt, struct counter_event).
  * K_GPIO: gpio-cdev line events (uAPI v2) on gpio-sim line 0, with irqcap
  * (K_IRQCAP_GPIO, platform device of irqcap_gpiosim_bench.ko) watching line
- * 1, toggled in the same loop.  K_MMAP: irqcap through mmap(): a hook for
- * issue 18 part 1, measured only when the driver maps its ring.
+ * 1, toggled in the same loop.  K_MMAP: irqcap through mmap() (issue 18),
+ * docs/mmap-reader.c's reader on /dev/irqcap0.
  */
 enum kind { K_COUNT, K_IRQCAP, K_UIO, K_NOREAD, K_COUNTER, K_GPIO, K_IRQCAP_GPIO, K_MMAP };
 
@@ -245,13 +245,14 @@ static void *spin_fn(void *arg)
 /* irqcap rows, with or without a reader: named with the A/B tag */
 static bool is_irqcap(const struct contender *c)
 {
-	return c->kind == K_IRQCAP || c->kind == K_NOREAD || c->kind == K_IRQCAP_GPIO;
+	return c->kind == K_IRQCAP || c->kind == K_NOREAD || c->kind == K_IRQCAP_GPIO ||
+	       c->kind == K_MMAP;
 }
 
 static bool has_reader(const struct contender *c)
 {
 	return c->kind == K_IRQCAP || c->kind == K_UIO || c->kind == K_COUNTER ||
-	       c->kind == K_GPIO || c->kind == K_IRQCAP_GPIO;
+	       c->kind == K_GPIO || c->kind == K_IRQCAP_GPIO || c->kind == K_MMAP;
 }
 
 static bool count_busy(const struct contender *c)
@@ -441,6 +442,8 @@ static void read_gpio(struct reader *r)
 	}
 }
 
+static void read_irqcap_mmap(struct reader *r);
+
 static void *reader_fn(void *arg)
 {
 	struct reader *r = arg;
@@ -450,6 +453,8 @@ static void *reader_fn(void *arg)
 	s0 = thread_cpu(&u0);
 	if (r->c->kind == K_IRQCAP || r->c->kind == K_IRQCAP_GPIO)
 		read_irqcap(r);
+	else if (r->c->kind == K_MMAP)
+		read_irqcap_mmap(r);
 	else if (r->c->kind == K_COUNTER)
 		read_counter(r);
 	else if (r->c->kind == K_GPIO)
@@ -561,31 +566,88 @@ static int counter_open(const struct contender *c)
 }
 
 /*
- * irqcap through mmap(): the mapped reader (issue 18 part 1; the protocol is
- * struct irqcap_mmap_page in src/uapi/irqcap.h) comes with the driver's
- * mapping, from another change.  Until a read_irqcap_mmap() drains the
- * mapping here, the row is reported as not measured, never estimated.
- * HOOK: when IRQCAP_INFO_MMAP is set, map /dev/irqcap0, follow head from a
- * position of its own, set r->delivered/recv/kern/lost as read_irqcap()
- * does, count its poll() and IRQCAP_IOC_CONSUME calls in r->reads, and let
- * run() treat K_MMAP like K_IRQCAP (the sysc/ev column is for that).
+ * irqcap through mmap() (issue 18): docs/mmap-reader.c's reader, the docs'
+ * functions themselves (included below), not a copy.  read_irqcap_mmap()
+ * drains the ring from the mapping with no system call while records are
+ * there and sleeps only when it is empty: IRQCAP_IOC_CONSUME then poll()
+ * (irqcap_map_wait()).  r->reads counts the poll() calls, r->writes the
+ * CONSUME ioctls, so sysc = both, the same per-event count as the read()
+ * path's (read() calls there).  Loss is exact from the positions
+ * (irqcap_map_check()); what is past the reader's position when it stops
+ * is late, not lost (mmap_late()).
  */
-static bool irqcap_mmap_hook(const struct contender *c)
-{
-	struct irqcap_info info = { 0 };
-	int fd = open("/dev/irqcap0", O_RDONLY);
+#define IRQCAP_MMAP_READER_NO_MAIN
+#include "../../docs/mmap-reader.c"
 
-	if (fd < 0 || ioctl(fd, IRQCAP_IOC_INFO, &info))
-		printf("# %s: not measured: IRQCAP_IOC_INFO: %s\n", c->name, strerror(errno));
-	else if (!(info.flags & IRQCAP_INFO_MMAP))
-		printf("# %s: not measured: this irqcap.ko does not map its ring (IRQCAP_INFO_MMAP clear, ABI %u)\n",
-		       c->name, info.abi_version);
-	else
-		printf("# %s: not measured: the driver maps its ring, irqbench has no mapped reader yet (read_irqcap_mmap())\n",
-		       c->name);
-	if (fd >= 0)
-		close(fd);
-	return false;
+static struct irqcap_map mmap_r;
+static long mmap_empty_polls;	/* poll()s that returned with nothing new (EINTR aside) */
+
+static bool irqcap_mmap_ok(const struct contender *c, int fd)
+{
+	int ret = irqcap_map_open(&mmap_r, fd);
+
+	if (ret) {
+		printf("# %s: not measured: mmap of /dev/irqcap0: %s\n", c->name, strerror(-ret));
+		return false;
+	}
+	return true;
+}
+
+static void read_irqcap_mmap(struct reader *r)
+{
+	static struct irqcap_event buf[READ_RECORDS];
+	struct irqcap_map *m = &mmap_r;
+
+	mmap_empty_polls = 0;
+	while (!r->stop) {
+		uint64_t lost = 0, t;
+		unsigned int n = irqcap_map_read(m, buf, READ_RECORDS, &lost);
+
+		t = now_ns();
+		r->lost += lost;
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t idx;
+
+			if (buf[i].type != IRQCAP_EVENT_IRQ)
+				continue;
+			idx = buf[i].seqno - r->base - 1;
+			if (idx < (uint64_t)r->n) {
+				r->recv[idx] = t;
+				r->kern[idx] = buf[i].timestamp_ns;
+			}
+			r->delivered++;
+		}
+		if (n) {
+			r->last_recv = t;
+			continue;
+		}
+		if (lost)
+			continue;
+		/* the ring is empty at the reader's position: sleep */
+		r->armed = 1;
+		r->writes++;	/* IRQCAP_IOC_CONSUME */
+		{
+			uint32_t h0 = m->pos;
+			int ret = irqcap_map_wait(m, -1);
+
+			if (ret < 0 && errno != EINTR) {
+				perror("irqcap mmap wait");
+				break;
+			}
+			if (ret < 0 && r->stop)
+				break;
+			r->reads++;	/* poll() */
+			if (__atomic_load_n(IRQCAP_MMAP_POS(m->page->head), __ATOMIC_ACQUIRE) == h0)
+				mmap_empty_polls++;
+		}
+	}
+}
+
+/* records past the reader's position when it stopped: late, not lost */
+static long mmap_late(void)
+{
+	return (uint32_t)(__atomic_load_n(IRQCAP_MMAP_POS(mmap_r.page->head), __ATOMIC_ACQUIRE) -
+			  mmap_r.pos);
 }
 
 /*
@@ -604,9 +666,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	long long alt_cnt0 = 0, alt_cnt = 0;
 	pthread_t th;
 
-	if (c->kind == K_MMAP && !irqcap_mmap_hook(c))
-		return;
-	if (c->kind == K_IRQCAP) {
+	if (c->kind == K_IRQCAP || c->kind == K_MMAP) {
 		if (write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
 			printf("# cannot set bottom_half %s\n", c->mode);
 			return;
@@ -619,6 +679,10 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		}
 		r.fd = open("/dev/irqcap0", O_RDONLY);
 		r.base = irqcap_seqno();
+		if (c->kind == K_MMAP && r.fd >= 0 && !irqcap_mmap_ok(c, r.fd)) {
+			close(r.fd);
+			return;
+		}
 	} else if (c->kind == K_UIO) {
 		uint32_t one = 1;
 
@@ -759,6 +823,11 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 				late = st.reader_pending;
 				r.lost = st.reader_lost;
 			}
+		} else if (c->kind == K_MMAP) {
+			late = mmap_late();	/* r.lost: from the positions */
+			printf("# mmap: %s rep=%d test=%s polls=%ld consumes=%ld polls_with_nothing_new=%ld\n",
+			       c->name, rep, test, r.reads, r.writes, mmap_empty_polls);
+			irqcap_map_close(&mmap_r);
 		} else if (c->kind == K_UIO) {
 			/*
 			 * Counted by UIO but not read when the reader stopped
@@ -776,7 +845,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	 * (seen == n) and, for UIO, every interrupt was delivered.
 	 */
 	if (has_reader(c) && seen == n &&
-	    (c->kind == K_IRQCAP || c->kind == K_COUNTER || delivered == n)) {
+	    (c->kind == K_IRQCAP || c->kind == K_MMAP || c->kind == K_COUNTER || delivered == n)) {
 		for (long i = 0; i < n; i++) {
 			uint64_t from = rate ? raise_ts[i] : kern_ts[i];
 
@@ -1323,10 +1392,6 @@ int main(int argc, char **argv)
 				continue;
 			bool cdf = force_cdf || (rep == reps && !getenv("IRQBENCH_CDF"));
 
-			if (contenders[i].kind == K_MMAP) {
-				run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
-				continue;
-			}
 			if (contenders[i].line == LINE_GPIO) {
 				run_gpio(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
 				for (int k = 0; k < nrates; k++)
