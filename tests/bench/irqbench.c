@@ -98,7 +98,9 @@ static const struct contender contenders[] = {
 	{ "gpio-cdev-1024", K_GPIO, "both", LINE_GPIO, NULL, "1024" },
 	/* by name: alone (only line 1 toggled), for --insns */
 	{ "irqcap-gpio", K_IRQCAP_GPIO, "threaded", LINE_GPIO, NULL, NULL },
+	/* docs/mmap-reader.c's reader; with the 100 us hold-off: fewer sleeps */
 	{ "irqcap-mmap", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-mmap-h100", K_MMAP, "hardirq", LINE_IRQCAP, "100", NULL },
 };
 
 static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
@@ -198,6 +200,7 @@ struct reader {
 	uint64_t last_seq;	/* gpio-cdev: last line_seqno; counter: last value */
 	uint64_t last_recv;
 	uint64_t stime_ns, utime_ns;
+	uint64_t cpu_ns;	/* CLOCK_THREAD_CPUTIME_ID: user + system, exact */
 	uint64_t *recv, *kern;	/* per event: read() returned, kernel timestamp */
 };
 
@@ -449,7 +452,10 @@ static void *reader_fn(void *arg)
 	struct reader *r = arg;
 	uint64_t u0, u1, s0;
 
+	struct timespec c0, c1;
+
 	pin_cpu(1);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	s0 = thread_cpu(&u0);
 	if (r->c->kind == K_IRQCAP || r->c->kind == K_IRQCAP_GPIO)
 		read_irqcap(r);
@@ -463,6 +469,8 @@ static void *reader_fn(void *arg)
 		read_uio(r);
 	r->stime_ns = thread_cpu(&u1) - s0;
 	r->utime_ns = u1 - u0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	r->cpu_ns = (c1.tv_sec - c0.tv_sec) * 1000000000ull + c1.tv_nsec - c0.tv_nsec;
 	return NULL;
 }
 
@@ -581,6 +589,13 @@ static int counter_open(const struct contender *c)
 
 static struct irqcap_map mmap_r;
 static long mmap_empty_polls;	/* poll()s that returned with nothing new (EINTR aside) */
+/*
+ * Per sleep: wake = poll() returned - the kernel timestamp of the first
+ * record it was woken for; run = records taken before the ring was empty
+ * again.  Where a mapped reader's time goes (printed per run).
+ */
+static uint64_t mmap_wake[MAXN];
+static long mmap_nwake, mmap_batch_max;
 
 static bool irqcap_mmap_ok(const struct contender *c, int fd)
 {
@@ -598,12 +613,20 @@ static void read_irqcap_mmap(struct reader *r)
 	static struct irqcap_event buf[READ_RECORDS];
 	struct irqcap_map *m = &mmap_r;
 
-	mmap_empty_polls = 0;
+	uint64_t woke = 0;
+	long batch = 0;
+
+	mmap_empty_polls = mmap_nwake = mmap_batch_max = 0;
 	while (!r->stop) {
 		uint64_t lost = 0, t;
 		unsigned int n = irqcap_map_read(m, buf, READ_RECORDS, &lost);
 
 		t = now_ns();
+		if (n && woke && buf[0].timestamp_ns && woke >= buf[0].timestamp_ns &&
+		    mmap_nwake < MAXN)
+			mmap_wake[mmap_nwake++] = woke - buf[0].timestamp_ns;
+		woke = 0;
+		batch += n;
 		r->lost += lost;
 		for (unsigned int i = 0; i < n; i++) {
 			uint64_t idx;
@@ -624,6 +647,9 @@ static void read_irqcap_mmap(struct reader *r)
 		if (lost)
 			continue;
 		/* the ring is empty at the reader's position: sleep */
+		if (batch > mmap_batch_max)
+			mmap_batch_max = batch;
+		batch = 0;
 		r->armed = 1;
 		r->writes++;	/* IRQCAP_IOC_CONSUME */
 		{
@@ -637,6 +663,7 @@ static void read_irqcap_mmap(struct reader *r)
 			if (ret < 0 && r->stop)
 				break;
 			r->reads++;	/* poll() */
+			woke = now_ns();
 			if (__atomic_load_n(IRQCAP_MMAP_POS(m->page->head), __ATOMIC_ACQUIRE) == h0)
 				mmap_empty_polls++;
 		}
@@ -825,8 +852,12 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 			}
 		} else if (c->kind == K_MMAP) {
 			late = mmap_late();	/* r.lost: from the positions */
-			printf("# mmap: %s rep=%d test=%s polls=%ld consumes=%ld polls_with_nothing_new=%ld\n",
-			       c->name, rep, test, r.reads, r.writes, mmap_empty_polls);
+			qsort(mmap_wake, mmap_nwake, sizeof(mmap_wake[0]), cmp_u64);
+			printf("# mmap: %s rep=%d test=%s polls=%ld consumes=%ld polls_with_nothing_new=%ld "
+			       "wake_us_p50=%.1f wake_us_p90=%.1f wake_us_max=%.1f wakes=%ld largest_batch=%ld\n",
+			       c->name, rep, test, r.reads, r.writes, mmap_empty_polls,
+			       pct(mmap_wake, mmap_nwake, 50) / 1e3, pct(mmap_wake, mmap_nwake, 90) / 1e3,
+			       (mmap_nwake ? mmap_wake[mmap_nwake - 1] : 0) / 1e3, mmap_nwake, mmap_batch_max);
 			irqcap_map_close(&mmap_r);
 		} else if (c->kind == K_UIO) {
 			/*
@@ -899,7 +930,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	printf("RES contender=%s%s%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
 	       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
-	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f merged=%lld visible=%ld sysc=%ld\n",
+	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f merged=%lld visible=%ld sysc=%ld reader_cpu_ns=%llu\n",
 	       c->name, tag && is_irqcap(c) ? "/" : "", tag && is_irqcap(c) ? tag : "", rep, test, n, seen, delivered,
 	       (long long)n - delivered, seen - delivered - late, r.lost, late,
 	       n * 1e9 / (double)(t1 - t0), sustained,
@@ -910,7 +941,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	       (unsigned long long)r.stime_ns, (unsigned long long)r.utime_ns, r.reads,
 	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0), alt_count,
 	       /* pc-testdev edges never taken as interrupts (UIO: met a masked line) */
-	       (long long)n - seen, r.lost + r.visible, r.reads + r.writes);
+	       (long long)n - seen, r.lost + r.visible, r.reads + r.writes,
+	       (unsigned long long)r.cpu_ns);
 	if (cdf && nlat) {
 		static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
 					     95, 98, 99, 99.5, 99.9, 100 };
