@@ -849,6 +849,161 @@ static void counters_derived_test(struct kunit *test)
 				    i == fls64(997) ? 1L : 0L, "bucket %u", i);
 }
 
+/* ------------------------------------------------------------------ */
+/* Edge and clock (ABI 3)                                              */
+
+struct edge_case {
+	const char *trigger;
+	u8 edge;
+	u32 info_flags;
+};
+
+/* an "interrupts" source: both edges cannot be told apart */
+static const struct edge_case edge_cases[] = {
+	{ "rising", IRQCAP_EDGE_RISING, IRQCAP_INFO_EDGE },
+	{ "falling", IRQCAP_EDGE_FALLING, IRQCAP_INFO_EDGE },
+	{ "both", IRQCAP_EDGE_UNKNOWN, 0 },
+};
+
+static void edge_case_desc(const struct edge_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "irqcap,trigger=%s", c->trigger);
+}
+
+KUNIT_ARRAY_PARAM(edge, edge_cases, edge_case_desc);
+
+static void drv_info(struct kunit *test, struct file *f, struct irqcap_info *info)
+{
+	struct drv_ctx *ctx = test->priv;
+
+	drv_attach_mm(test);
+	KUNIT_ASSERT_EQ(test, f->f_op->unlocked_ioctl(f, IRQCAP_IOC_INFO, ctx->ubuf), 0L);
+	KUNIT_ASSERT_EQ(test, copy_from_user(info, (void __user *)ctx->ubuf,
+					     sizeof(*info)), 0UL);
+}
+
+/*
+ * IRQ records carry the edge the trigger names, UNKNOWN for both edges on
+ * an "interrupts" source; INFO says whether they carry one; a marker among
+ * them is UNKNOWN (the slot's edge does not leak into other records).
+ */
+static void edge_from_trigger_test(struct kunit *test)
+{
+	const struct edge_case *c = test->param_value;
+	const struct property_entry props[] = {
+		PROPERTY_ENTRY_STRING("irqcap,trigger", c->trigger),
+		PROPERTY_ENTRY_STRING("irqcap,bottom-half", "hardirq"),
+		PROPERTY_ENTRY_U32("irqcap,ring-size", 16),
+		{ }
+	};
+	struct drv_ctx *ctx = test->priv;
+	struct platform_device *pdev = drv_add(test, props, 4, 0);
+	struct irqcap_dev *idev = drv_bound(test, pdev);
+	struct file *f = drv_open(test, idev, O_RDWR | O_NONBLOCK);
+	struct irqcap_event *ev = (struct irqcap_event *)ctx->page;
+	struct irqcap_info info;
+	u64 marker = 42;
+	loff_t pos = 0;
+	unsigned int i, n = 0;
+
+	drv_info(test, f, &info);
+	KUNIT_EXPECT_EQ(test, info.flags & IRQCAP_INFO_EDGE, c->info_flags);
+	/*
+	 * 20 rounds of two interrupts and a marker on a 16-slot ring: the
+	 * period 3 is prime to 16, so markers land in slots IRQ records had.
+	 */
+	for (i = 0; i < 20; i++) {
+		drv_fire_and_wait(test, pdev, 4);
+		drv_fire_and_wait(test, pdev, 4);
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)ctx->ubuf, &marker,
+						   sizeof(marker)), 0UL);
+		KUNIT_ASSERT_EQ(test, f->f_op->write(f, (const char __user *)ctx->ubuf,
+						     sizeof(marker), &pos),
+				(ssize_t)sizeof(marker));
+		KUNIT_ASSERT_EQ(test, drv_read(test, f, ev, 8), (ssize_t)(3 * sizeof(*ev)));
+		KUNIT_EXPECT_EQ(test, ev[0].type, (u32)IRQCAP_EVENT_IRQ);
+		KUNIT_EXPECT_EQ(test, ev[1].type, (u32)IRQCAP_EVENT_IRQ);
+		KUNIT_EXPECT_EQ_MSG(test, ev[0].edge, c->edge, "IRQ %u", 2 * i);
+		KUNIT_EXPECT_EQ_MSG(test, ev[1].edge, c->edge, "IRQ %u", 2 * i + 1);
+		KUNIT_EXPECT_EQ(test, ev[2].type, (u32)IRQCAP_EVENT_MARKER);
+		KUNIT_EXPECT_EQ_MSG(test, ev[2].edge, (u8)IRQCAP_EDGE_UNKNOWN,
+				    "marker %u", i);
+		KUNIT_EXPECT_EQ(test, ev[0].clock, (u8)IRQCAP_CLOCK_MONOTONIC);
+		KUNIT_EXPECT_EQ(test, ev[0].reserved, 0);
+		n += (ev[0].edge == c->edge) + (ev[1].edge == c->edge);
+	}
+	KUNIT_EXPECT_EQ(test, n, 40U);
+}
+
+static u32 drv_clock_ioctl(struct kunit *test, struct file *f, unsigned int cmd,
+			   u32 val, long *ret)
+{
+	struct drv_ctx *ctx = test->priv;
+	u32 out = 0xdead;
+
+	drv_attach_mm(test);
+	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)ctx->ubuf, &val,
+					   sizeof(val)), 0UL);
+	*ret = f->f_op->unlocked_ioctl(f, cmd, ctx->ubuf);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&out, (void __user *)ctx->ubuf,
+					     sizeof(out)), 0UL);
+	return out;
+}
+
+/*
+ * Two readers of one device with different clocks: the same records, each
+ * on its clock, within that clock's readings around the interrupt; a bad
+ * clock is refused and changes nothing.
+ */
+static void reader_clock_test(struct kunit *test)
+{
+	static const struct property_entry props[] = {
+		PROPERTY_ENTRY_STRING("irqcap,trigger", "rising"),
+		{ }
+	};
+	struct drv_ctx *ctx = test->priv;
+	struct platform_device *pdev = drv_add(test, props, 3, 0);
+	struct irqcap_dev *idev = drv_bound(test, pdev);
+	struct file *fm = drv_open(test, idev, O_RDONLY | O_NONBLOCK);
+	struct file *fr = drv_open(test, idev, O_RDONLY | O_NONBLOCK);
+	struct irqcap_event *ev = (struct irqcap_event *)ctx->page;
+	struct irqcap_event mono, real;
+	u64 r0, r1, m0, m1;
+	long ret;
+
+	KUNIT_EXPECT_EQ(test, drv_clock_ioctl(test, fr, IRQCAP_IOC_GET_CLOCK, 0, &ret),
+			(u32)IRQCAP_CLOCK_MONOTONIC);
+	KUNIT_EXPECT_EQ(test, ret, 0L);
+	drv_clock_ioctl(test, fr, IRQCAP_IOC_SET_CLOCK, IRQCAP_CLOCK_REALTIME, &ret);
+	KUNIT_EXPECT_EQ(test, ret, 0L);
+	drv_clock_ioctl(test, fr, IRQCAP_IOC_SET_CLOCK, 4, &ret);
+	KUNIT_EXPECT_EQ(test, ret, (long)-EINVAL);
+	drv_clock_ioctl(test, fr, IRQCAP_IOC_SET_CLOCK, U32_MAX, &ret);
+	KUNIT_EXPECT_EQ(test, ret, (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, drv_clock_ioctl(test, fr, IRQCAP_IOC_GET_CLOCK, 0, &ret),
+			(u32)IRQCAP_CLOCK_REALTIME);
+	KUNIT_EXPECT_EQ(test, drv_clock_ioctl(test, fm, IRQCAP_IOC_GET_CLOCK, 0, &ret),
+			(u32)IRQCAP_CLOCK_MONOTONIC);
+
+	r0 = ktime_get_real_ns();
+	m0 = ktime_get_ns();
+	drv_fire_and_wait(test, pdev, 3);
+	m1 = ktime_get_ns();
+	r1 = ktime_get_real_ns();
+	KUNIT_ASSERT_EQ(test, drv_read(test, fm, ev, 4), (ssize_t)sizeof(*ev));
+	mono = ev[0];
+	KUNIT_ASSERT_EQ(test, drv_read(test, fr, ev, 4), (ssize_t)sizeof(*ev));
+	real = ev[0];
+	KUNIT_EXPECT_EQ(test, mono.seqno, real.seqno);
+	KUNIT_EXPECT_EQ(test, mono.clock, (u8)IRQCAP_CLOCK_MONOTONIC);
+	KUNIT_EXPECT_EQ(test, real.clock, (u8)IRQCAP_CLOCK_REALTIME);
+	KUNIT_EXPECT_GE(test, mono.timestamp_ns, m0);
+	KUNIT_EXPECT_LE(test, mono.timestamp_ns, m1);
+	KUNIT_EXPECT_GE(test, real.timestamp_ns, r0);
+	KUNIT_EXPECT_LE(test, real.timestamp_ns, r1);
+	KUNIT_EXPECT_EQ(test, real.edge, (u8)IRQCAP_EDGE_RISING);
+}
+
 static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(probe_defaults_test),
 	KUNIT_CASE_PARAM(irq_delivery_test, bh_gen_params),
@@ -860,6 +1015,8 @@ static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(unbind_with_readers_test),
 	KUNIT_CASE(idle_timeout_test),
 	KUNIT_CASE(counters_derived_test),
+	KUNIT_CASE_PARAM(edge_from_trigger_test, edge_gen_params),
+	KUNIT_CASE(reader_clock_test),
 	{}
 };
 

@@ -2,12 +2,15 @@
 /*
  * KUnit tests for irqcap's jiffies and rate helpers (src/irqcap_time.c):
  * the idle timer's wait for several HZ values, the rate window across the
- * wrap of jiffies and its moving average.
+ * wrap of jiffies and its moving average; the reader's clock: conversion
+ * of CLOCK_MONOTONIC records with a given offset (saturating), and, as a
+ * check of the offset the driver reads, against the live clocks.
  * Jiffies values are synthetic; the live counter is never used.
  */
 #include <kunit/test.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/limits.h>
 #include <linux/math64.h>
 
@@ -211,12 +214,154 @@ static void rate_smooth_test(struct kunit *test)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* The reader's clock                                                  */
+
+struct clock_case {
+	const char *name;
+	u64 mono;
+	s64 offset;
+	u64 want;
+};
+
+static const struct clock_case clock_cases[] = {
+	{ "monotonic", 123456789, 0, 123456789 },
+	{ "boot +1s", 5000000000ULL, 1000000000LL, 6000000000ULL },
+	/* 2026-12-01 00:00:00 UTC, 10 s after boot */
+	{ "realtime", 10000000000ULL, 1796083190000000000LL, 1796083200000000000ULL },
+	{ "tai = real + 37 s", 10000000000ULL, 1796083227000000000LL,
+	  1796083237000000000ULL },
+	{ "negative offset", 10000000000ULL, -4000000000LL, 6000000000ULL },
+	{ "negative to 0", 10000000000ULL, -10000000000LL, 0 },
+	{ "before the epoch: 0", 10000000000ULL, -10000000001LL, 0 },
+	{ "S64_MIN", 1ULL << 62, S64_MIN, 0 },
+	{ "S64_MIN, large time", U64_MAX, S64_MIN, U64_MAX - (1ULL << 63) },
+	{ "saturates high", U64_MAX - 5, 10, U64_MAX },
+	{ "exactly U64_MAX", U64_MAX - 10, 10, U64_MAX },
+	{ "S64_MAX", 1, S64_MAX, (u64)S64_MAX + 1 },
+	{ "zero time", 0, 1000, 1000 },
+};
+
+static void clock_case_desc(const struct clock_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(clock, clock_cases, clock_case_desc);
+
+static void time_to_clock_test(struct kunit *test)
+{
+	const struct clock_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqcap_time_to_clock(c->mono, c->offset), c->want);
+}
+
+static void clock_valid_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, irqcap_clock_valid(IRQCAP_CLOCK_MONOTONIC));
+	KUNIT_EXPECT_TRUE(test, irqcap_clock_valid(IRQCAP_CLOCK_BOOTTIME));
+	KUNIT_EXPECT_TRUE(test, irqcap_clock_valid(IRQCAP_CLOCK_REALTIME));
+	KUNIT_EXPECT_TRUE(test, irqcap_clock_valid(IRQCAP_CLOCK_TAI));
+	KUNIT_EXPECT_FALSE(test, irqcap_clock_valid(IRQCAP_CLOCK_TAI + 1));
+	KUNIT_EXPECT_FALSE(test, irqcap_clock_valid(U32_MAX));
+	KUNIT_EXPECT_EQ(test, irqcap_clock_tk_offs(IRQCAP_CLOCK_BOOTTIME), TK_OFFS_BOOT);
+	KUNIT_EXPECT_EQ(test, irqcap_clock_tk_offs(IRQCAP_CLOCK_REALTIME), TK_OFFS_REAL);
+	KUNIT_EXPECT_EQ(test, irqcap_clock_tk_offs(IRQCAP_CLOCK_TAI), TK_OFFS_TAI);
+}
+
+/*
+ * A batch: every record, OVERFLOW and TIMEOUT too, gets the clock and the
+ * same offset; order and differences are kept; nothing else changes.
+ */
+static void events_to_clock_test(struct kunit *test)
+{
+	static const u32 types[] = { IRQCAP_EVENT_IRQ, IRQCAP_EVENT_OVERFLOW,
+				     IRQCAP_EVENT_IRQ, IRQCAP_EVENT_TIMEOUT,
+				     IRQCAP_EVENT_MARKER, IRQCAP_EVENT_IRQ };
+	const s64 offset = 1796083190000000000LL;
+	struct irqcap_event ev[ARRAY_SIZE(types)], orig[ARRAY_SIZE(types)];
+	unsigned int i;
+
+	memset(ev, 0, sizeof(ev));
+	for (i = 0; i < ARRAY_SIZE(ev); i++) {
+		ev[i].timestamp_ns = 1000000000ULL + i * 1000;
+		ev[i].seqno = i + 1;
+		ev[i].data = i * 7;
+		ev[i].type = types[i];
+		ev[i].edge = i % 3;
+	}
+	memcpy(orig, ev, sizeof(ev));
+	irqcap_events_to_clock(ev, ARRAY_SIZE(ev), IRQCAP_CLOCK_REALTIME, offset);
+	for (i = 0; i < ARRAY_SIZE(ev); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ev[i].timestamp_ns,
+				    orig[i].timestamp_ns + offset, "record %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ev[i].clock, (u8)IRQCAP_CLOCK_REALTIME,
+				    "record %u", i);
+		KUNIT_EXPECT_EQ(test, ev[i].seqno, orig[i].seqno);
+		KUNIT_EXPECT_EQ(test, ev[i].data, orig[i].data);
+		KUNIT_EXPECT_EQ(test, ev[i].type, orig[i].type);
+		KUNIT_EXPECT_EQ(test, ev[i].edge, orig[i].edge);
+		KUNIT_EXPECT_EQ(test, ev[i].reserved, 0);
+		if (i)
+			KUNIT_EXPECT_EQ(test, ev[i].timestamp_ns - ev[i - 1].timestamp_ns,
+					orig[i].timestamp_ns - orig[i - 1].timestamp_ns);
+	}
+	/* a time of 0 ("none read yet") stays 0 */
+	memcpy(ev, orig, sizeof(ev));
+	ev[1].timestamp_ns = 0;
+	irqcap_events_to_clock(ev, 2, IRQCAP_CLOCK_TAI, offset);
+	KUNIT_EXPECT_EQ(test, ev[0].timestamp_ns, orig[0].timestamp_ns + offset);
+	KUNIT_EXPECT_EQ(test, ev[1].timestamp_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, ev[1].clock, (u8)IRQCAP_CLOCK_TAI);
+	/* MONOTONIC with offset 0 is the identity; the clock says so */
+	memcpy(ev, orig, sizeof(ev));
+	ev[0].clock = 3;
+	irqcap_events_to_clock(ev, ARRAY_SIZE(ev), IRQCAP_CLOCK_MONOTONIC, 0);
+	for (i = 0; i < ARRAY_SIZE(ev); i++) {
+		KUNIT_EXPECT_EQ(test, ev[i].timestamp_ns, orig[i].timestamp_ns);
+		KUNIT_EXPECT_EQ(test, ev[i].clock, (u8)IRQCAP_CLOCK_MONOTONIC);
+	}
+	/* n = 0 touches nothing */
+	memcpy(ev, orig, sizeof(ev));
+	irqcap_events_to_clock(ev, 0, IRQCAP_CLOCK_TAI, offset);
+	KUNIT_EXPECT_EQ(test, memcmp(ev, orig, sizeof(ev)), 0);
+}
+
+/*
+ * The offset as the driver reads it (ktime_mono_to_any(0, offs)) turns a
+ * CLOCK_MONOTONIC time into the other clock's: bracketed by readings of
+ * that clock around it (no step of the clocks during the test assumed).
+ */
+static void live_offset_test(struct kunit *test)
+{
+	static const u32 clocks[] = { IRQCAP_CLOCK_BOOTTIME, IRQCAP_CLOCK_REALTIME,
+				      IRQCAP_CLOCK_TAI };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(clocks); i++) {
+		enum tk_offsets offs = irqcap_clock_tk_offs(clocks[i]);
+		s64 offset = ktime_to_ns(ktime_mono_to_any(0, offs));
+		u64 before, mono, after, conv;
+
+		before = ktime_to_ns(ktime_get_with_offset(offs));
+		mono = ktime_get_ns();
+		after = ktime_to_ns(ktime_get_with_offset(offs));
+		conv = irqcap_time_to_clock(mono, offset);
+		KUNIT_EXPECT_LE_MSG(test, before, conv, "clock %u", clocks[i]);
+		KUNIT_EXPECT_LE_MSG(test, conv, after, "clock %u", clocks[i]);
+	}
+}
+
 static struct kunit_case irqcap_time_cases[] = {
 	KUNIT_CASE_PARAM(idle_wait_never_early_test, hz_gen_params),
 	KUNIT_CASE(idle_wait_table_test),
 	KUNIT_CASE_PARAM(rate_per_sec_test, rate_gen_params),
 	KUNIT_CASE(rate_window_wrap_test),
 	KUNIT_CASE(rate_smooth_test),
+	KUNIT_CASE_PARAM(time_to_clock_test, clock_gen_params),
+	KUNIT_CASE(clock_valid_test),
+	KUNIT_CASE(events_to_clock_test),
+	KUNIT_CASE(live_offset_test),
 	{}
 };
 

@@ -204,12 +204,13 @@ fi
 irqcap_build_ssdt "$top/tests/bench/ssdt-bench.asl" "$work/ssdt.aml" || die "iasl failed"
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 
-# Pin the guest's vCPU threads ("CPU n/TCG", "CPU n/KVM") of the newest QEMU
-# to host CPU n.
+# Pin the guest's vCPU threads ("CPU n/TCG", "CPU n/KVM") of the QEMU that
+# irqcap_qemu --bg started ($1: its timeout's pid, QEMU its child) to host
+# CPU n.  (Not the newest QEMU on the host: other users' QEMUs share it.)
 pin_vcpus() {
 	local pid='' i t
 	for i in $(seq 1 100); do
-		pid=$(pgrep -n -f 'qemu-system-x86_64 .*-name irqcap,debug-threads=on') && break
+		pid=$(pgrep -P "$1" -f 'qemu-system-') && break
 		sleep 0.1
 	done
 	[ -n "$pid" ] || { log "no QEMU to pin"; return 0; }
@@ -244,9 +245,10 @@ fi
 for b in $(seq 1 "$boots"); do
 	log "boot $b/$boots: ${kernel##*/}, $reps reps, burst $burst, rates $rates"
 	start=$(date +%s)
-	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus &
-	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console-$b.log" 1800 "$args"
-	wait
+	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+		--append "$args" --timeout 1800 --log "$work/console-$b.log" --bg
+	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus "$IRQCAP_QEMU_PID"
+	wait "$IRQCAP_QEMU_PID"
 	log "guest ran $(( $(date +%s) - start )) s"
 	tr -d '\r' <"$work/console-$b.log" | sed "s/^RES /RES boot=$b /" >>"$out/console.log"
 	grep -q '^=== irqbench done' "$work/console-$b.log" ||
@@ -268,7 +270,7 @@ if [ -n "$perf" ]; then
 fi
 
 IRQCAP_BENCH_IDLE_POLL=$idlepoll python3 "$top/tests/bench/report.py" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), ${accel^^} -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
+	"$(uname -n), $(nproc) host CPUs (load $(cut -d' ' -f1-3 /proc/loadavg)), $("$(irqcap_qemu_bin x86_64)" --version | head -1 | sed 's/ (.*//'), ${accel^^} -smp 2, guest ${kernel##*/vmlinuz-}, clocksource $(sed -n 's/^# clocksource: //p' "$out/console.log" | head -1)" ||
 	die "report failed"
 if command -v gnuplot >/dev/null && [ -s "$out/cdf.dat" ]; then
 	gnuplot "$out/latency.gp" 2>"$work/gnuplot.log" || log "gnuplot failed: $(cat "$work/gnuplot.log")"

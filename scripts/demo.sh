@@ -86,8 +86,9 @@ irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "could not build th
 say "booting the QEMU board (${kernel##*/}, TCG: takes a few seconds)"
 log=$work/console.log
 : >"$log"
-irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$log" 300 &
-qpid=$!
+irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+	--timeout 300 --log "$log" --bg
+qpid=$IRQCAP_QEMU_PID
 # live view of the console, without firmware/boot noise and the harness's "=== " lines
 tail -n +1 -f --pid=$qpid "$log" | sed -u -e 's/\r$//' -e '/### The board is up/,$!d' \
 	-e '/^\[ *[0-9.]*\] /d' -e '/^=== /d'

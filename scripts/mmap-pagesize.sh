@@ -114,8 +114,10 @@ irqcap_build_initramfs "$work/root" "$work/initrd.gz" "$a64/$(cat "$a64/abi")/bi
 	die "initramfs builds"
 
 # --------------------------------------------------------------- two boots
-qemu=(qemu-system-aarch64 -machine virt -cpu max -m 512 -smp 1 -accel tcg)
-"${qemu[@]}" -machine dumpdtb="$work/virt.dtb" -display none >/dev/null 2>&1
+# the arm64 board (irqcap_qemu, tests/lib/qemu.sh) with -cpu max, for both
+# the DT dump and the boots
+board() { irqcap_qemu arm64 --cpu max --smp 1 "$@"; }
+board --dumpdtb "$work/virt.dtb" --timeout 60 --log "$work/dumpdtb.log"
 dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/virt.dtb" || die "QEMU virt DT dumped"
 pl061=$(fdtget -l "$work/virt.dtb" / | grep -m1 '^pl061@')
 for ring in 1024 65536; do
@@ -135,9 +137,8 @@ for ring in 1024 65536; do
 	} >"$work/board-$ring.dts"
 	dtc -q -I dts -O dtb -o "$work/board-$ring.dtb" "$work/board-$ring.dts" || die "DT with a $ring-record ring"
 	log=$work/console-$ring.log
-	timeout 600 nice -n 10 "${qemu[@]}" -nographic -no-reboot -kernel "$kimg" -initrd "$work/initrd.gz" \
-		-dtb "$work/board-$ring.dtb" -append "console=ttyAMA0 quiet panic=-1 irqcap.ring=$ring" \
-		</dev/null >"$log" 2>&1
+	board --kernel "$kimg" --initrd "$work/initrd.gz" --dtb "$work/board-$ring.dtb" \
+		--append "irqcap.ring=$ring" --nice 10 --timeout 600 --log "$log"
 	tr -d '\r' <"$log" >"$log.txt"
 	grep '^# ' "$log.txt"
 	while read -r line; do

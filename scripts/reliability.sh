@@ -89,8 +89,9 @@ total=$((per + 2400))
 [[ ,$scenarios, == *,storm,* ]] && total=$((total + per))
 echo "# booting ${kernel} with ${module}: ${scenarios}"
 start=$(date +%s)
-irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" "$total" \
-	"irqcap.rel=$scenarios irqcap.storm=$storm irqcap.seed=$seed irqcap.soak=$soak irqcap.tmo=$per"
+irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+	--append "irqcap.rel=$scenarios irqcap.storm=$storm irqcap.seed=$seed irqcap.soak=$soak irqcap.tmo=$per" \
+	--timeout "$total" --log "$work/console.log"
 echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 tr -d '\r' <"$work/console.log" >"$work/log"
 

@@ -36,7 +36,7 @@ suite_cmd() {
 	kunit-all) echo "scripts/kunit.sh --all";;
 	dt) echo "scripts/dt-check.sh";;
 	integration) echo "make -s modules && tests/run-integration.sh";;
-	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none";;
+	arm64) echo "scripts/dt-gpio-test.sh --arch arm64 --type-none --suspend";;
 	armhf) echo "scripts/dt-gpio-test.sh --arch armhf --type-none";;
 	# the mapped ring on Debian's arm64-16k kernel (16 KiB pages), two boots
 	pagesize) echo "scripts/mmap-pagesize.sh";;

@@ -22,6 +22,7 @@
 
 #include "irqcap_compat.h"
 #include "irqcap_ring.h"
+#include "irqcap_storm.h"
 #include "uapi/irqcap.h"
 
 #define IRQCAP_DEBOUNCE_MAX_US		1000000U
@@ -55,6 +56,27 @@ enum irqcap_bh_mode {
 };
 
 extern const char * const irqcap_bh_names[IRQCAP_BH_NR];
+
+/**
+ * enum irqcap_edge_mode - how the hard IRQ handler knows an IRQ record's
+ * edge; decided at probe from the trigger in force (irq_get_trigger_type())
+ * and the source, so that the handler takes one branch
+ * @IRQCAP_EDGE_MODE_UNKNOWN: both edges (or no edge type) on an
+ *	"interrupts" source or on a GPIO whose chip sleeps: IRQCAP_EDGE_UNKNOWN
+ * @IRQCAP_EDGE_MODE_RISING: rising only: every record IRQCAP_EDGE_RISING
+ * @IRQCAP_EDGE_MODE_FALLING: falling only: every record IRQCAP_EDGE_FALLING
+ * @IRQCAP_EDGE_MODE_LEVEL: both edges on a GPIO whose chip does not sleep
+ *	(!gpiod_cansleep()): the handler reads the line's raw (electrical)
+ *	level, high for a rising edge, low for a falling one
+ *
+ * The first three are the enum irqcap_edge values they give.
+ */
+enum irqcap_edge_mode {
+	IRQCAP_EDGE_MODE_UNKNOWN	= IRQCAP_EDGE_UNKNOWN,
+	IRQCAP_EDGE_MODE_RISING		= IRQCAP_EDGE_RISING,
+	IRQCAP_EDGE_MODE_FALLING	= IRQCAP_EDGE_FALLING,
+	IRQCAP_EDGE_MODE_LEVEL,
+};
 
 /**
  * struct irqcap_hist - log2 latency histogram, updated locklessly
@@ -98,6 +120,9 @@ struct irqcap_dev {
 	struct miscdevice misc;
 	int irq;
 	unsigned long irq_flags;
+	unsigned int fw_trigger;	/* IRQ_TYPE_* restored at unbind, see main.c */
+	struct gpio_desc *gpio;		/* the source, if a GPIO; else NULL */
+	u8 edge_mode;			/* enum irqcap_edge_mode */
 	struct fasync_struct *fasync;
 	bool dead;
 	struct dentry *debugfs;
@@ -108,12 +133,17 @@ struct irqcap_dev {
 	u32 debounce_us;
 	u32 idle_timeout_ms;
 	u32 wakeup_holdoff_us;
+	u32 storm_limit;		/* interrupts/s, 0: off (irqcap_pm.c) */
+	u32 storm_hold_ms;
+	struct irqcap_storm_cfg storm;	/* from @storm_limit; read by the handler */
 
 	/* bottom halves */
 	struct irqcap_softirq_bh softirq_bh;
 	struct work_struct commit_work;
 	struct hrtimer holdoff_timer;	/* the wake-up held off, see capture.c */
 	struct irq_work wake_work;	/* hardirq mode's wake-up on PREEMPT_RT */
+	struct hrtimer unthrottle_timer;	/* the end of a storm hold ... */
+	struct work_struct unthrottle_work; /* ... re-enables the line */
 
 	/* timers */
 	struct timer_list idle_timer;
@@ -146,6 +176,14 @@ struct irqcap_dev {
 	unsigned int pollers;		/* prod_lock: files that poll()ed */
 	u64 last_wake_ns;		/* prod_lock: the last wake-up, for the hold-off */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
+	/* storm throttling and suspend (irqcap_pm.c) */
+	struct irqcap_storm_win storm_win; /* the handler only */
+	bool throttling;		/* prod_lock: the line is disabled by the limit */
+	bool storm_stopped;		/* prod_lock: unbinding, throttle no more */
+	u64 throttled_at;		/* prod_lock: when it was disabled */
+	u64 throttled;			/* prod_lock: times it was disabled */
+	u64 suspends;			/* prod_lock */
+	u64 suspend_boot_off;		/* prod_lock: BOOTTIME - MONOTONIC at suspend */
 
 	/* sleeping readers: written when one sleeps, read for every interrupt */
 	wait_queue_head_t wait ____cacheline_aligned_in_smp;
@@ -177,7 +215,15 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data);
 }
 
+/* IRQCAP_INFO_EDGE if IRQ records carry a known edge (struct irqcap_info) */
+static inline u32 irqcap_edge_info_flags(const struct irqcap_dev *idev)
+{
+	return READ_ONCE(idev->edge_mode) != IRQCAP_EDGE_MODE_UNKNOWN ?
+	       IRQCAP_INFO_EDGE : 0;
+}
+
 /* irqcap_capture.c */
+void irqcap_edge_setup(struct irqcap_dev *idev);
 void irqcap_waiters_add(struct irqcap_dev *idev, unsigned int *count, int n);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
@@ -198,6 +244,8 @@ void irqcap_hist_add_locked(struct irqcap_hist *hist, u64 ns);
  * @timeouts: idle-timeout records
  * @overruns: uncommitted slots reused
  * @commits: commits that published records
+ * @throttled: times the storm limit disabled the line
+ * @suspends: system suspends capture stopped for
  */
 struct irqcap_counters {
 	u64 irqs_seen;
@@ -206,6 +254,8 @@ struct irqcap_counters {
 	u64 timeouts;
 	u64 overruns;
 	u64 commits;
+	u64 throttled;
+	u64 suspends;
 };
 
 /*
@@ -228,6 +278,8 @@ static inline void irqcap_counters_read_locked(const struct irqcap_dev *idev,
 	c->timeouts = idev->timeouts;
 	c->overruns = idev->overruns;
 	c->commits = idev->commits;
+	c->throttled = idev->throttled;
+	c->suspends = idev->suspends;
 }
 
 /* The bookkeeping of a commit that publishes up to @reserve. */
@@ -319,6 +371,26 @@ static inline void irqcap_idle_arm(struct irqcap_dev *idev, u64 last_irq_ns)
 
 	if (timeout_ms && !timer_pending(&idev->idle_timer))
 		irqcap_idle_arm_timer(idev, timeout_ms, last_irq_ns);
+}
+
+/* irqcap_pm.c */
+extern const struct dev_pm_ops irqcap_pm_ops;
+int irqcap_pm_setup(struct irqcap_dev *idev);
+void irqcap_pm_init(struct irqcap_dev *idev);
+void irqcap_storm_set_limit(struct irqcap_dev *idev);
+void irqcap_storm_count_locked(struct irqcap_dev *idev, u64 now);
+
+/**
+ * irqcap_storm_check_locked() - the storm limit's check in the hard handler
+ * @idev: device; prod_lock held
+ * @now: the interrupt's timestamp
+ *
+ * With the limit off (the default) one compare; see irqcap_pm.c.
+ */
+static inline void irqcap_storm_check_locked(struct irqcap_dev *idev, u64 now)
+{
+	if (unlikely(READ_ONCE(idev->storm.budget)))
+		irqcap_storm_count_locked(idev, now);
 }
 
 /* irqcap_cdev.c */

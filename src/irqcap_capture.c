@@ -37,6 +37,8 @@
  */
 #include <linux/bitops.h>
 #include <linux/fs.h>
+#include <linux/gpio/consumer.h>
+#include <linux/irq.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -234,6 +236,69 @@ void irqcap_commit(struct irqcap_dev *idev)
 }
 
 /**
+ * irqcap_edge_setup() - decide how IRQ records learn their edge
+ * @idev: device, its interrupt requested (the trigger is then in force)
+ *
+ * The trigger in force, not the one asked for: a controller without
+ * irq_set_type (x86's IO-APIC) keeps the firmware's and ignores
+ * IRQF_TRIGGER_*, so irqcap,trigger = "both" on it is the firmware's one
+ * edge, and records say so.
+ *
+ * From the trigger the controller was given: one edge names it; both edges
+ * are told apart by the line's level only on a GPIO whose chip can be read
+ * in hard IRQ context.  The raw level, not the logical one: the trigger
+ * (irqcap,trigger, IRQF_TRIGGER_*) is electrical, whatever the line's
+ * GPIO_ACTIVE_LOW flag, so "rising" means the same in both.  The level is
+ * read when the handler runs: an edge followed by the opposite one before
+ * that (a pulse shorter than the interrupt latency) reads as the second.
+ */
+void irqcap_edge_setup(struct irqcap_dev *idev)
+{
+	u8 mode;
+
+	switch (irq_get_trigger_type(idev->irq) & IRQ_TYPE_EDGE_BOTH) {
+	case IRQ_TYPE_EDGE_RISING:
+		mode = IRQCAP_EDGE_MODE_RISING;
+		break;
+	case IRQ_TYPE_EDGE_FALLING:
+		mode = IRQCAP_EDGE_MODE_FALLING;
+		break;
+	case IRQ_TYPE_EDGE_BOTH:
+		mode = idev->gpio && !gpiod_cansleep(idev->gpio) ?
+		       IRQCAP_EDGE_MODE_LEVEL : IRQCAP_EDGE_MODE_UNKNOWN;
+		break;
+	default:
+		mode = IRQCAP_EDGE_MODE_UNKNOWN;
+		break;
+	}
+	WRITE_ONCE(idev->edge_mode, mode); /* the handler may run already */
+}
+
+/* The edge of the interrupt being handled: enum irqcap_edge. */
+static inline u8 irqcap_irq_edge(const struct irqcap_dev *idev)
+{
+	u8 mode = READ_ONCE(idev->edge_mode);
+	int level;
+
+	if (likely(mode != IRQCAP_EDGE_MODE_LEVEL))
+		return mode;
+	level = gpiod_get_raw_value(idev->gpio);
+	if (level < 0)
+		return IRQCAP_EDGE_UNKNOWN;
+	return level ? IRQCAP_EDGE_RISING : IRQCAP_EDGE_FALLING;
+}
+
+/* Stage an IRQ record with its edge.  prod_lock held. */
+static inline void irqcap_stage_irq_locked(struct irqcap_dev *idev, u64 now,
+					   u8 edge)
+{
+	struct irqcap_ring *ring = &idev->ring;
+
+	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
+	ring->slots[irqcap_ring_slot(ring->hdr->reserve - 1, ring->size)].edge = edge;
+}
+
+/**
  * irqcap_hardirq() - the top half
  * @irq: interrupt number
  * @data: the irqcap_dev
@@ -250,6 +315,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	enum irqcap_bh_mode mode;
 	u64 now, debounce_ns, holdoff_ns, holdoff_end;
 	bool direct, held, wake = true;
+	u8 edge = irqcap_irq_edge(idev); /* the level, as soon as possible */
 
 	raw_spin_lock(&idev->prod_lock);
 	/*
@@ -259,6 +325,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	 * order.  The lock is contended only by those rare producers.
 	 */
 	now = ktime_get_ns();
+	irqcap_storm_check_locked(idev, now); /* debounced ones count too */
 	debounce_ns = (u64)READ_ONCE(idev->debounce_us) * NSEC_PER_USEC;
 	if (debounce_ns && idev->seqno &&
 	    now - idev->last_irq_ns < debounce_ns) {
@@ -268,7 +335,7 @@ irqreturn_t irqcap_hardirq(int irq, void *data)
 	}
 	idev->last_irq_ns = now; /* the idle timer measures from it */
 	idev->seqno++;
-	irqcap_stage_locked(idev, IRQCAP_EVENT_IRQ, now, 0);
+	irqcap_stage_irq_locked(idev, now, edge);
 
 	mode = READ_ONCE(idev->bh_mode);
 	holdoff_ns = (u64)READ_ONCE(idev->wakeup_holdoff_us) * NSEC_PER_USEC;

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "irqcap.h"
+#include "irqcap_time.h"
 
 #define IRQCAP_READ_BATCH	64
 #define IRQCAP_WRITE_CHUNK	16	/* markers copied from user space at once */
@@ -41,6 +42,7 @@ static_assert(offsetof(struct irqcap_mmap_page, head) == 64);
  * @last_seqno: seqno of the last record read
  * @last_ts: timestamp of the last record read, an overflow record's time
  * @flags: IRQCAP_READER_POLLED: counted in the device's pollers
+ * @clock: enum irqcap_clock of the records read() returns
  * @batch: bounce buffer: records are copied here lock-free, checked, and
  *	only then copied to user space
  */
@@ -54,6 +56,7 @@ struct irqcap_reader {
 	u64 last_seqno;
 	u64 last_ts;
 	unsigned long flags;
+	u32 clock;
 	struct irqcap_event batch[IRQCAP_READ_BATCH];
 };
 
@@ -185,10 +188,24 @@ static int irqcap_reader_fill(struct irqcap_reader *r, unsigned int max)
 	return n;
 }
 
-static void irqcap_account_read(struct irqcap_reader *r, unsigned int n)
+/*
+ * The reader's clock minus CLOCK_MONOTONIC now: the offset of one batch.
+ * The ring's times are CLOCK_MONOTONIC; a step of the other clock between
+ * an interrupt and this read() is the conversion's error (uapi/irqcap.h).
+ */
+static s64 irqcap_reader_offset(const struct irqcap_reader *r)
+{
+	if (r->clock == IRQCAP_CLOCK_MONOTONIC)
+		return 0;
+	return ktime_to_ns(ktime_mono_to_any(0, irqcap_clock_tk_offs(r->clock)));
+}
+
+/* @offset: that of the batch, so the latency is measured on its clock */
+static void irqcap_account_read(struct irqcap_reader *r, unsigned int n,
+				s64 offset)
 {
 	struct irqcap_dev *idev = r->idev;
-	u64 now = ktime_get_ns();
+	u64 now = ktime_get_ns(), now_clock = irqcap_time_to_clock(now, offset);
 	bool sampled = false;
 	unsigned int i;
 
@@ -202,7 +219,7 @@ static void irqcap_account_read(struct irqcap_reader *r, unsigned int n)
 		}
 		r->read++;
 		if (ev->type == IRQCAP_EVENT_IRQ && !sampled) {
-			irqcap_hist_add(&idev->hist_read, now - ev->timestamp_ns);
+			irqcap_hist_add(&idev->hist_read, now_clock - ev->timestamp_ns);
 			sampled = true;
 		}
 	}
@@ -228,6 +245,7 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 		u64 saved_ts = r->last_ts;
 		unsigned int batch = min_t(size_t, want, IRQCAP_READ_BATCH);
 		size_t bytes;
+		s64 offset;
 
 		ret = irqcap_reader_fill(r, batch);
 		if (ret < 0)
@@ -251,6 +269,8 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 				return -ERESTARTSYS;
 			continue;
 		}
+		offset = irqcap_reader_offset(r);
+		irqcap_events_to_clock(r->batch, ret, r->clock, offset);
 		bytes = ret * sizeof(struct irqcap_event);
 		if (copy_to_user(buf + done, r->batch, bytes)) {
 			/* nothing is lost: the records stay for the next read */
@@ -261,7 +281,7 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 			ret = -EFAULT;
 			break;
 		}
-		irqcap_account_read(r, ret);
+		irqcap_account_read(r, ret, offset);
 		done += bytes;
 		want -= ret;
 		/* fewer than asked for: the ring is drained, do not scan it again */
@@ -412,7 +432,22 @@ static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
 	st.dropped = atomic64_read(&idev->dropped);
 	st.reader_read = r->read;
 	st.reader_lost = r->lost;
+	st.throttled = c.throttled;
+	st.suspends = c.suspends;
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/* r->lock held: read() converts a whole batch with one clock */
+static long irqcap_ioctl_set_clock(struct irqcap_reader *r, void __user *arg)
+{
+	u32 clock;
+
+	if (get_user(clock, (u32 __user *)arg))
+		return -EFAULT;
+	if (!irqcap_clock_valid(clock))
+		return -EINVAL;
+	r->clock = clock;
+	return 0;
 }
 
 /*
@@ -468,8 +503,11 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		info.event_size = sizeof(struct irqcap_event);
 		info.ring_size = idev->ring.size;
 		info.irq = idev->irq;
+		info.flags |= irqcap_edge_info_flags(idev);
 		info.flags |= IRQCAP_INFO_MMAP;
 		info.mmap_data_offset = IRQCAP_RING_DATA_OFFSET;
+		if (device_may_wakeup(idev->dev))
+			info.flags |= IRQCAP_INFO_WAKEUP;
 		ret = copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 		break;
 	case IRQCAP_IOC_FLUSH:
@@ -484,6 +522,12 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case IRQCAP_IOC_STATS:
 		ret = irqcap_ioctl_stats(r, uarg);
+		break;
+	case IRQCAP_IOC_SET_CLOCK:
+		ret = irqcap_ioctl_set_clock(r, uarg);
+		break;
+	case IRQCAP_IOC_GET_CLOCK:
+		ret = put_user(r->clock, (u32 __user *)uarg);
 		break;
 	case IRQCAP_IOC_CONSUME:
 		ret = irqcap_ioctl_consume(r, uarg);

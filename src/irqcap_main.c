@@ -123,6 +123,30 @@ static int irqcap_parse_properties(struct irqcap_dev *idev, u32 *ring_size,
 					 "rising, falling, both", trigger);
 }
 
+static void irqcap_restore_trigger(void *data)
+{
+	struct irqcap_dev *idev = data;
+
+	irq_set_irq_type(idev->irq, idev->fw_trigger);
+}
+
+/*
+ * irqcap,trigger overrides an "interrupts" source's firmware trigger: give
+ * the line its firmware trigger back at unbind, after free_irq() (this
+ * action is added before the IRQ is requested).  Else the next probe's
+ * of_irq_get() finds the mapping's type differing from the node's, which
+ * irq_create_fwspec_mapping() refuses ("type mismatch"): a rebind, or a
+ * reload of the module, would find no interrupt.  Seen on the arm64 board
+ * with interrupts = <3 IRQ_TYPE_EDGE_RISING> and irqcap,trigger = "both".
+ */
+static int irqcap_keep_fw_trigger(struct irqcap_dev *idev, unsigned int type)
+{
+	if (type == IRQ_TYPE_NONE || type == (idev->irq_flags & IRQF_TRIGGER_MASK))
+		return 0;
+	idev->fw_trigger = type;
+	return devm_add_action_or_reset(idev->dev, irqcap_restore_trigger, idev);
+}
+
 /* The interrupt: "interrupts" first, else a GPIO, as interrupt-cnt does. */
 static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 			  int trigger)
@@ -145,17 +169,18 @@ static int irqcap_get_irq(struct platform_device *pdev, struct irqcap_dev *idev,
 		irq = gpiod_to_irq(gpio);
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "GPIO cannot interrupt\n");
+		idev->gpio = gpio;
 		if (trigger < 0)
 			trigger = 0; /* a GPIO has no firmware trigger: rising */
 	}
 	idev->irq = irq;
 
+	type = irq_get_trigger_type(irq);
 	if (trigger >= 0) {
 		idev->irq_flags = irqcap_trigger_flags[trigger];
-		return 0;
+		return idev->gpio ? 0 : irqcap_keep_fw_trigger(idev, type);
 	}
 	/* keep the firmware's trigger; edges only: a level source needs a driver to ack it */
-	type = irq_get_trigger_type(irq);
 	if (type & IRQ_TYPE_LEVEL_MASK)
 		return dev_err_probe(dev, -EINVAL,
 				     "irq %d is level-triggered: irqcap captures edges; set irqcap,trigger\n",
@@ -252,6 +277,7 @@ static int irqcap_probe(struct platform_device *pdev)
 	init_waitqueue_head(&idev->wait);
 	irqcap_bh_init(idev);
 	irqcap_timers_init(idev);
+	irqcap_pm_init(idev);
 	ret = devm_add_action_or_reset(dev, irqcap_put_action, idev);
 	if (ret)
 		return ret;
@@ -296,6 +322,14 @@ static int irqcap_probe(struct platform_device *pdev)
 					idev->name, idev);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to request irq %d\n", idev->irq);
+	ret = irqcap_pm_setup(idev);
+	if (ret)
+		return ret;
+	/*
+	 * Before any reader: a record staged meanwhile says UNKNOWN, which is
+	 * true.  The handler reads @edge_mode unlocked; it never changes again.
+	 */
+	irqcap_edge_setup(idev);
 	irqcap_timers_start(idev);
 
 	idev->misc.minor = MISC_DYNAMIC_MINOR;
@@ -337,6 +371,7 @@ static struct platform_driver irqcap_driver = {
 		/* not of_match_ptr(): ACPI PRP0001 matches it with CONFIG_OF=n */
 		.of_match_table = irqcap_of_match,
 		.dev_groups = irqcap_groups,
+		.pm = pm_sleep_ptr(&irqcap_pm_ops),
 	},
 };
 

@@ -266,6 +266,8 @@ static inline void irqcap_ring_stage(struct irqcap_ring *ring, u32 type,
 	ev->seqno = seqno;
 	ev->data = data;
 	ev->type = type;
+	ev->edge = IRQCAP_EDGE_UNKNOWN;	/* the IRQ path sets its own after */
+	ev->clock = IRQCAP_CLOCK_MONOTONIC;
 	ev->reserved = 0;
 }
 

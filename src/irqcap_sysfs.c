@@ -46,6 +46,10 @@ static struct dev_ext_attribute irqcap_counters[] = {
 	  (void *)offsetof(struct irqcap_counters, overruns) },
 	{ __ATTR(commits, 0444, irqcap_counter_show, NULL),
 	  (void *)offsetof(struct irqcap_counters, commits) },
+	{ __ATTR(throttled, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_counters, throttled) },
+	{ __ATTR(suspends, 0444, irqcap_counter_show, NULL),
+	  (void *)offsetof(struct irqcap_counters, suspends) },
 };
 
 static ssize_t dropped_show(struct device *dev, struct device_attribute *attr,
@@ -215,6 +219,20 @@ static struct irqcap_u32_attr irqcap_attr_wakeup_holdoff_us = {
 	.max = IRQCAP_WAKEUP_HOLDOFF_MAX_US,
 };
 
+/* A new limit applies from the next interrupt; a hold in progress ends as it was set. */
+static struct irqcap_u32_attr irqcap_attr_storm_limit = {
+	.attr = __ATTR(storm_limit, 0644, irqcap_u32_show, irqcap_u32_store),
+	.offset = offsetof(struct irqcap_dev, storm_limit),
+	.max = IRQCAP_STORM_LIMIT_MAX,
+	.changed = irqcap_storm_set_limit,
+};
+
+static struct irqcap_u32_attr irqcap_attr_storm_hold_ms = {
+	.attr = __ATTR(storm_hold_ms, 0644, irqcap_u32_show, irqcap_u32_store),
+	.offset = offsetof(struct irqcap_dev, storm_hold_ms),
+	.max = IRQCAP_STORM_HOLD_MAX_MS,
+};
+
 static struct attribute *irqcap_attrs[] = {
 	&irqcap_counters[0].attr.attr,
 	&irqcap_counters[1].attr.attr,
@@ -222,6 +240,8 @@ static struct attribute *irqcap_attrs[] = {
 	&irqcap_counters[3].attr.attr,
 	&irqcap_counters[4].attr.attr,
 	&irqcap_counters[5].attr.attr,
+	&irqcap_counters[6].attr.attr,
+	&irqcap_counters[7].attr.attr,
 	&dev_attr_dropped.attr,
 	&dev_attr_readers.attr,
 	&dev_attr_ring_size.attr,
@@ -232,6 +252,8 @@ static struct attribute *irqcap_attrs[] = {
 	&irqcap_attr_debounce_us.attr.attr,
 	&irqcap_attr_idle_timeout_ms.attr.attr,
 	&irqcap_attr_wakeup_holdoff_us.attr.attr,
+	&irqcap_attr_storm_limit.attr.attr,
+	&irqcap_attr_storm_hold_ms.attr.attr,
 	NULL
 };
 

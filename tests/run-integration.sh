@@ -42,6 +42,10 @@ mkdir -p "$work/root"
 
 gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-test" \
 	"$top/tests/guest/irqcap-test.c" "$top/tools/lib/irqcap-stream.c" || die "guest test program builds"
+gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-storm-test" \
+	"$top/tests/guest/irqcap-storm-test.c" "$top/tools/lib/irqcap-stream.c" || die "guest storm test program builds"
+gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-clock-test" \
+	"$top/tests/guest/irqcap-clock-test.c" || die "guest clock test program builds"
 # the compat_ioctl test: a 32-bit program on the 64-bit kernel.  Debian's
 # gcc-multilib (whose only extra is the /usr/include/asm link) conflicts with
 # the arm64/armhf cross compilers, so gcc-12-multilib and libc6-dev-i386 are
@@ -51,6 +55,8 @@ mkdir -p "$work/inc32"
 ln -sfn /usr/include/x86_64-linux-gnu/asm "$work/inc32/asm"
 gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-compat32" \
 	"$top/tests/guest/irqcap-compat32.c" "$top/tools/lib/irqcap-stream.c" >"$work/compat32-build.log" 2>&1 || compat32=failed
+gcc -m32 -static -O2 -Wall -Wextra -Werror -I"$work/inc32" -o "$work/root/irqcap-clock-test32" \
+	"$top/tests/guest/irqcap-clock-test.c" >>"$work/compat32-build.log" 2>&1 || compat32=failed
 # the mapped ring (tests/guest/irqcap-mmap-test.c) and docs' minimal reader, run by it
 mmap=yes
 { gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$work/root/irqcap-mmap-test" \
@@ -81,7 +87,8 @@ echo "# booting ${kernel##*/} with ${module}${extra:+, kernel parameters: $extra
 boot_guest() {
 	local start
 	start=$(date +%s)
-	irqcap_boot "$kernel" "$work/initrd.gz" "$work/ssdt.aml" "$work/console.log" 900 $append
+	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
+		--append "$append" --timeout 900 --log "$work/console.log"
 	echo "# guest ran $(( $(date +%s) - start )) s; console log: $work/console.log"
 	tr -d '\r' <"$work/console.log" >"$work/log"
 }

@@ -57,10 +57,13 @@ ok() { ktap_ok "$@"; }
 nok() { ktap_fail "$@"; }
 
 # FILE: a console log; its "ok - " and "not ok - " lines (the guest protocol)
-# become numbered results, its "# " lines are printed as they are.
+# become numbered results ("ok - NAME # SKIP WHY": skipped), its "# " lines
+# are printed as they are.
 ktap_collect() {
 	while IFS= read -r ktap_line; do
 		case $ktap_line in
+		"ok - "*" # SKIP "*) ktap_line=${ktap_line#ok - }
+			ktap_skip "${2:-}${ktap_line%% # SKIP *}" "${ktap_line#* # SKIP }";;
 		"ok - "*) ktap_ok "${2:-}${ktap_line#ok - }";;
 		"not ok - "*) ktap_fail "${2:-}${ktap_line#not ok - }";;
 		"# Totals: "*) ;;

@@ -279,7 +279,6 @@ kernel_source_tarball() {
 #   FK_KDIR FK_IMAGE FK_BUSYBOX  headers dir, kernel image, static busybox
 #   FK_MAKEARGS                ARCH=... CROSS_COMPILE=... for make -C "$FK_KDIR"
 #   FK_CC                      the cross gcc for guest programs
-#   FK_QEMU FK_MACHINE         qemu-system-* binary and machine options
 #   FK_VERMAGIC                a glob that the vermagic's arch part matches
 # The image, headers (flavour and -common) and busybox-static come from a
 # private apt state (lists, cache, sources) for that architecture only, on the
@@ -309,14 +308,11 @@ foreign_kernel_setup() {
 		FK_FLAVOUR=arm64 FK_IMGPKG_SUFFIX=-unsigned
 		FK_MAKEARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 		FK_CC=aarch64-linux-gnu-gcc
-		FK_QEMU=qemu-system-aarch64 FK_MACHINE="-machine virt -cpu cortex-a57"
 		FK_VERMAGIC='*aarch64*' ;;
 	armhf)
-		# armmp is not LPAE: keep QEMU's virt below 4 GiB
 		FK_FLAVOUR=armmp FK_IMGPKG_SUFFIX=
 		FK_MAKEARGS="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-"
 		FK_CC=arm-linux-gnueabihf-gcc
-		FK_QEMU=qemu-system-arm FK_MACHINE="-machine virt,highmem=off -cpu cortex-a15"
 		FK_VERMAGIC='*ARMv7*' ;;
 	*) suites_log "unknown architecture '$arch' (known: arm64 armhf)"; return 1 ;;
 	esac

@@ -87,6 +87,8 @@ enum irqcap_event_type {
  *	level cannot be read in the hard handler).  Never a guess.
  * @IRQCAP_EDGE_RISING: a rising edge: the trigger is rising only, or the
  *	GPIO line read high in the hard handler with both edges triggering
+ *	(its raw, electrical level, as the trigger is: GPIO_ACTIVE_LOW does
+ *	not invert it)
  * @IRQCAP_EDGE_FALLING: a falling edge (as above, low)
  */
 enum irqcap_edge {

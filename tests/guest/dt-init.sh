@@ -20,6 +20,12 @@ echo "=== BAD driver=$(readlink /sys/bus/platform/devices/event-capture-bad/driv
 echo "=== SYSFS_IRQ $(cat /sys/class/misc/irqcap0/device/irq 2>&1)"
 echo "=== PROCINT $(grep irqcap /proc/interrupts)"
 echo "=== GPIO $(grep -E '[|](event-capture|irqcap)' /sys/kernel/debug/gpio | tr -s ' ')"
+if guest_param irqcap_suspend >/dev/null; then
+	# shellcheck source=dt-suspend.sh
+	. /lib/irqcap/dt-suspend.sh
+	guest_dmesg probe
+	guest_done
+fi
 reader /dev/irqcap0 $((N * PER)) 120 1500
 echo "=== READER rc=$?"
 echo "=== COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"

@@ -6,7 +6,7 @@
  *
  * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
  * line per record as it arrives:
- *   EVENT type=1 seq=N ts=NS age_ms=MS
+ *   EVENT type=1 seq=N ts=NS age_ms=MS data=N edge=E
  * until COUNT interrupt records have arrived (or TIMEOUT_S passes), waits
  * SETTLE_MS more for stray records, prints IRQCAP_IOC_STATS and finally
  *   READER DONE irq=N other=N bad=N
@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 		printf("READER ERROR IRQCAP_IOC_INFO: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u\n",
-	       info.abi_version, info.event_size, info.ring_size, info.irq);
+	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u flags=%#x\n",
+	       info.abi_version, info.event_size, info.ring_size, info.irq, info.flags);
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
@@ -108,12 +108,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < (int)(n / sizeof(ev[0])); i++) {
 			struct irqcap_event *e = &ev[i];
 
-			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu\n",
+			printf("EVENT type=%u seq=%llu ts=%llu age_ms=%llu data=%llu edge=%u\n",
 			       e->type, (unsigned long long)e->seqno,
 			       (unsigned long long)e->timestamp_ns,
 			       e->timestamp_ns <= t ?
 			       (t - e->timestamp_ns) / 1000000ULL : 0ULL,
-			       (unsigned long long)e->data);
+			       (unsigned long long)e->data, e->edge);
 			struct irqcap_stream_rec rec;
 			unsigned int v = irqcap_stream_feed(&chk, e, &rec);
 
@@ -138,13 +138,15 @@ int main(int argc, char **argv)
 	}
 
 	if (ioctl(fd, IRQCAP_IOC_STATS, &st) == 0)
-		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu\n",
+		printf("READER STATS irqs_seen=%llu events_committed=%llu debounced=%llu dropped=%llu reader_read=%llu reader_lost=%llu suspends=%llu throttled=%llu\n",
 		       (unsigned long long)st.irqs_seen,
 		       (unsigned long long)st.events_committed,
 		       (unsigned long long)st.debounced,
 		       (unsigned long long)st.dropped,
 		       (unsigned long long)st.reader_read,
-		       (unsigned long long)st.reader_lost);
+		       (unsigned long long)st.reader_lost,
+		       (unsigned long long)st.suspends,
+		       (unsigned long long)st.throttled);
 	else
 		printf("READER ERROR IRQCAP_IOC_STATS: %s\n", strerror(errno));
 	if (irqcap_stream_error(&chk))

@@ -11,6 +11,9 @@ sleep 1
 guest_dmesg probe
 # shellcheck disable=SC2086
 NOSWITCH=$(grep -o noswitch /proc/cmdline) /irqcap-test $filter
+# the storm limit (throttle_* tests); after irqcap-test, on /dev/irqcap1
+# shellcheck disable=SC2086
+[ -x /irqcap-storm-test ] && /irqcap-storm-test $filter
 # 32-bit user space on the 64-bit kernel (compat_ioctl); after irqcap-test, which routes the IRQs
 if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' compat32 '; }; then
 	# /proc/sys/abi/vsyscall32 exists where the kernel runs 32-bit x86 programs
@@ -21,6 +24,13 @@ if [ -x /irqcap-compat32 ] && { [ -z "$filter" ] || echo " $filter " | grep -q '
 		echo "# compat32: not run: this kernel has no IA32 emulation (no /proc/sys/abi/vsyscall32)"
 	fi
 fi
+# the reader's clock and the records' edge (irqcap-clock-test.c), 64-bit and 32-bit
+for t in /irqcap-clock-test /irqcap-clock-test32; do
+	if [ -x $t ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' clock '; }; then
+		[ $t = /irqcap-clock-test32 ] && [ ! -e /proc/sys/abi/vsyscall32 ] && continue
+		$t
+	fi
+done
 if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
 	/cli-test.sh
 fi

@@ -56,6 +56,13 @@ unsigned int irqcap_stream_feed(struct irqcap_stream *s, const struct irqcap_eve
 	case IRQCAP_EVENT_OVERFLOW:
 		s->overflows++;
 		break;
+	case IRQCAP_EVENT_SUSPEND:
+	case IRQCAP_EVENT_RESUME:
+		s->pm++;
+		break;
+	case IRQCAP_EVENT_THROTTLED:
+		s->throttles++;
+		break;
 	default:
 		s->others++;
 		rec.violations |= IRQCAP_STREAM_V_TYPE;
@@ -89,8 +96,8 @@ unsigned int irqcap_stream_feed(struct irqcap_stream *s, const struct irqcap_eve
 		s->after_overflow = true;
 		goto out;
 	}
-	if (ev->type != IRQCAP_EVENT_IRQ && ev->type != IRQCAP_EVENT_TIMEOUT &&
-	    ev->type != IRQCAP_EVENT_MARKER)
+	/* SUSPEND, RESUME, THROTTLED carry the last seqno, as TIMEOUT does */
+	if (ev->type < IRQCAP_EVENT_IRQ || ev->type > IRQCAP_EVENT_THROTTLED)
 		goto out;	/* an unknown record says nothing about seqnos */
 
 	if (s->have_seqno) {

@@ -5,8 +5,9 @@
  * program (tests/).  It becomes part of libirqcap (issue 19).
  *
  * Rules, in the order records are read from one file:
- *  - an IRQ record's seqno is the previous record's seqno + 1; a TIMEOUT or
- *    MARKER record carries the seqno of the most recent interrupt (equal);
+ *  - an IRQ record's seqno is the previous record's seqno + 1; a TIMEOUT,
+ *    MARKER, SUSPEND, RESUME or THROTTLED record carries the seqno of the
+ *    most recent interrupt (equal);
  *    anything beyond is a gap of that many interrupts;
  *  - a gap must be accounted for by the OVERFLOW record(s) right before it:
  *    the gap may not exceed their loss (with IRQCAP_STREAM_EXACT_LOSS, where
@@ -63,6 +64,8 @@ struct irqcap_stream {
 	uint64_t gaps;		/* records with IRQCAP_STREAM_V_GAP */
 	uint64_t backward;	/* records with IRQCAP_STREAM_V_TS_BACK */
 	uint64_t bad;		/* records with any violation */
+	uint64_t pm;		/* SUSPEND and RESUME records */
+	uint64_t throttles;	/* THROTTLED records */
 	/* the first violation */
 	uint64_t first_index;	/* its record number, from 0 */
 	char first[192];	/* "" while there is none */

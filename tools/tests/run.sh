@@ -130,7 +130,8 @@ run frobnicate
 check "unknown command: exit 2" test $rc -eq 2
 check "unknown command named" bash -c '[[ "$1" == *"unknown command '"'"'frobnicate'"'"'"* ]]' _ "$errout"
 run --version
-check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 2\)$ ]]' _ "$out"
+abi=$(sed -n 's/^#define IRQCAP_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$here/../../src/uapi/irqcap.h")
+check "--version (uAPI ABI $abi, src/uapi/irqcap.h)" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ '"$abi"'\)$ ]]' _ "$out"
 
 # ---- list ----------------------------------------------------------------
 run list

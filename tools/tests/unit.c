@@ -366,13 +366,24 @@ static void test_stream_checker(void)
 	CHECK(!bad, "new baseline after seqno back: %#x", bad);
 	b[0] = ev(IRQCAP_EVENT_IRQ, 400, 5, 0);
 	b[0].reserved = 1;
-	b[1] = ev(7, 500, 5, 0);
+	b[1] = ev(99, 500, 5, 0);	/* a type no ABI has */
 	b[2] = ev(IRQCAP_EVENT_IRQ, 600, 6, 0);
 	b[3] = ev(IRQCAP_EVENT_TIMEOUT, 700, 6, 100);
 	irqcap_stream_init(&s, 0);
 	CHECK(irqcap_stream_feed_n(&s, b, 4) == 2 && s.bad == 2 && s.others == 1 &&
 	      s.irqs == 2 && s.records == 4 && strstr(irqcap_stream_error(&s), "reserved 1"),
 	      "batch: bad %llu %s", (unsigned long long)s.bad, irqcap_stream_error(&s));
+
+	/* ABI 3: SUSPEND, RESUME, THROTTLED carry the last seqno, as TIMEOUT does */
+	irqcap_stream_init(&s, IRQCAP_STREAM_EXACT_LOSS);
+	feed(&s, IRQCAP_EVENT_IRQ, 100, 10, 0);
+	bad = feed(&s, IRQCAP_EVENT_SUSPEND, 200, 10, 0);
+	bad |= feed(&s, IRQCAP_EVENT_RESUME, 300, 10, 5000);
+	bad |= feed(&s, IRQCAP_EVENT_IRQ, 400, 11, 0);
+	bad |= feed(&s, IRQCAP_EVENT_THROTTLED, 500, 11, 100);
+	CHECK(!bad && s.pm == 2 && s.throttles == 1 && s.others == 0, "pm/throttled: %#x", bad);
+	bad = feed(&s, IRQCAP_EVENT_THROTTLED, 600, 13, 100);
+	CHECK(bad == IRQCAP_STREAM_V_GAP, "THROTTLED seqno past the last IRQ: %#x", bad);
 }
 
 static void test_print_event(void)
