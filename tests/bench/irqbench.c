@@ -101,6 +101,11 @@ static const struct contender contenders[] = {
 	/* docs/mmap-reader.c's reader; with the 100 us hold-off: fewer sleeps */
 	{ "irqcap-mmap", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
 	{ "irqcap-mmap-h100", K_MMAP, "hardirq", LINE_IRQCAP, "100", NULL },
+	/*
+	 * by name: a reader that stops 1 ms after each pass, so that a burst
+	 * longer than the ring overruns it: the loss the positions report
+	 */
+	{ "irqcap-mmap-slow", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
 };
 
 static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
@@ -615,6 +620,7 @@ static void read_irqcap_mmap(struct reader *r)
 
 	uint64_t woke = 0;
 	long batch = 0;
+	bool slow = !strcmp(r->c->name, "irqcap-mmap-slow");
 
 	mmap_empty_polls = mmap_nwake = mmap_batch_max = 0;
 	while (!r->stop) {
@@ -642,6 +648,8 @@ static void read_irqcap_mmap(struct reader *r)
 		}
 		if (n) {
 			r->last_recv = t;
+			if (slow)
+				usleep(1000);
 			continue;
 		}
 		if (lost)
@@ -1377,7 +1385,8 @@ int main(int argc, char **argv)
 		/* the count-lock/-mb breakdown only when asked for by name */
 		want[i] = argc == 4 && (contenders[i].kind != K_COUNT || !contenders[i].mode ||
 					!strcmp(contenders[i].mode, "1")) &&
-			  contenders[i].kind != K_IRQCAP_GPIO;
+			  contenders[i].kind != K_IRQCAP_GPIO &&
+			  strcmp(contenders[i].name, "irqcap-mmap-slow");
 		for (int a = 4; a < argc; a++)
 			if (!strcmp(argv[a], contenders[i].name))
 				want[i] = true;
