@@ -456,7 +456,6 @@ static void *reader_fn(void *arg)
 {
 	struct reader *r = arg;
 	uint64_t u0, u1, s0;
-
 	struct timespec c0, c1;
 
 	pin_cpu(1);
@@ -596,8 +595,8 @@ static struct irqcap_map mmap_r;
 static long mmap_empty_polls;	/* poll()s that returned with nothing new (EINTR aside) */
 /*
  * Per sleep: wake = poll() returned - the kernel timestamp of the first
- * record it was woken for; run = records taken before the ring was empty
- * again.  Where a mapped reader's time goes (printed per run).
+ * record it was woken for; a batch = the records taken between two sleeps
+ * (the largest is printed).  Where a mapped reader's time goes.
  */
 static uint64_t mmap_wake[MAXN];
 static long mmap_nwake, mmap_batch_max;
