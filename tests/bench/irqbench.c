@@ -122,34 +122,7 @@ static const char *tag;
 
 /* read_ll() is guest-util.h's */
 
-static long long proc_interrupts(int irq)
-{
-	char line[1024];
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (strtol(p, &end, 10) != irq || *end != ':')
-			continue;
-		sum = 0;
-		p = end + 1;
-		for (;;) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-			p = end;
-		}
-		break;
-	}
-	fclose(f);
-	return sum;
-}
+/* proc_interrupts() is guest-util.h's */
 
 /* busy time (user, system, irq, softirq) of all CPUs, in ns */
 static void proc_stat(uint64_t *user, uint64_t *sys)
