@@ -66,6 +66,7 @@ if [ -f "$top/tools/Makefile" ]; then
 		mkdir -p "$work/root/bin"
 		cp "$top/tools/irqcap-static" "$work/root/bin/irqcap"
 		cp "$top/tools/tests/pc-testdev-raise" "$work/root/bin/"
+		cp "$top/tools/examples/minimal-reader-static" "$work/root/bin/minimal-reader"
 		install -m 755 "$top/tools/tests/guest-cli.sh" "$work/root/cli-test.sh"
 		cli=yes
 	else

@@ -56,6 +56,11 @@ unsigned int irqcap_stream_feed(struct irqcap_stream *s, const struct irqcap_eve
 	case IRQCAP_EVENT_OVERFLOW:
 		s->overflows++;
 		break;
+	case IRQCAP_EVENT_SUSPEND:	/* ABI 3: known, say nothing about seqnos */
+	case IRQCAP_EVENT_RESUME:
+	case IRQCAP_EVENT_THROTTLED:
+		s->others++;
+		break;
 	default:
 		s->others++;
 		rec.violations |= IRQCAP_STREAM_V_TYPE;
@@ -108,7 +113,8 @@ unsigned int irqcap_stream_feed(struct irqcap_stream *s, const struct irqcap_eve
 					  (unsigned long long)rec.gap,
 					  (unsigned long long)s->pending_lost);
 			}
-		} else if (seq < s->last_seqno) {
+		} else if (seq < expect) {
+			/* an IRQ record repeating the previous seqno counts too */
 			rec.violations |= IRQCAP_STREAM_V_SEQ_BACK;
 			violation(s, "type %u: seqno %llu after %llu: went back", ev->type, seq,
 				  (unsigned long long)s->last_seqno);

@@ -2,7 +2,9 @@
 /*
  * irqcap-stream: the one checker of the event-stream rules of
  * src/uapi/irqcap.h, shared by the CLI (tools/irqcap.c) and every guest
- * program (tests/).  It becomes part of libirqcap (issue 19).
+ * program (tests/).  It is part of libirqcap (tools/lib/reader.c runs every
+ * record through it), and stays one self-contained file that guest programs
+ * compile in by path.
  *
  * Rules, in the order records are read from one file:
  *  - an IRQ record's seqno is the previous record's seqno + 1; a TIMEOUT or
@@ -15,9 +17,11 @@
  *  - an OVERFLOW record repeats the seqno of the last record read (0 and no
  *    baseline when none was read yet);
  *  - timestamps never decrease in ring order, whatever the record type;
- *  - reserved is zero and the type is one of enum irqcap_event_type.
- * A seqno below the previous one is a violation; the checker takes it as its
- * new baseline.
+ *  - reserved is zero and the type is one of enum irqcap_event_type
+ *    (SUSPEND, RESUME and THROTTLED are counted in @others and say nothing
+ *    about seqnos).
+ * A seqno below the previous one (for an IRQ record: not above it) is a
+ * violation; the checker takes it as its new baseline.
  */
 #ifndef IRQCAP_STREAM_H
 #define IRQCAP_STREAM_H
@@ -34,7 +38,7 @@
 /* violation bits, as returned by irqcap_stream_feed() */
 #define IRQCAP_STREAM_V_GAP		0x01u	/* seqno gap no OVERFLOW accounts for */
 #define IRQCAP_STREAM_V_LOSS		0x02u	/* EXACT_LOSS: OVERFLOW loss != the gap */
-#define IRQCAP_STREAM_V_SEQ_BACK	0x04u	/* seqno below the previous one */
+#define IRQCAP_STREAM_V_SEQ_BACK	0x04u	/* seqno below the previous one (IRQ: repeated) */
 #define IRQCAP_STREAM_V_OVF_SEQ		0x08u	/* OVERFLOW seqno is not the last read */
 #define IRQCAP_STREAM_V_TS_BACK		0x10u	/* timestamp below the previous one */
 #define IRQCAP_STREAM_V_RESERVED	0x20u	/* reserved != 0 */

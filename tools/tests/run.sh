@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# Host-side tests of the irqcap CLI: the unit tests (tests/unit) and the
+# Host-side tests of libirqcap and the irqcap CLI: the unit tests
+# (tests/unit: the CLI, tests/lib-unit: the library), the C example and the
 # real binary run against a fake sysfs/debugfs/dev tree through
 # IRQCAP_SYSFS_ROOT and IRQCAP_DEV_ROOT.  Device nodes in the fake tree are
 # recordings of raw struct irqcap_event records (little-endian, 32 bytes).
@@ -11,7 +12,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-$here/../irqcap}
-unit=$here/unit
 T=$(mktemp -d /tmp/irqcap-cli-test.XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
@@ -36,30 +36,33 @@ le64() {
 	done
 	printf '%s' "$s"
 }
-# rec TYPE TS SEQNO DATA: one struct irqcap_event
+# rec TYPE TS SEQNO DATA [EDGE [CLOCK]]: one struct irqcap_event
 rec() {
-	printf "$(le64 "$2")$(le64 "$3")$(le64 "$4")$(printf '\\x%02x' "$1")\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+	printf "$(le64 "$2")$(le64 "$3")$(le64 "$4")$(printf '\\x%02x' "$1")\\x00\\x00\\x00$(printf '\\x%02x\\x%02x' "${5:-0}" "${6:-0}")\\x00\\x00"
 }
 
-# ---- unit tests --------------------------------------------------------
-if [ -x "$unit" ]; then
-	"$unit" >"$T/unit.out"; urc=$?
-	last=$(tail -n1 "$T/unit.out")
+# ---- unit tests: the CLI's (unit) and the library's (lib-unit) ----------
+for u in unit lib-unit; do
+	ubin=$here/$u
+	if [ ! -x "$ubin" ]; then
+		bad "$u: test binary $ubin missing (make -C tools test)"
+		continue
+	fi
+	"$ubin" >"$T/$u.out"; urc=$?
+	last=$(tail -n1 "$T/$u.out")
 	up=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	uf=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	if [ -n "$up" ] && [ -n "$uf" ]; then
 		# one "ok - FUNC:LINE" / "not ok - FUNC:LINE: why" per CHECK, numbered here
-		ktap_collect "$T/unit.out" "unit: "
-		[ "$(grep -c '^ok - ' "$T/unit.out")" -eq "$up" ] &&
-			[ "$(grep -c '^not ok - ' "$T/unit.out")" -eq "$uf" ] ||
-			bad "unit: one result line per check ($up passed, $uf failed)"
-		[ "$urc" -eq 0 ] || [ "$uf" -gt 0 ] || bad "unit exited $urc"
+		ktap_collect "$T/$u.out" "$u: "
+		[ "$(grep -c '^ok - ' "$T/$u.out")" -eq "$up" ] &&
+			[ "$(grep -c '^not ok - ' "$T/$u.out")" -eq "$uf" ] ||
+			bad "$u: one result line per check ($up passed, $uf failed)"
+		[ "$urc" -eq 0 ] || [ "$uf" -gt 0 ] || bad "$u exited $urc"
 	else
-		bad "unit test output unparseable: $last"
+		bad "$u: test output unparseable (exit $urc): $last"
 	fi
-else
-	bad "unit test binary $unit missing (make -C tools tests/unit)"
-fi
+done
 
 # ---- the fake tree --------------------------------------------------------
 S=$T/sys D=$T/dev
@@ -84,6 +87,7 @@ attrs "$P0" 5 threaded 256 20 18 117 0
 attrs "$P1" 7 workqueue 1024 0 0 9 4
 rm "$P1/wakeup_holdoff_us"	# irqcap1: a driver from before wakeup_holdoff_us
 printf '\\_SB_.IQC0\n' >"$P0/firmware_node/path"
+echo door >"$P0/label"	# irqcap0 has a label (sysfs), irqcap1 none
 ln -s "$S/firmware/devicetree/base/soc/irqcap@1" "$P1/of_node"
 mk_misc 0 "$P0"
 mk_misc 1 "$P1"
@@ -100,8 +104,8 @@ LAT
 # irq 13, marker 42, idle timeout after 1 s
 {
 	rec 1 1000000000 1 0
-	rec 1 1010000000 2 0
-	rec 1 1020000000 5 0
+	rec 1 1010000000 2 0 1
+	rec 1 1020000000 5 0 2
 	rec 3 1030000000 5 7
 	rec 1 1040000000 13 0
 	rec 4 1050000000 13 42
@@ -130,18 +134,18 @@ run frobnicate
 check "unknown command: exit 2" test $rc -eq 2
 check "unknown command named" bash -c '[[ "$1" == *"unknown command '"'"'frobnicate'"'"'"* ]]' _ "$errout"
 run --version
-check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 2\)$ ]]' _ "$out"
+check "--version" bash -c '[[ "$1" =~ ^irqcap\ [0-9]+\.[0-9]+\.[0-9]+\ \(uAPI\ ABI\ 3\)$ ]]' _ "$out"
 
 # ---- list ----------------------------------------------------------------
 run list
 check "list exits 0" test $rc -eq 0
 check "list: header + 2 devices" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
-check "list header" bash -c '[[ "$1" =~ ^DEVICE\ +IRQ\ +BOTTOM_HALF\ +RING\ +RATE/s\ +AVG/s\ +EVENTS\ +DROPPED\ +FIRMWARE_NODE$ ]]' _ "$(printf '%s\n' "$out" | head -n1)"
-check "list row irqcap0 (ACPI node)" bash -c '[[ "$1" =~ ^irqcap0\ +5\ +threaded\ +256\ +20\ +18\ +117\ +0\ +\\_SB_\.IQC0\ \(PRP0001:00\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 2p)"
-check "list row irqcap1 (DT node)" bash -c '[[ "$1" =~ ^irqcap1\ +7\ +workqueue\ +1024\ +0\ +0\ +9\ +4\ +/soc/irqcap@1\ \(irqcap\.1\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 3p)"
+check "list header" bash -c '[[ "$1" =~ ^DEVICE\ +LABEL\ +IRQ\ +BOTTOM_HALF\ +RING\ +RATE/s\ +AVG/s\ +EVENTS\ +DROPPED\ +FIRMWARE_NODE$ ]]' _ "$(printf '%s\n' "$out" | head -n1)"
+check "list row irqcap0 (ACPI node)" bash -c '[[ "$1" =~ ^irqcap0\ +door\ +5\ +threaded\ +256\ +20\ +18\ +117\ +0\ +\\_SB_\.IQC0\ \(PRP0001:00\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 2p)"
+check "list row irqcap1 (DT node)" bash -c '[[ "$1" =~ ^irqcap1\ +-\ +7\ +workqueue\ +1024\ +0\ +0\ +9\ +4\ +/soc/irqcap@1\ \(irqcap\.1\)$ ]]' _ "$(printf '%s\n' "$out" | sed -n 3p)"
 run list --format json
 check "list json: 2 lines" test "$(printf '%s\n' "$out" | wc -l)" -eq 2
-check "list json irqcap0" test "$(printf '%s\n' "$out" | head -n1)" = '{"device":"irqcap0","node":"'"$D"'/irqcap0","irq":5,"bottom_half":"threaded","ring_size":256,"rate":20,"rate_avg":18,"events_committed":117,"dropped":0,"firmware_node":"\\_SB_.IQC0 (PRP0001:00)"}'
+check "list json irqcap0" test "$(printf '%s\n' "$out" | head -n1)" = '{"device":"irqcap0","label":"door","node":"'"$D"'/irqcap0","irq":5,"bottom_half":"threaded","ring_size":256,"rate":20,"rate_avg":18,"events_committed":117,"dropped":0,"firmware_node":"\\_SB_.IQC0 (PRP0001:00)"}'
 run list --format=json
 check "list --format=json works like --format json" test "$(printf '%s\n' "$out" | wc -l)" -eq 2 -a "$(printf '%s\n' "$out" | head -c 20)" = '{"device":"irqcap0",'
 run list --format xml
@@ -154,13 +158,13 @@ check "list without devices: says module" bash -c '[[ "$1" == *"module loaded"* 
 run monitor 0 --format json
 check "monitor json exits 0 at end of recording" test $rc -eq 0
 check "monitor json: 7 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 7
-check "monitor json first" test "$(printf '%s\n' "$out" | sed -n 1p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1000000000,"seqno":1,"interval_ns":null,"lost":0,"seq_gap":0,"data":0}'
-check "monitor json interval" test "$(printf '%s\n' "$out" | sed -n 2p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1010000000,"seqno":2,"interval_ns":10000000,"lost":0,"seq_gap":0,"data":0}'
-check "monitor json seqno gap" test "$(printf '%s\n' "$out" | sed -n 3p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1020000000,"seqno":5,"interval_ns":null,"lost":0,"seq_gap":2,"data":0}'
-check "monitor json overflow" test "$(printf '%s\n' "$out" | sed -n 4p)" = '{"device":"irqcap0","type":"overflow","timestamp_ns":1030000000,"seqno":5,"interval_ns":null,"lost":7,"seq_gap":0,"data":7}'
+check "monitor json first" test "$(printf '%s\n' "$out" | sed -n 1p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1000000000,"seqno":1,"interval_ns":null,"lost":0,"seq_gap":0,"data":0,"edge":null,"clock":"monotonic","label":"door"}'
+check "monitor json interval" test "$(printf '%s\n' "$out" | sed -n 2p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1010000000,"seqno":2,"interval_ns":10000000,"lost":0,"seq_gap":0,"data":0,"edge":"rising","clock":"monotonic","label":"door"}'
+check "monitor json seqno gap" test "$(printf '%s\n' "$out" | sed -n 3p)" = '{"device":"irqcap0","type":"irq","timestamp_ns":1020000000,"seqno":5,"interval_ns":null,"lost":0,"seq_gap":2,"data":0,"edge":"falling","clock":"monotonic","label":"door"}'
+check "monitor json overflow" test "$(printf '%s\n' "$out" | sed -n 4p)" = '{"device":"irqcap0","type":"overflow","timestamp_ns":1030000000,"seqno":5,"interval_ns":null,"lost":7,"seq_gap":0,"data":7,"edge":null,"clock":"monotonic","label":"door"}'
 check "monitor json gap after overflow" bash -c '[[ "$1" == *"\"seqno\":13,"*"\"seq_gap\":7,"* ]]' _ "$(printf '%s\n' "$out" | sed -n 5p)"
-check "monitor json marker" bash -c '[[ "$1" == *"\"type\":\"marker\""*"\"data\":42}" ]]' _ "$(printf '%s\n' "$out" | sed -n 6p)"
-check "monitor json timeout" bash -c '[[ "$1" == *"\"type\":\"timeout\""*"\"data\":1000000000}" ]]' _ "$(printf '%s\n' "$out" | sed -n 7p)"
+check "monitor json marker" bash -c '[[ "$1" == *"\"type\":\"marker\""*"\"data\":42,\"edge\":null,"* ]]' _ "$(printf '%s\n' "$out" | sed -n 6p)"
+check "monitor json timeout" bash -c '[[ "$1" == *"\"type\":\"timeout\""*"\"data\":1000000000,\"edge\":null,"* ]]' _ "$(printf '%s\n' "$out" | sed -n 7p)"
 if command -v python3 >/dev/null; then
 	check "monitor json: every line parses" python3 -c '
 import json, sys
@@ -169,20 +173,20 @@ fi
 
 run monitor irqcap0 --format csv --count 3
 check "monitor csv --count 3: header + 3" test "$(printf '%s\n' "$out" | wc -l)" -eq 4
-check "monitor csv header" test "$(printf '%s\n' "$out" | head -n1)" = "device,type,timestamp_ns,seqno,interval_ns,lost,seq_gap,data"
-check "monitor csv rows" test "$(printf '%s\n' "$out" | sed -n '2,4p' | tr '\n' '|')" = "irqcap0,irq,1000000000,1,,0,0,0|irqcap0,irq,1010000000,2,10000000,0,0,0|irqcap0,irq,1020000000,5,,0,2,0|"
+check "monitor csv header" test "$(printf '%s\n' "$out" | head -n1)" = "device,type,timestamp_ns,seqno,interval_ns,lost,seq_gap,data,edge,clock"
+check "monitor csv rows" test "$(printf '%s\n' "$out" | sed -n '2,4p' | tr '\n' '|')" = "irqcap0,irq,1000000000,1,,0,0,0,,monotonic|irqcap0,irq,1010000000,2,10000000,0,0,0,rising,monotonic|irqcap0,irq,1020000000,5,,0,2,0,falling,monotonic|"
 
 run monitor "$D/irqcap0"
 check "monitor text exit 0" test $rc -eq 0
 check "monitor text header" test "$(printf '%s\n' "$out" | head -n1)" = "DEVICE   TIMESTAMP_S           SEQNO  TYPE      INTERVAL_S      NOTE"
-check "monitor text row" test "$(printf '%s\n' "$out" | sed -n 3p)" = "irqcap0  1.010000000               2  irq       +0.010000000"
+check "monitor text row" test "$(printf '%s\n' "$out" | sed -n 3p)" = "door     1.010000000               2  rising    +0.010000000"
 check "monitor text gap note" bash -c '[[ "$1" == *"LOST 2 interrupts (seqno jumped 2 -> 5)" ]]' _ "$(printf '%s\n' "$out" | sed -n 4p)"
 check "monitor text overflow note" bash -c '[[ "$1" == *"overflow"*"LOST 7 records"* ]]' _ "$(printf '%s\n' "$out" | sed -n 5p)"
 check "monitor text gap after overflow" bash -c '[[ "$1" == *"seqno jumped 5 -> 13: 7 interrupts lost in the overflow" ]]' _ "$(printf '%s\n' "$out" | sed -n 6p)"
 check "monitor text timeout note" bash -c '[[ "$1" == *"no interrupt for 1.000000000s" ]]' _ "$(printf '%s\n' "$out" | sed -n 8p)"
 check "monitor summary on stderr" bash -c '[[ "$1" == *"irqcap0: 7 records (4 irq, 1 timeout, 1 marker, 1 overflow); lost 7 records in overflows; 9 interrupts missing by seqno (2 not reported by an overflow)"* ]]' _ "$errout"
 run monitor 0 --no-header --count 1
-check "monitor --no-header" test "$out" = "irqcap0  1.000000000               1  irq       -"
+check "monitor --no-header" test "$out" = "door     1.000000000               1  irq       -"
 
 run monitor 0 1 --format csv --no-header
 check "two devices: 10 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 10
@@ -325,5 +329,85 @@ check "set missing value: exit 2" test $rc -eq 2
 check "set missing value: usage lists keys" bash -c '[[ "$1" == *"(KEY: bottom_half, debounce_us, idle_timeout_ms, wakeup_holdoff_us)"* ]]' _ "$errout"
 run --help
 check "--help lists wakeup_holdoff_us" bash -c '[[ "$1" == *"wakeup_holdoff_us  0..100000 (0 = off)"* ]]' _ "$out"
+
+# ---- ABI 3: labels as DEV, the reader's clock, read modes ------------------
+run monitor door --format csv --no-header --count 1
+check "monitor by label" test "$out" = "irqcap0,irq,1000000000,1,,0,0,0,,monotonic"
+run stats door --no-latency
+check "stats by label" test $rc -eq 0 -a "$(printf '%s\n' "$out" | head -c 8)" = "irqcap0:"
+run monitor nosuchlabel
+check "unknown label: exit 2" test $rc -eq 2
+check "unknown label: says label" bash -c '[[ "$1" == *"not an irqcap device name or label"* ]]' _ "$errout"
+before=$(date +%s)
+run monitor 1 --clock realtime --format json --count 1
+check "--clock realtime: clock field" bash -c '[[ "$1" == *"\"clock\":\"realtime\""* ]]' _ "$out"
+ts=$(printf '%s\n' "$out" | sed -n 's/.*"timestamp_ns":\([0-9]*\).*/\1/p')
+# the recording's MONOTONIC 1.005 s + the MONOTONIC->REALTIME offset now
+mono=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
+check "--clock realtime: converted with the offset (ts $ts, now $before, uptime $mono)" \
+	test $(( ts / 1000000000 )) -ge $(( before - mono - 3 )) -a $(( ts / 1000000000 )) -le $(( before - mono + 3 ))
+run monitor 1 --clock realtime --count 1
+check "--clock realtime: text header" test "$(printf '%s\n' "$out" | head -n1)" = "DEVICE   REALTIME_S            SEQNO  TYPE      INTERVAL_S      NOTE"
+run monitor 1 --clock=boottime --format csv --no-header --count 1
+check "--clock=boottime: csv clock column" bash -c '[[ "$1" == *",boottime" ]]' _ "$out"
+run monitor 1 --clock gps
+check "--clock gps: exit 2" test $rc -eq 2
+run monitor 1 --read-mode read --format csv --no-header
+check "--read-mode read: 3 records" test "$(printf '%s\n' "$out" | wc -l)" -eq 3
+run monitor 1 --read-mode mmap
+check "--read-mode mmap on a recording: exit 2" test $rc -eq 2
+check "--read-mode mmap on a recording: says why" bash -c '[[ "$1" == *"no mapped ring"* ]]' _ "$errout"
+run monitor 1 --read-mode fast
+check "--read-mode fast: exit 2" test $rc -eq 2
+
+# ---- the C example (examples/minimal-reader.c) ------------------------------
+ex=$here/../examples/minimal-reader
+if [ -x "$ex" ]; then
+	out=$("$ex" door 100 2>&1); rc=$?
+	check "example: 7 records of irqcap0 by label" test "$(printf '%s\n' "$out" | grep -vc '^#')" -eq 7
+	check "example: edges" bash -c '[[ "$1" == *"1.010000000 irq seqno 2 rising"*"1.020000000 irq seqno 5 falling"* ]]' _ "$out"
+	check "example: reports the unaccounted gap and exits 1" bash -c '[[ $2 == 1 && "$1" == *"# 7 records, 4 irq, 7 lost, 1 bad: record 2:"* ]]' _ "$out" "$rc"
+	out=$("$ex" irqcap1 100 2>&1); rc=$?
+	check "example: irqcap1 clean, exit 0" test $rc -eq 0 -a "$(printf '%s\n' "$out" | tail -n1)" = "# 3 records, 3 irq, 0 lost, 0 bad"
+else
+	bad "example $ex missing (make -C tools examples)"
+fi
+
+# ---- make install: a C program built with pkg-config against the installed tree
+if command -v pkg-config >/dev/null && [ -f "$here/../Makefile" ]; then
+	I=$T/inst
+	make -s -C "$here/.." install DESTDIR="$I" PREFIX=/usr >"$T/install.log" 2>&1
+	check "make install DESTDIR=" test $? -eq 0
+	for f in usr/bin/irqcap usr/lib/libirqcap.so.1 usr/lib/libirqcap.so usr/lib/libirqcap.a \
+		usr/lib/pkgconfig/irqcap.pc usr/include/irqcap/irqcap.h usr/include/irqcap/irqcap-uapi.h \
+		usr/share/man/man1/irqcap.1; do
+		check "installed /$f" test -e "$I/$f"
+	done
+	if [ -d "$here/../man/man3" ]; then
+		check "installed man3: irqcap_reader_next.3 and the index irqcap.3" \
+			test -f "$I/usr/share/man/man3/irqcap_reader_next.3" -a -f "$I/usr/share/man/man3/irqcap.3"
+	fi
+	check "installed header does not use linux/irqcap.h" bash -c '! grep -q "linux/irqcap.h" "$1"' _ "$I/usr/include/irqcap/irqcap.h"
+	soname=$(objdump -p "$I/usr/lib/libirqcap.so.1" 2>/dev/null | sed -n 's/^ *SONAME *//p')
+	check "soname libirqcap.so.1 ($soname)" test "$soname" = libirqcap.so.1
+	# only the version script's symbols, all at LIBIRQCAP_1
+	nexp=$(objdump -T "$I/usr/lib/libirqcap.so.1" | grep -c ' LIBIRQCAP_1 *irqcap_')
+	nmap=$(grep -c '^	irqcap_.*;$' "$here/../lib/libirqcap.map")
+	nother=$(objdump -T "$I/usr/lib/libirqcap.so.1" | awk '$2 == "g" && $4 != "*UND*" && $4 != "*ABS*" && $NF !~ /^irqcap_/' | wc -l)
+	check "exported: the $nmap symbols of libirqcap.map at LIBIRQCAP_1 ($nexp), nothing else ($nother)" \
+		test "$nexp" -eq "$nmap" -a "$nother" -eq 0
+	check "irqcap_stream_* stay internal" bash -c '! objdump -T "$1" | grep -q irqcap_stream' _ "$I/usr/lib/libirqcap.so.1"
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$I PKG_CONFIG_LIBDIR=$I/usr/lib/pkgconfig pkg-config --cflags --libs irqcap)
+	check "pkg-config --cflags --libs irqcap: $flags" test -n "$flags"
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror -o "$T/ex-pc" "$here/../examples/minimal-reader.c" $flags >"$T/cc.log" 2>&1
+	check "the example builds with pkg-config against the installed tree" test $? -eq 0
+	out=$(LD_LIBRARY_PATH=$I/usr/lib "$T/ex-pc" irqcap1 100 2>&1); rc=$?
+	check "... links the installed libirqcap.so.1 and reads irqcap1" test $rc -eq 0 -a "$(printf '%s\n' "$out" | tail -n1)" = "# 3 records, 3 irq, 0 lost, 0 bad"
+	check "... dynamically" bash -c 'LD_LIBRARY_PATH=$2 ldd "$1" | grep -q "libirqcap.so.1 => $2/libirqcap.so.1"' _ "$T/ex-pc" "$I/usr/lib"
+	check "irqcap (dynamic) needs libirqcap.so.1" bash -c 'objdump -p "$1" | grep -q "NEEDED *libirqcap.so.1"' _ "$I/usr/bin/irqcap"
+else
+	echo "# skipped the install test (no pkg-config)"
+fi
 
 ktap_finished

@@ -1,0 +1,1 @@
+../../../src/uapi/irqcap.h
