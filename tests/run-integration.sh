@@ -128,7 +128,7 @@ esac
 case $python in
 failed) nok "python3 and python3-irqcap staged for the guest"; tail -5 "$work/python-stage.log";;
 yes) ok "python3 and python3-irqcap staged for the guest ($(tail -n 1 "$work/python-stage.log"))"
-	if { [ -z "$filter" ] || [ "$filter" = python ]; } && grep -q '^=== guest done' "$work/log" &&
+	if { [ -z "$filter" ] || [[ ",$filter," == *,python,* ]]; } && grep -q '^=== guest done' "$work/log" &&
 		! grep -qE '^(not )?ok - python: ' "$work/log"; then
 		nok "the Python guest test ran"
 	fi;;

@@ -14,16 +14,21 @@ set -o pipefail
 root=$1 top=$2
 py=/usr/bin/python3
 [ -x "$py" ] || { echo "no $py on the host" >&2; exit 1; }
-lib=$top/tools/lib/libirqcap.so.1
+# package-check.sh stages what the packages installed instead of the tree's:
+# IRQCAP_GUEST_PY_LIB (libirqcap.so.1) and IRQCAP_GUEST_PY_PKG (the irqcap
+# package directory)
+lib=${IRQCAP_GUEST_PY_LIB:-$top/tools/lib/libirqcap.so.1}
+pkg=${IRQCAP_GUEST_PY_PKG:-$top/python/irqcap}
+[ -f "$pkg/__init__.py" ] || { echo "no $pkg/__init__.py" >&2; exit 1; }
 [ -f "$lib" ] || { echo "no $lib (make -C tools)" >&2; exit 1; }
 imports="irqcap asyncio concurrent.futures.thread selectors threading errno time os sys"
 stdlib=$("$py" -S -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
-files=$(PYTHONPATH=$top/python "$py" -S -c "
+files=$(PYTHONPATH=$(dirname "$pkg") "$py" -S -c "
 import sys
 import $(echo "$imports" | tr ' ' ',')
 for m in list(sys.modules.values()):
     f = getattr(m, '__file__', None)
-    if f and not f.startswith('$top/'):
+    if f and not f.startswith('$(dirname "$pkg")/'):
         print(f)
 ") || exit 1
 copy() { # FILE: into ROOT at the same path, with its shared libraries
@@ -45,7 +50,8 @@ for f in "$stdlib"/encodings/*.py; do copy "$f"; done
 mkdir -p "$root/usr/lib/irqcap-python"
 cp "$lib" "$root/usr/lib/irqcap-python/libirqcap.so.1"
 for d in $(ldd "$lib" | grep -o '/[^ ]*'); do copy "$d"; done
-cp -r "$top/python/irqcap" "$root/usr/lib/irqcap-python/"
+mkdir -p "$root/usr/lib/irqcap-python/irqcap"
+cp "$pkg"/*.py "$pkg"/py.typed "$root/usr/lib/irqcap-python/irqcap/"
 install -m 0755 "$top/python/tests/guest/irqcap-python-test.py" "$root/python-test.py"
 cat >"$root/python-test.sh" <<'SH'
 #!/bin/sh
@@ -54,4 +60,4 @@ PATH=/bin:/sbin:/usr/bin LD_LIBRARY_PATH=/usr/lib/irqcap-python PYTHONPATH=/usr/
 	PYTHONHOME=/usr /usr/bin/python3 -S -B /python-test.py || echo "not ok - python: exited $?"
 SH
 chmod 0755 "$root/python-test.sh"
-echo "staged $(du -sk "$root/usr/lib/python3"* | awk '{s += $1} END {print s}') KiB of stdlib, $(echo "$files" | wc -l) modules"
+echo "staged $lib, $pkg; $(du -sk "$root/usr/lib/python3"* | awk '{s += $1} END {print s}') KiB of stdlib, $(echo "$files" | wc -l) modules"
