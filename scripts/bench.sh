@@ -17,7 +17,8 @@
 #                 (default ping:300,1000:2000,10000:10000,50000:25000)
 #   --only ...    contenders: count, count-ktime, irqcap-hardirq, irqcap-threaded,
 #                 irqcap-tasklet, irqcap-workqueue, uio, counter, counter-maxq,
-#                 gpio-cdev, gpio-cdev-rising, gpio-cdev-1024, irqcap-mmap
+#                 gpio-cdev, gpio-cdev-rising, gpio-cdev-1024, irqcap-mmap,
+#                 irqcap-mmap-h100
 #                 (default: these and the -busy, -noreader and -h100 variants);
 #                 count-lock, count-mb (top-half pricing) and irqcap-gpio
 #                 (alone on its gpio-sim line, for --insns) only by name
@@ -99,7 +100,7 @@ log() { echo "# bench: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 # the contenders of a default run, for --with-insns
-all_contenders=count,count-ktime,irqcap-hardirq-noreader,irqcap-hardirq,irqcap-threaded,irqcap-tasklet,irqcap-workqueue,uio,counter,counter-maxq,gpio-cdev,gpio-cdev-rising,gpio-cdev-1024,irqcap-gpio
+all_contenders=count,count-ktime,irqcap-hardirq-noreader,irqcap-hardirq,irqcap-threaded,irqcap-tasklet,irqcap-workqueue,uio,counter,counter-maxq,gpio-cdev,gpio-cdev-rising,gpio-cdev-1024,irqcap-gpio,irqcap-mmap,irqcap-mmap-h100
 if [ -z "$insns" ] && [ -z "$perf" ]; then
 	rm -f "$out/insns.txt"
 	if [ "$withinsns" = yes ]; then

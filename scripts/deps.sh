@@ -46,6 +46,8 @@ list() {
 	libssl-dev               test
 	linux-source-6.1         test
 	python3                  test
+	python3-pytest           test
+	mypy                     test
 	sparse                   test
 	device-tree-compiler     test
 	dt-schema                test
@@ -62,6 +64,9 @@ list() {
 	libc6-dev-armhf-cross    full
 	debhelper                full
 	dh-dkms                  full
+	dh-python                full
+	python3-all              full
+	python3-setuptools       full
 	dkms                     full
 	devscripts               full
 	dpkg-dev                 full

@@ -15,13 +15,16 @@
 #     headers of kernel ABI 1, apt install ./irqcap-dkms_*.deb, dkms status and
 #     modinfo vermagic; then headers of ABI 2 and DKMS must build irqcap for it
 #     without being asked; a kernel whose build fails leaves apt usable and is
-#     named; irqcap-tools creates its group and udev rule; apt purge leaves
+#     named; irqcap-tools creates its group and udev rule; libirqcap1,
+#     libirqcap-dev and python3-irqcap install, a C program builds there with
+#     "pkg-config --cflags --libs irqcap" and python3 imports irqcap; apt purge leaves
 #     nothing under /usr/src, /var/lib/dkms or /lib/modules/*/updates;
 #     "make dkms-install" and "make dkms-remove" work from this checkout there,
 #     and the RPM %post/%preun scriptlets run there on the unpacked RPM payload;
 #  5. the DKMS-built module for ABI 2 is loaded into that kernel (its
 #     linux-image from the archive) in QEMU by tests/run-integration.sh, which
-#     captures interrupts.
+#     captures interrupts; the guest also runs the Python guest test on the
+#     installed python3-irqcap and libirqcap.so.1 (from the root, not the tree).
 #
 # Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero when
 # anything failed.  Logs of every step go to $IRQCAP_CACHE/pkg/logs/.
@@ -58,7 +61,7 @@ KEEP_ROOT=0
 # (probe, every bottom half, ioctls, markers, unload).  The full
 # suite has timing-sensitive tests that belong to the driver's own runs;
 # --qemu-full runs it all.
-QEMU_FILTER=probe,mode_hardirq,mode_threaded,mode_tasklet,mode_workqueue,ioctl,marker_write,rmmod_refcount
+QEMU_FILTER=probe,mode_hardirq,mode_threaded,mode_tasklet,mode_workqueue,ioctl,marker_write,rmmod_refcount,python
 export PKG_JOBS=${PKG_JOBS:-2}
 
 while [ $# -gt 0 ]; do
@@ -146,7 +149,7 @@ check "the unpacked tarball is not a git checkout (git rev-parse fails in it)" \
 t=$(date +%s)
 if make -s -C "$TREE" deb PKG_OUT="$OUT" >"$LOGS/deb-build.log" 2>&1 &&
    [ -f "$OUT/irqcap-dkms_${VERSION}_all.deb" ]; then
-	ktap_ok "make deb in the unpacked tarball: dpkg-buildpackage builds irqcap-dkms and irqcap-tools ($(( $(date +%s) - t ))s)"
+	ktap_ok "make deb in the unpacked tarball: dpkg-buildpackage builds the packages ($(( $(date +%s) - t ))s)"
 else
 	ktap_fail "dpkg-buildpackage failed (log: $LOGS/deb-build.log)"
 	show_log "$LOGS/deb-build.log"
@@ -154,6 +157,25 @@ else
 fi
 DKMS_DEB=$(ls "$OUT"/irqcap-dkms_"${VERSION}"_all.deb)
 TOOLS_DEB=$(ls "$OUT"/irqcap-tools_"${VERSION}"_*.deb 2>/dev/null | head -n 1)
+LIB_DEBS=()
+for p in libirqcap1 libirqcap-dev python3-irqcap; do
+	f=$(ls "$OUT"/"${p}"_"${VERSION}"_*.deb 2>/dev/null | head -n 1)
+	check "dpkg-buildpackage built $p" [ -n "$f" ]
+	[ -n "$f" ] && LIB_DEBS+=("$f")
+done
+deb_of() { ls "$OUT"/"$1"_"${VERSION}"_*.deb 2>/dev/null | head -n 1; }
+if [ ${#LIB_DEBS[@]} -eq 3 ]; then
+	check "libirqcap1 ships only the soname (libirqcap.so.1 in the multiarch libdir)" sh -c "
+		dpkg-deb -c '$(deb_of libirqcap1)' | awk '{print \$6}' | grep -v '/\$' | grep -v '^./usr/share/doc/' |
+		grep -qx './usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libirqcap.so.1'"
+	check "libirqcap1 has a symbols file naming every exported symbol at LIBIRQCAP_1" sh -c "
+		dpkg-deb --ctrl-tarfile '$(deb_of libirqcap1)' | tar -xO ./symbols | grep -c '@LIBIRQCAP_1 ' |
+		grep -qx \$(( \$(grep -c '^	irqcap_' '$TREE/tools/lib/libirqcap.map') + 1 ))"
+	check "irqcap-tools depends on libirqcap1" sh -c "dpkg-deb -f '$TOOLS_DEB' Depends | grep -q 'libirqcap1'"
+	check "python3-irqcap is Architecture: all and depends on libirqcap1" sh -c "
+		[ \"\$(dpkg-deb -f '$(deb_of python3-irqcap)' Architecture)\" = all ] &&
+		dpkg-deb -f '$(deb_of python3-irqcap)' Depends | grep -q 'libirqcap1'"
+fi
 check "irqcap-dkms is Architecture: all" [ "$(dpkg-deb -f "$DKMS_DEB" Architecture)" = all ]
 dpkg-deb -c "$DKMS_DEB" >"$LOGS/dkms-deb-contents.txt"
 check "irqcap-dkms ships /usr/src/irqcap-$VERSION/dkms.conf" \
@@ -346,6 +368,7 @@ else
 fi
 cp "$DKMS_DEB" "$ROOT/tmp/"
 [ -n "$TOOLS_DEB" ] && cp "$TOOLS_DEB" "$ROOT/tmp/"
+[ ${#LIB_DEBS[@]} -gt 0 ] && cp "${LIB_DEBS[@]}" "$ROOT/tmp/"
 t=$(date +%s)
 if apt_root install --no-install-recommends "/tmp/${DKMS_DEB##*/}" >"$LOGS/install-dkms.log" 2>&1; then
 	ktap_ok "apt install ./${DKMS_DEB##*/} ($(( $(date +%s) - t ))s, DKMS build included)"
@@ -414,8 +437,10 @@ rm -rf "${ROOT:?}/lib/modules/$BROKEN" "${ROOT:?}/var/lib/dkms/irqcap/$VERSION/$
 
 # 4d. irqcap-tools: group and udev rule
 if [ -n "$TOOLS_DEB" ]; then
-	if apt_root install --no-install-recommends "/tmp/${TOOLS_DEB##*/}" >"$LOGS/install-tools.log" 2>&1; then
-		ktap_ok "apt install ./${TOOLS_DEB##*/}"
+	inst=("/tmp/${TOOLS_DEB##*/}")
+	for f in "${LIB_DEBS[@]}"; do inst+=("/tmp/${f##*/}"); done
+	if apt_root install --no-install-recommends "${inst[@]}" >"$LOGS/install-tools.log" 2>&1; then
+		ktap_ok "apt install ./${TOOLS_DEB##*/} and ${#LIB_DEBS[@]} library/Python packages"
 	else
 		ktap_fail "apt install ./${TOOLS_DEB##*/} failed (log: $LOGS/install-tools.log)"; show_log "$LOGS/install-tools.log"
 	fi
@@ -426,7 +451,22 @@ if [ -n "$TOOLS_DEB" ]; then
 	check "irqcap-tools installed the udev rule for /dev/irqcap/by-label/LABEL" \
 		sh -c "grep -h 'irqcap' '$ROOT'/lib/udev/rules.d/*irqcap*.rules '$ROOT'/usr/lib/udev/rules.d/*irqcap*.rules 2>/dev/null |
 		       grep -q 'SYMLINK+=\"irqcap/by-label/\$attr{device/label}\"'"
-	check "irqcap-tools installed the uAPI header" [ -f "$ROOT/usr/include/linux/irqcap.h" ]
+	check "libirqcap-dev installed <irqcap/irqcap.h> and the uAPI header <irqcap/irqcap-uapi.h>" \
+		sh -c "[ -f '$ROOT/usr/include/irqcap/irqcap.h' ] && [ -f '$ROOT/usr/include/irqcap/irqcap-uapi.h' ]"
+	# a C program built against the installed library with pkg-config
+	if apt_root install --no-install-recommends gcc libc6-dev pkg-config >"$LOGS/install-cc.log" 2>&1 &&
+	   in_root sh -c 'gcc -Wall -Werror -o /tmp/pc-reader /usr/share/doc/libirqcap-dev/examples/minimal-reader.c \
+		$(pkg-config --cflags --libs irqcap)' >"$LOGS/pc-build.log" 2>&1; then
+		ktap_ok "a C program builds with pkg-config --cflags --libs irqcap ($(in_root pkg-config --libs irqcap))"
+	else
+		ktap_fail "building minimal-reader.c with pkg-config irqcap (logs: $LOGS/install-cc.log, pc-build.log)"
+		show_log "$LOGS/pc-build.log"
+	fi
+	check "the C program links libirqcap.so.1 (NEEDED)" \
+		sh -c "readelf -d '$ROOT/tmp/pc-reader' 2>/dev/null | grep -q 'NEEDED.*libirqcap.so.1'"
+	check "python3 imports irqcap from python3-irqcap on libirqcap.so.1" sh -c "
+		chroot '$ROOT' python3 -c 'import irqcap, sys; print(irqcap.__file__, irqcap.library_version())' |
+		grep -q '^/usr/lib/python3/dist-packages/irqcap/__init__.py 1\.'"
 fi
 
 # ---------------------------------------------------------------------------
@@ -453,7 +493,10 @@ if [ "$DO_QEMU" = 1 ]; then
 	else
 		cp "$ROOT$KO" "$RUN/irqcap-$ABI2.ko"
 		t=$(date +%s)
-		if "$TOP/tests/run-integration.sh" --kernel "$VMLINUZ" --module "$RUN/irqcap-$ABI2.ko" \
+		# the Python guest test on what the packages installed in the root
+		if IRQCAP_GUEST_PY_LIB="$ROOT/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libirqcap.so.1" \
+		   IRQCAP_GUEST_PY_PKG="$ROOT/usr/lib/python3/dist-packages/irqcap" \
+		   "$TOP/tests/run-integration.sh" --kernel "$VMLINUZ" --module "$RUN/irqcap-$ABI2.ko" \
 			${QEMU_FILTER:+--filter "$QEMU_FILTER"} >"$LOGS/qemu.log" 2>&1; then
 			ktap_ok "QEMU: DKMS-built irqcap.ko loads into $ABI2 and captures interrupts ($(tail -n 1 "$LOGS/qemu.log"); $(( $(date +%s) - t ))s)"
 		else
@@ -465,8 +508,8 @@ fi
 
 # ---------------------------------------------------------------------------
 # 4e. apt purge leaves nothing behind
-apt_root purge irqcap-dkms irqcap-tools >"$LOGS/purge.log" 2>&1
-check "apt purge irqcap-dkms irqcap-tools" [ $? -eq 0 ]
+apt_root purge irqcap-dkms irqcap-tools libirqcap1 libirqcap-dev python3-irqcap >"$LOGS/purge.log" 2>&1
+check "apt purge irqcap-dkms irqcap-tools libirqcap1 libirqcap-dev python3-irqcap" [ $? -eq 0 ]
 check "nothing left under /usr/src (irqcap*)" \
 	sh -c "[ -z \"\$(ls -d '$ROOT'/usr/src/irqcap* 2>/dev/null)\" ]"
 check "nothing left under /var/lib/dkms (irqcap)" \

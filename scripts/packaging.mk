@@ -46,6 +46,9 @@ pkg_in_git = $(filter $(PKG_TOP),$(shell git -C $(PKG_TOP) rev-parse --show-topl
 check-version:
 	sh $(PKG_TOP)/scripts/check-version.sh
 
+# The non-git tarball's --transform renames paths only ('S': not symlink
+# targets; tools/include/irqcap/irqcap-uapi.h -> ../../../src/uapi/irqcap.h
+# became irqcap-0.1.0./../.. and the tools did not build from the tarball).
 # The tarball is written next to its final name and renamed, so a failed
 # build never leaves a truncated tarball behind; gzip -n and a fixed order,
 # owner and time make the non-git tarball reproducible too.
@@ -64,7 +67,7 @@ else
 		tar -C $(PKG_TOP) --exclude=./.git --exclude=./build --exclude-vcs-ignores \
 			--sort=name --owner=0 --group=0 --numeric-owner --mode=go-w \
 			--mtime=@$$(stat -c %Y $(PKG_TOP)/CHANGELOG) \
-			--transform='s,^\.,$(PKG_NAME),' -cf - . | gzip -9n >$(DIST_TARBALL).tmp || exit 1; \
+			--transform='s,^\.,$(PKG_NAME),S' -cf - . | gzip -9n >$(DIST_TARBALL).tmp || exit 1; \
 	fi
 endif
 	mv $(DIST_TARBALL).tmp $(DIST_TARBALL)

@@ -24,14 +24,15 @@ cd "$top" || exit 1
 logdir=${IRQCAP_LOGDIR:-$top/build/test-logs}
 mkdir -p "$logdir"
 
-quick=(style version cli kunit dt integration)
-full=(style version cli kunit-all dt integration storm arm64 armhf pagesize package matrix reliability kcsan)
+quick=(style version cli python kunit dt integration)
+full=(style version cli python kunit-all dt integration storm arm64 armhf pagesize package matrix reliability kcsan)
 
 suite_cmd() {
 	case $1 in
 	style) echo "scripts/check-style.sh";;
 	version) echo "scripts/check-version.sh";;
 	cli) echo "make -s -C tools test";;
+	python) echo "python/tests/run.sh";;
 	kunit) echo "scripts/kunit.sh";;
 	kunit-all) echo "scripts/kunit.sh --all";;
 	dt) echo "scripts/dt-check.sh";;

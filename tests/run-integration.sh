@@ -89,6 +89,13 @@ if [ -f "$top/tools/Makefile" ]; then
 		cli=failed
 	fi
 fi
+# python3-irqcap in the guest: the host's python3 and the package (python/tests/guest/stage.sh)
+python=no
+if [ "$cli" = yes ] && [ -x "$top/python/tests/guest/stage.sh" ]; then
+	make -s -C "$top/tools" lib/libirqcap.so.1 >>"$work/tools-build.log" 2>&1 &&
+		"$top/python/tests/guest/stage.sh" "$work/root" "$top" >"$work/python-stage.log" 2>&1 &&
+		python=yes || python=failed
+fi
 irqcap_build_ssdt "$top/tests/ssdt.asl" "$work/ssdt.aml" || die "SSDT builds (iasl)"
 irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs builds"
 
@@ -141,6 +148,14 @@ fi
 case $cli in
 failed) nok "CLI builds for the guest"; tail -5 "$work/tools-build.log";;
 yes) ok "CLI builds for the guest";;
+esac
+case $python in
+failed) nok "python3 and python3-irqcap staged for the guest"; tail -5 "$work/python-stage.log";;
+yes) ok "python3 and python3-irqcap staged for the guest ($(tail -n 1 "$work/python-stage.log"))"
+	if { [ -z "$filter" ] || [[ ",$filter," == *,python,* ]]; } && grep -q '^=== guest done' "$work/log" &&
+		! grep -qE '^(not )?ok - python: ' "$work/log"; then
+		nok "the Python guest test ran"
+	fi;;
 esac
 if [ -n "$extra" ]; then
 	# init.sh prints the guest's /proc/cmdline: the parameters reached the kernel

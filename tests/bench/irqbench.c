@@ -54,8 +54,8 @@
  * K_COUNTER: the counter chrdev (interrupt-cnt, struct counter_event).
  * K_GPIO: gpio-cdev line events (uAPI v2) on gpio-sim line 0, with irqcap
  * (K_IRQCAP_GPIO, platform device of irqcap_gpiosim_bench.ko) watching line
- * 1, toggled in the same loop.  K_MMAP: irqcap through mmap(): a hook for
- * issue 18 part 1, measured only when the driver maps its ring.
+ * 1, toggled in the same loop.  K_MMAP: irqcap through mmap() (issue 18),
+ * docs/mmap-reader.c's reader on /dev/irqcap0.
  */
 enum kind { K_COUNT, K_IRQCAP, K_UIO, K_NOREAD, K_COUNTER, K_GPIO, K_IRQCAP_GPIO, K_MMAP };
 
@@ -98,7 +98,14 @@ static const struct contender contenders[] = {
 	{ "gpio-cdev-1024", K_GPIO, "both", LINE_GPIO, NULL, "1024" },
 	/* by name: alone (only line 1 toggled), for --insns */
 	{ "irqcap-gpio", K_IRQCAP_GPIO, "threaded", LINE_GPIO, NULL, NULL },
+	/* docs/mmap-reader.c's reader; with the 100 us hold-off: fewer sleeps */
 	{ "irqcap-mmap", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
+	{ "irqcap-mmap-h100", K_MMAP, "hardirq", LINE_IRQCAP, "100", NULL },
+	/*
+	 * by name: a reader that stops 1 ms after each pass, so that a burst
+	 * longer than the ring overruns it: the loss the positions report
+	 */
+	{ "irqcap-mmap-slow", K_MMAP, "hardirq", LINE_IRQCAP, NULL, NULL },
 };
 
 static uint64_t raise_ts[MAXN];	/* raise i: time just before its port write */
@@ -115,34 +122,7 @@ static const char *tag;
 
 /* read_ll() is guest-util.h's */
 
-static long long proc_interrupts(int irq)
-{
-	char line[1024];
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (strtol(p, &end, 10) != irq || *end != ':')
-			continue;
-		sum = 0;
-		p = end + 1;
-		for (;;) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-			p = end;
-		}
-		break;
-	}
-	fclose(f);
-	return sum;
-}
+/* proc_interrupts() is guest-util.h's */
 
 /* busy time (user, system, irq, softirq) of all CPUs, in ns */
 static void proc_stat(uint64_t *user, uint64_t *sys)
@@ -198,6 +178,7 @@ struct reader {
 	uint64_t last_seq;	/* gpio-cdev: last line_seqno; counter: last value */
 	uint64_t last_recv;
 	uint64_t stime_ns, utime_ns;
+	uint64_t cpu_ns;	/* CLOCK_THREAD_CPUTIME_ID: user + system, exact */
 	uint64_t *recv, *kern;	/* per event: read() returned, kernel timestamp */
 };
 
@@ -245,13 +226,14 @@ static void *spin_fn(void *arg)
 /* irqcap rows, with or without a reader: named with the A/B tag */
 static bool is_irqcap(const struct contender *c)
 {
-	return c->kind == K_IRQCAP || c->kind == K_NOREAD || c->kind == K_IRQCAP_GPIO;
+	return c->kind == K_IRQCAP || c->kind == K_NOREAD || c->kind == K_IRQCAP_GPIO ||
+	       c->kind == K_MMAP;
 }
 
 static bool has_reader(const struct contender *c)
 {
 	return c->kind == K_IRQCAP || c->kind == K_UIO || c->kind == K_COUNTER ||
-	       c->kind == K_GPIO || c->kind == K_IRQCAP_GPIO;
+	       c->kind == K_GPIO || c->kind == K_IRQCAP_GPIO || c->kind == K_MMAP;
 }
 
 static bool count_busy(const struct contender *c)
@@ -441,15 +423,21 @@ static void read_gpio(struct reader *r)
 	}
 }
 
+static void read_irqcap_mmap(struct reader *r);
+
 static void *reader_fn(void *arg)
 {
 	struct reader *r = arg;
 	uint64_t u0, u1, s0;
+	struct timespec c0, c1;
 
 	pin_cpu(1);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	s0 = thread_cpu(&u0);
 	if (r->c->kind == K_IRQCAP || r->c->kind == K_IRQCAP_GPIO)
 		read_irqcap(r);
+	else if (r->c->kind == K_MMAP)
+		read_irqcap_mmap(r);
 	else if (r->c->kind == K_COUNTER)
 		read_counter(r);
 	else if (r->c->kind == K_GPIO)
@@ -458,6 +446,8 @@ static void *reader_fn(void *arg)
 		read_uio(r);
 	r->stime_ns = thread_cpu(&u1) - s0;
 	r->utime_ns = u1 - u0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	r->cpu_ns = (c1.tv_sec - c0.tv_sec) * 1000000000ull + c1.tv_nsec - c0.tv_nsec;
 	return NULL;
 }
 
@@ -561,31 +551,110 @@ static int counter_open(const struct contender *c)
 }
 
 /*
- * irqcap through mmap(): the mapped reader (issue 18 part 1; the protocol is
- * struct irqcap_mmap_page in src/uapi/irqcap.h) comes with the driver's
- * mapping, from another change.  Until a read_irqcap_mmap() drains the
- * mapping here, the row is reported as not measured, never estimated.
- * HOOK: when IRQCAP_INFO_MMAP is set, map /dev/irqcap0, follow head from a
- * position of its own, set r->delivered/recv/kern/lost as read_irqcap()
- * does, count its poll() and IRQCAP_IOC_CONSUME calls in r->reads, and let
- * run() treat K_MMAP like K_IRQCAP (the sysc/ev column is for that).
+ * irqcap through mmap() (issue 18): docs/mmap-reader.c's reader, the docs'
+ * functions themselves (included below), not a copy.  read_irqcap_mmap()
+ * drains the ring from the mapping with no system call while records are
+ * there and sleeps only when it is empty: IRQCAP_IOC_CONSUME then poll()
+ * (irqcap_map_wait()).  r->reads counts the poll() calls, r->writes the
+ * CONSUME ioctls, so sysc = both, the same per-event count as the read()
+ * path's (read() calls there).  Loss is exact from the positions
+ * (irqcap_map_check()); what is past the reader's position when it stops
+ * is late, not lost (mmap_late()).
  */
-static bool irqcap_mmap_hook(const struct contender *c)
-{
-	struct irqcap_info info = { 0 };
-	int fd = open("/dev/irqcap0", O_RDONLY);
+#define IRQCAP_MMAP_READER_NO_MAIN
+#include "../../docs/mmap-reader.c"
 
-	if (fd < 0 || ioctl(fd, IRQCAP_IOC_INFO, &info))
-		printf("# %s: not measured: IRQCAP_IOC_INFO: %s\n", c->name, strerror(errno));
-	else if (!(info.flags & IRQCAP_INFO_MMAP))
-		printf("# %s: not measured: this irqcap.ko does not map its ring (IRQCAP_INFO_MMAP clear, ABI %u)\n",
-		       c->name, info.abi_version);
-	else
-		printf("# %s: not measured: the driver maps its ring, irqbench has no mapped reader yet (read_irqcap_mmap())\n",
-		       c->name);
-	if (fd >= 0)
-		close(fd);
-	return false;
+static struct irqcap_map mmap_r;
+static long mmap_empty_polls;	/* poll()s that returned with nothing new (EINTR aside) */
+/*
+ * Per sleep: wake = poll() returned - the kernel timestamp of the first
+ * record it was woken for; a batch = the records taken between two sleeps
+ * (the largest is printed).  Where a mapped reader's time goes.
+ */
+static uint64_t mmap_wake[MAXN];
+static long mmap_nwake, mmap_batch_max;
+
+static bool irqcap_mmap_ok(const struct contender *c, int fd)
+{
+	int ret = irqcap_map_open(&mmap_r, fd);
+
+	if (ret) {
+		printf("# %s: not measured: mmap of /dev/irqcap0: %s\n", c->name, strerror(-ret));
+		return false;
+	}
+	return true;
+}
+
+static void read_irqcap_mmap(struct reader *r)
+{
+	static struct irqcap_event buf[READ_RECORDS];
+	struct irqcap_map *m = &mmap_r;
+
+	uint64_t woke = 0;
+	long batch = 0;
+	bool slow = !strcmp(r->c->name, "irqcap-mmap-slow");
+
+	mmap_empty_polls = mmap_nwake = mmap_batch_max = 0;
+	while (!r->stop) {
+		uint64_t lost = 0, t;
+		unsigned int n = irqcap_map_read(m, buf, READ_RECORDS, &lost);
+
+		t = now_ns();
+		if (n && woke && buf[0].timestamp_ns && woke >= buf[0].timestamp_ns &&
+		    mmap_nwake < MAXN)
+			mmap_wake[mmap_nwake++] = woke - buf[0].timestamp_ns;
+		woke = 0;
+		batch += n;
+		r->lost += lost;
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t idx;
+
+			if (buf[i].type != IRQCAP_EVENT_IRQ)
+				continue;
+			idx = buf[i].seqno - r->base - 1;
+			if (idx < (uint64_t)r->n) {
+				r->recv[idx] = t;
+				r->kern[idx] = buf[i].timestamp_ns;
+			}
+			r->delivered++;
+		}
+		if (n) {
+			r->last_recv = t;
+			if (slow)
+				usleep(1000);
+			continue;
+		}
+		if (lost)
+			continue;
+		/* the ring is empty at the reader's position: sleep */
+		if (batch > mmap_batch_max)
+			mmap_batch_max = batch;
+		batch = 0;
+		r->armed = 1;
+		r->writes++;	/* IRQCAP_IOC_CONSUME */
+		{
+			uint32_t h0 = m->pos;
+			int ret = irqcap_map_wait(m, -1);
+
+			if (ret < 0 && errno != EINTR) {
+				perror("irqcap mmap wait");
+				break;
+			}
+			if (ret < 0 && r->stop)
+				break;
+			r->reads++;	/* poll() */
+			woke = now_ns();
+			if (__atomic_load_n(IRQCAP_MMAP_POS(m->page->head), __ATOMIC_ACQUIRE) == h0)
+				mmap_empty_polls++;
+		}
+	}
+}
+
+/* records past the reader's position when it stopped: late, not lost */
+static long mmap_late(void)
+{
+	return (uint32_t)(__atomic_load_n(IRQCAP_MMAP_POS(mmap_r.page->head), __ATOMIC_ACQUIRE) -
+			  mmap_r.pos);
 }
 
 /*
@@ -604,9 +673,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	long long alt_cnt0 = 0, alt_cnt = 0;
 	pthread_t th;
 
-	if (c->kind == K_MMAP && !irqcap_mmap_hook(c))
-		return;
-	if (c->kind == K_IRQCAP) {
+	if (c->kind == K_IRQCAP || c->kind == K_MMAP) {
 		if (write_file("/sys/class/misc/irqcap0/device/bottom_half", c->mode)) {
 			printf("# cannot set bottom_half %s\n", c->mode);
 			return;
@@ -619,6 +686,10 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 		}
 		r.fd = open("/dev/irqcap0", O_RDONLY);
 		r.base = irqcap_seqno();
+		if (c->kind == K_MMAP && r.fd >= 0 && !irqcap_mmap_ok(c, r.fd)) {
+			close(r.fd);
+			return;
+		}
 	} else if (c->kind == K_UIO) {
 		uint32_t one = 1;
 
@@ -759,6 +830,15 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 				late = st.reader_pending;
 				r.lost = st.reader_lost;
 			}
+		} else if (c->kind == K_MMAP) {
+			late = mmap_late();	/* r.lost: from the positions */
+			qsort(mmap_wake, mmap_nwake, sizeof(mmap_wake[0]), cmp_u64);
+			printf("# mmap: %s rep=%d test=%s polls=%ld consumes=%ld polls_with_nothing_new=%ld "
+			       "wake_us_p50=%.1f wake_us_p90=%.1f wake_us_max=%.1f wakes=%ld largest_batch=%ld\n",
+			       c->name, rep, test, r.reads, r.writes, mmap_empty_polls,
+			       pct(mmap_wake, mmap_nwake, 50) / 1e3, pct(mmap_wake, mmap_nwake, 90) / 1e3,
+			       (mmap_nwake ? mmap_wake[mmap_nwake - 1] : 0) / 1e3, mmap_nwake, mmap_batch_max);
+			irqcap_map_close(&mmap_r);
 		} else if (c->kind == K_UIO) {
 			/*
 			 * Counted by UIO but not read when the reader stopped
@@ -776,7 +856,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	 * (seen == n) and, for UIO, every interrupt was delivered.
 	 */
 	if (has_reader(c) && seen == n &&
-	    (c->kind == K_IRQCAP || c->kind == K_COUNTER || delivered == n)) {
+	    (c->kind == K_IRQCAP || c->kind == K_MMAP || c->kind == K_COUNTER || delivered == n)) {
 		for (long i = 0; i < n; i++) {
 			uint64_t from = rate ? raise_ts[i] : kern_ts[i];
 
@@ -830,7 +910,7 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	printf("RES contender=%s%s%s rep=%d test=%s raised=%d seen=%lld delivered=%ld lost=%lld "
 	       "kernel_lost=%lld reader_lost=%ld late=%ld raise_s=%.0f rate_s=%.0f p50_ns=%llu p99_ns=%llu max_ns=%llu "
 	       "lat_n=%ld lat_from=%s sys_ns=%llu user_ns=%llu reader_sys_ns=%llu reader_user_ns=%llu "
-	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f merged=%lld visible=%ld sysc=%ld\n",
+	       "reads=%ld elapsed_ns=%llu overall_s=%.0f alt_count_s=%.0f merged=%lld visible=%ld sysc=%ld reader_cpu_ns=%llu\n",
 	       c->name, tag && is_irqcap(c) ? "/" : "", tag && is_irqcap(c) ? tag : "", rep, test, n, seen, delivered,
 	       (long long)n - delivered, seen - delivered - late, r.lost, late,
 	       n * 1e9 / (double)(t1 - t0), sustained,
@@ -841,7 +921,8 @@ static void run(const struct contender *c, int rep, const char *test, int n,
 	       (unsigned long long)r.stime_ns, (unsigned long long)r.utime_ns, r.reads,
 	       (unsigned long long)(done - t0), delivered * 1e9 / (double)(done - t0), alt_count,
 	       /* pc-testdev edges never taken as interrupts (UIO: met a masked line) */
-	       (long long)n - seen, r.lost + r.visible, r.reads + r.writes);
+	       (long long)n - seen, r.lost + r.visible, r.reads + r.writes,
+	       (unsigned long long)r.cpu_ns);
 	if (cdf && nlat) {
 		static const double ps[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90,
 					     95, 98, 99, 99.5, 99.9, 100 };
@@ -1276,7 +1357,8 @@ int main(int argc, char **argv)
 		/* the count-lock/-mb breakdown only when asked for by name */
 		want[i] = argc == 4 && (contenders[i].kind != K_COUNT || !contenders[i].mode ||
 					!strcmp(contenders[i].mode, "1")) &&
-			  contenders[i].kind != K_IRQCAP_GPIO;
+			  contenders[i].kind != K_IRQCAP_GPIO &&
+			  strcmp(contenders[i].name, "irqcap-mmap-slow");
 		for (int a = 4; a < argc; a++)
 			if (!strcmp(argv[a], contenders[i].name))
 				want[i] = true;
@@ -1323,10 +1405,6 @@ int main(int argc, char **argv)
 				continue;
 			bool cdf = force_cdf || (rep == reps && !getenv("IRQBENCH_CDF"));
 
-			if (contenders[i].kind == K_MMAP) {
-				run(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
-				continue;
-			}
 			if (contenders[i].line == LINE_GPIO) {
 				run_gpio(&contenders[i], rep0 + rep, "burst", burst, 0, cdf);
 				for (int k = 0; k < nrates; k++)

@@ -25,7 +25,7 @@ if idle_poll:
 ORDER = ["count", "count-ktime", "count-busy", "count-ktime-busy", "count-lock", "count-mb", "irqcap-hardirq", "irqcap-hardirq-noreader", "irqcap-threaded", "irqcap-tasklet",
          "irqcap-workqueue", "irqcap-hardirq-h100", "irqcap-threaded-h100", "irqcap-tasklet-h100",
          "irqcap-workqueue-h100", "uio", "counter", "counter-maxq", "gpio-cdev", "irqcap-gpio",
-         "gpio-cdev-rising", "gpio-cdev-1024", "irqcap-mmap"]
+         "gpio-cdev-rising", "gpio-cdev-1024", "irqcap-mmap", "irqcap-mmap-h100"]
 # the peers: their losses are measured, not targets
 PEERS = ("uio", "counter", "gpio-cdev")
 
@@ -94,6 +94,10 @@ def floor(c):
     return c == "count" or c.startswith("count-")
 
 
+def has_rdr(c):
+    return not floor(c) and "noreader" not in c
+
+
 summary = []
 for t in tests:
     for c in conts:
@@ -138,6 +142,9 @@ for t in tests:
             "silent_max": int(max(r["lost"] - r.get("visible", 0) for r in rs)),
             "syscalls_per_event": (med(r.get("sysc", r["reads"]) / d for r, d in zip(rs, deliv))
                                    if not floor(c) and "noreader" not in c else None),
+            # the reader thread's CLOCK_THREAD_CPUTIME_ID (user + system, ns-exact)
+            "reader_cpu_us_per_event": (med(r["reader_cpu_ns"] / d for r, d in zip(rs, deliv)) / 1000
+                                        if "reader_cpu_ns" in rs[0] and has_rdr(c) else None),
             "insns_per_edge": insns[c][0] if t == "burst" and c in insns else None,
             "insns_per_event": insns[c][1] if t == "burst" and c in insns else None,
             "joint": int(max(r.get("joint", 1) for r in rs)),
@@ -208,6 +215,12 @@ def quart(p):
 
 
 verdict = []
+
+
+def row(c, t):
+    return next((x for x in summary if x["contender"] == c and x["test"] == t), None)
+
+
 # irqcap's rows on the pc-testdev line (irqcap-gpio is on a gpio-sim line, beside gpio-cdev)
 modes = [c for c in conts if c.startswith("irqcap-") and not c.startswith("irqcap-gpio")]
 bad = [f"{s['contender']}/{s['test']} ({s['kernel_lost_max']})" for s in summary
@@ -308,6 +321,22 @@ for t in tests:
         verdict.append((f"{m} read()/event < uio ({t})",
                         s["reads_per_event"] < u["reads_per_event"],
                         f"{s['reads_per_event']:.3f} vs {u['reads_per_event']:.3f}"))
+# the mapped reader (issue 18) against read() in the same mode (hardirq)
+for mm in ("irqcap-mmap", "irqcap-mmap-h100"):
+    for t in tests:
+        s, b = row(mm, t), row("irqcap-hardirq", t)
+        if not s or not b or t == "ping":
+            continue
+        verdict.append((f"{mm} syscalls per event while events flow ({t})",
+                        s["syscalls_per_event"] == 0,
+                        f"{s['syscalls_per_event']:.3f} (CONSUME + poll() per sleep, only at an "
+                        f"empty ring) vs read() {b['syscalls_per_event']:.3f}"))
+        if t == "rate50000" and s["reader_cpu_us_per_event"] is not None \
+                and b["reader_cpu_us_per_event"]:
+            q = s["reader_cpu_us_per_event"] / b["reader_cpu_us_per_event"]
+            verdict.append((f"{mm} reader CPU per event at 50000/s <= 0.25x read()'s", q <= 0.25,
+                            f"{s['reader_cpu_us_per_event']:.2f} vs {b['reader_cpu_us_per_event']:.2f} "
+                            f"us (thread CPU clock): {q:.2f}x"))
 try:
     with open(f"{out}/kunit-bench.txt") as f:
         for kl in f:
@@ -412,3 +441,22 @@ for c in conts:
     md.append(f"| `{c}` | " + " | ".join(cells) + " |")
 with open(f"{out}/performance.md", "w") as f:
     f.write("\n".join(md) + "\n")
+
+# the mapped reader against read() in the same (hardirq) mode: OUT/performance.md
+mrows = [(c, t) for c in ("irqcap-hardirq", "irqcap-hardirq-h100", "irqcap-mmap", "irqcap-mmap-h100")
+         for t in tests if row(c, t)]
+if any(c.startswith("irqcap-mmap") for c, _ in mrows):
+    md += ["", "irqcap through the mapping (docs/mmap-reader.c's reader; sleeps with "
+           "IRQCAP_IOC_CONSUME + poll() only at an empty ring) against `read()`, hardirq mode "
+           "(reader CPU: the reader thread's CLOCK_THREAD_CPUTIME_ID, user + system):", "",
+           "| contender | test | delivered of raised | lost (late) | syscalls/event | "
+           "reader CPU µs/event | p50 / p99 µs |",
+           "|---|---|---:|---:|---:|---:|---:|"]
+    for c, t in mrows:
+        r = row(c, t)
+        md.append(f"| `{c}` | {t} | {r['delivered']} of {r['raised']} | {r['lost_max']} "
+                  f"({r['late_max']}) | {md_num(r['syscalls_per_event'], '.3f')} | "
+                  f"{md_num(r['reader_cpu_us_per_event'], '.2f')} | "
+                  f"{md_num(r['p50_us'], '.0f')} / {md_num(r['p99_us'], '.0f')} |")
+    with open(f"{out}/performance.md", "w") as f:
+        f.write("\n".join(md) + "\n")

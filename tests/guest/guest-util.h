@@ -66,6 +66,38 @@ static inline int run_test(const char *name, bool (*fn)(void), char *why)
 	return 1;
 }
 
+/* A guest program's test table, for run_tests(). */
+struct guest_test {
+	const char *name;
+	bool (*fn)(void);
+};
+
+/*
+ * Run the tests of @t whose name contains one of the program's arguments (all
+ * of them without arguments), each with run_test().  A failed CHECK() returns
+ * without closing what the test opened: descriptors 3..255 are closed after
+ * each test, so the next one starts clean.  Returns the number of failures.
+ */
+static inline int run_tests(const struct guest_test *t, size_t n, int argc,
+			    char **argv, char *why)
+{
+	int failures = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool run = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			if (strstr(t[i].name, argv[a]))
+				run = true;
+		if (!run)
+			continue;
+		failures += run_test(t[i].name, t[i].fn, why);
+		for (int fd = 3; fd < 256; fd++)
+			close(fd);
+	}
+	return failures;
+}
+
 /* A number read from @path (sysfs, procfs), or -1 when it cannot be opened. */
 static inline long long read_ll(const char *path)
 {
@@ -110,5 +142,30 @@ void raise_irq(int line, int n)
 	}
 }
 #endif
+
+/* Interrupts of Linux IRQ @irq on all CPUs (/proc/interrupts); -1 if absent. */
+static inline long long proc_interrupts(int irq)
+{
+	char line[1024], *p, *end;
+	long long sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strtol(line, &p, 10) != irq || *p != ':')
+			continue;
+		sum = 0;
+		for (p++;; p = end) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
 
 #endif /* IRQCAP_GUEST_UTIL_H */

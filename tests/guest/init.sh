@@ -43,6 +43,9 @@ if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cl
 	/cli-test.sh
 fi
 # the mapped ring; last: its unbind test rebinds /dev/irqcap0
+if [ -x /python-test.sh ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' python '; }; then
+	/python-test.sh
+fi
 if [ -x /irqcap-mmap-test ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' mmap'; }; then
 	/irqcap-mmap-test
 fi

@@ -610,10 +610,7 @@ static bool t_doc_reader(void)
 	return true;
 }
 
-static const struct {
-	const char *name;
-	bool (*fn)(void);
-} tests[] = {
+static const struct guest_test tests[] = {
 	{ "mmap_info", t_info },
 	{ "mmap_exactly_once", t_exactly_once },
 	{ "mmap_loss", t_loss },
@@ -637,17 +634,6 @@ int main(int argc, char **argv)
 	pin_cpu(0);
 	raise_irq(IRQ0, 1);
 	usleep(50000);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		bool run = argc < 2;
-
-		for (int a = 1; a < argc; a++)
-			if (strstr(tests[i].name, argv[a]))
-				run = true;
-		if (!run)
-			continue;
-		failures += run_test(tests[i].name, tests[i].fn, why);
-		for (int fd = 3; fd < 256; fd++)
-			close(fd);
-	}
+	failures += run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv, why);
 	return failures ? 1 : 0;
 }

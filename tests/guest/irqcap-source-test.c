@@ -57,7 +57,7 @@ static const struct board_dev board[] = {
  * /proc/interrupts' line of @irq: "  7:  0  1  IO-APIC  7-edge  irqcap1":
  * the chip name and the hwirq after the per-CPU counts.
  */
-static bool proc_interrupts(int irq, char *chip, size_t len, unsigned long long *hwirq)
+static bool proc_interrupts_chip(int irq, char *chip, size_t len, unsigned long long *hwirq)
 {
 	char line[512], *tok, *save;
 	FILE *f = fopen("/proc/interrupts", "r");
@@ -129,7 +129,7 @@ static bool t_source_ioctl(void)
 		      path, src.label, b->label);
 		CHECK(!strcmp(src.fwnode, b->fwnode), "%s fwnode \"%s\", expected \"%s\"",
 		      path, src.fwnode, b->fwnode);
-		CHECK(proc_interrupts(b->irq, chip, sizeof(chip), &hwirq),
+		CHECK(proc_interrupts_chip(b->irq, chip, sizeof(chip), &hwirq),
 		      "irq %d not in /proc/interrupts", b->irq);
 		CHECK(!strcmp(src.irqchip, chip), "%s irqchip \"%s\", /proc/interrupts \"%s\"",
 		      path, src.irqchip, chip);

@@ -74,29 +74,6 @@ static int dev_set(const char *attr, const char *val)
 	return write_file(p, val);
 }
 
-static long long proc_interrupts(int irq)
-{
-	char line[512], *p, *end;
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strtol(line, &p, 10) != irq || *p != ':')
-			continue;
-		sum = 0;
-		for (p++;; p = end) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-		}
-	}
-	if (f)
-		fclose(f);
-	return sum;
-}
-
 static int storm_line = LINE;
 static volatile bool storm_on;
 static volatile long long raised;

@@ -170,7 +170,6 @@ static bool check_sequence(struct irqcap_event *ev, int n, uint64_t first,
 }
 
 static struct irqcap_event evbuf[MAXEV];
-static long long proc_interrupts(int irq);
 
 static bool t_probe(void)
 {
@@ -1223,29 +1222,6 @@ static bool t_rmmod_refcount(void)
 }
 
 /* Interrupts the kernel took on @irq, summed over CPUs (/proc/interrupts). */
-static long long proc_interrupts(int irq)
-{
-	char line[512], *p, *end;
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strtol(line, &p, 10) != irq || *p != ':')
-			continue;
-		sum = 0;
-		for (p++;; p = end) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-		}
-	}
-	if (f)
-		fclose(f);
-	return sum;
-}
-
 static long long meminfo(const char *key)
 {
 	char line[256];
@@ -2046,12 +2022,7 @@ static bool t_flush_counts_lost(void)
 	return true;
 }
 
-struct test {
-	const char *name;
-	bool (*fn)(void);
-};
-
-static const struct test tests[] = {
+static const struct guest_test tests[] = {
 	{ "probe", t_probe },
 	{ "mode_hardirq", t_mode_hardirq },
 	{ "mode_threaded", t_mode_threaded },
@@ -2103,18 +2074,6 @@ int main(int argc, char **argv)
 	}
 	route_irqs();
 	pin_cpu(0);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		bool run = argc < 2;
-
-		for (int a = 1; a < argc; a++)
-			if (strstr(tests[i].name, argv[a]))
-				run = true;
-		if (!run)
-			continue;
-		failures += run_test(tests[i].name, tests[i].fn, why);
-		/* a failed check may leave files open: the next test starts clean */
-		for (int fd = 3; fd < 256; fd++)
-			close(fd);
-	}
+	failures += run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv, why);
 	return failures ? 1 : 0;
 }

@@ -26,7 +26,9 @@ perl "$kdoc" -man "$hdr" | awk -v out="$out" -v ver="$version" '
 	names[++count] = name
 	next
 }
-file { print > file }
+# whatis wants "NAME \- text": kernel-doc writes "struct NAME \- text"
+file && after_name { sub(/^(struct|enum|union) /, "") }
+file { after_name = ($0 == ".SH NAME"); print > file }
 END {
 	if (file) close(file)
 	idx = out "/irqcap.3"
