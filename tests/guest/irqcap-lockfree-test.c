@@ -61,35 +61,6 @@ struct shared {
 	int switches;
 };
 
-static long long proc_interrupts(int irq)
-{
-	char line[1024];
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (strtol(p, &end, 10) != irq || *end != ':')
-			continue;
-		sum = 0;
-		p = end + 1;
-		for (;;) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-			p = end;
-		}
-		break;
-	}
-	fclose(f);
-	return sum;
-}
-
 /* CPU 1: blocking reads until the STOP marker */
 static void *reader_fn(void *arg)
 {
@@ -282,10 +253,7 @@ static bool t_tasklet(void) { return lockfree_run("tasklet"); }
 static bool t_workqueue(void) { return lockfree_run("workqueue"); }
 static bool t_switching(void) { return lockfree_run(NULL); }
 
-static const struct {
-	const char *name;
-	bool (*fn)(void);
-} tests[] = {
+static const struct guest_test tests[] = {
 	{ "lockfree_producers_hardirq", t_hardirq },
 	{ "lockfree_producers_threaded", t_threaded },
 	{ "lockfree_producers_tasklet", t_tasklet },
@@ -314,15 +282,7 @@ int main(int argc, char **argv)
 	raise_irq(LINE, 1);
 	usleep(50000);
 	pin_cpu(0);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		bool run = argc < 2;
-
-		for (int a = 1; a < argc; a++)
-			if (strstr(tests[i].name, argv[a]))
-				run = true;
-		if (run)
-			failures += run_test(tests[i].name, tests[i].fn, why);
-	}
+	failures = run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv, why);
 	sysfs_path(DEV, "bottom_half", p, sizeof(p));
 	write_file(p, "workqueue"); /* irqcap1's, as tests/ssdt.asl sets it */
 	return failures ? 1 : 0;
