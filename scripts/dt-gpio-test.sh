@@ -292,7 +292,7 @@ field() { # field TAG: the text after "=== TAG " in the console
 }
 
 source_ok() { # source_ok SOURCE_LINE WANT_ERE VARIANT CHIP: and CHIP is a GPIO chip's label
-	echo "$1" | grep -Eqx "$2" && { [ "$3" = interrupts ] || field CHIPLABELS | grep -qw "$4"; }
+	echo "$1" | grep -Eqx "$2" && { [ "${3%-both}" = interrupts ] || field CHIPLABELS | grep -qw "$4"; }
 }
 
 run_boot() { # run_boot TRIGGER PER_PULSE
@@ -349,9 +349,9 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	# IRQCAP_IOC_SOURCE: the label, the node, the PL061 chip and line 3
 	local src want_src chip=${PL061##*@}.pl061 want_trig=1
 	src=$(grep -a '^READER SOURCE' "$CONSOLE" | head -1 | tr -d '\r' | sed 's/^READER SOURCE //')
-	[ "$trig" = both ] && want_trig=3
-	if [ "$trig" = interrupts ]; then
-		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=1 gpioflag=0"
+	[ "$trig" = both ] || [ "$trig" = interrupts-both ] && want_trig=3
+	if [ "$trig" = interrupts ] || [ "$trig" = interrupts-both ]; then
+		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=$want_trig gpioflag=0"
 	else
 		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip=$chip line=3 hwirq=3 trigger=$want_trig gpioflag=1"
 	fi
