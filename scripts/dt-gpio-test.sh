@@ -349,7 +349,7 @@ run_boot() { # run_boot TRIGGER PER_PULSE
 	# IRQCAP_IOC_SOURCE: the label, the node, the PL061 chip and line 3
 	local src want_src chip=${PL061##*@}.pl061 want_trig=1
 	src=$(grep -a '^READER SOURCE' "$CONSOLE" | head -1 | tr -d '\r' | sed 's/^READER SOURCE //')
-	{ [ "$trig" = both ] || [ "$trig" = interrupts-both ]; } && want_trig=3
+	[ "$trig" = both ] || [ "$trig" = interrupts-both ] && want_trig=3
 	if [ "$trig" = interrupts ] || [ "$trig" = interrupts-both ]; then
 		want_src="label=powerbutton fwnode=/event-capture irqchip=$chip gpiochip= line=-1 hwirq=3 trigger=$want_trig gpioflag=0"
 	else
