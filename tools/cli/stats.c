@@ -13,7 +13,7 @@
 
 static const char *const counter_names[] = {
 	"irqs_seen", "events_committed", "debounced", "dropped", "timeouts",
-	"overruns", "commits", "readers",
+	"overruns", "commits", "readers", "throttled", "suspends",
 };
 #define N_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
 
@@ -26,6 +26,8 @@ static const char *const counter_help[] = {
 	"staged events overwritten before commit",
 	"bottom-half runs (events are committed in batches)",
 	"open readers right now",
+	"times storm_limit disabled the line (THROTTLED records)",
+	"system suspends capture stopped for (SUSPEND/RESUME records)",
 };
 
 struct snapshot {

@@ -175,8 +175,26 @@ int irqcap__map_open(struct irqcap_reader *r, const struct irqcap_info *info)
 	r->page = pg;
 	r->data = (const unsigned char *)m + pg->data_offset;
 	r->ring = pg->ring_size;
-	/* like a new read() file: from the next record on */
+	/*
+	 * Like a new read() file: from the file's own cursor, which open() set,
+	 * not from the head now: records committed between open() and this
+	 * mmap() are this reader's too (a caller that waited for the driver to
+	 * count the reader, then raised edges, lost the first ones silently).
+	 * STATS says head - cursor; heads read before and after it that agree
+	 * make that difference exact.  Without STATS: the head now.
+	 */
 	r->mpos = pos_acquire(&pg->head);
+	for (int i = 0; i < 100; i++) {
+		struct irqcap_stats st;
+		uint32_t h = pos_acquire(&pg->head);
+
+		if (ioctl(r->fd, IRQCAP_IOC_STATS, &st) != 0)
+			break;
+		if (pos_acquire(&pg->head) == h) {
+			r->mpos = h - (uint32_t)st.reader_pending;
+			break;
+		}
+	}
 	r->mode = IRQCAP_MODE_MMAP;
 	return 0;
 }

@@ -155,7 +155,7 @@ check "overflow: sysfs dropped grew by lost" [ "$(attr 0 dropped)" -eq $((droppe
 $IRQCAP stats 0 >"$T/st" 2>&1; rc=$?
 check "stats exits 0" [ $rc -eq 0 ]
 check "stats title" grep -Eq '^irqcap0: irq 5, bottom_half [a-z]+, ring [0-9]+ records, debounce_us 0, idle_timeout_ms 0, wakeup_holdoff_us 0$' "$T/st"
-for c in irqs_seen events_committed debounced dropped timeouts overruns commits readers rate rate_avg; do
+for c in irqs_seen events_committed debounced dropped timeouts overruns commits readers throttled suspends rate rate_avg; do
 	check "stats counter $c" grep -Eq "^  $c +[0-9]+   " "$T/st"
 done
 check "stats events_committed matches sysfs" grep -Eq "^  events_committed +$(attr 0 events_committed)   " "$T/st"
@@ -164,7 +164,7 @@ check "stats draws bars" grep -Eq '^ +[0-9.]+[nmu]?s(\.\.[0-9.]+[nmu]?s)? \|#+ +
 check "stats via ioctl (no sysfs-only note)" sh -c "! grep -q 'counters from sysfs only' '$T/st'"
 $IRQCAP stats /dev/irqcap1 --format json >"$T/stj"; rc=$?
 check "stats json exits 0" [ $rc -eq 0 ]
-check "stats json shape" grep -Eq '^\{"device":"irqcap1","irq":7,"bottom_half":"[a-z]+","ring_size":[0-9]+,"debounce_us":[0-9]+,"idle_timeout_ms":200,"wakeup_holdoff_us":[0-9]+,"irqs_seen":[0-9]+,"events_committed":[0-9]+,"debounced":[0-9]+,"dropped":[0-9]+,"timeouts":[1-9][0-9]*,"overruns":[0-9]+,"commits":[0-9]+,"readers":0,"rate":[0-9]+,"rate_avg":[0-9]+,"rate_measured":null,"source":"ioctl","latency":\{"irq_to_commit":\{"max_ns":[0-9]+,"buckets":\[.*\]\},"irq_to_read":.*,"commit_to_read":.*\}\}$' "$T/stj"
+check "stats json shape" grep -Eq '^\{"device":"irqcap1","irq":7,"bottom_half":"[a-z]+","ring_size":[0-9]+,"debounce_us":[0-9]+,"idle_timeout_ms":200,"wakeup_holdoff_us":[0-9]+,"irqs_seen":[0-9]+,"events_committed":[0-9]+,"debounced":[0-9]+,"dropped":[0-9]+,"timeouts":[1-9][0-9]*,"overruns":[0-9]+,"commits":[0-9]+,"readers":0,"throttled":[0-9]+,"suspends":[0-9]+,"rate":[0-9]+,"rate_avg":[0-9]+,"rate_measured":null,"source":"ioctl","latency":\{"irq_to_commit":\{"max_ns":[0-9]+,"buckets":\[.*\]\},"irq_to_read":.*,"commit_to_read":.*\}\}$' "$T/stj"
 $IRQCAP stats irqcap0 --watch --interval 0.5 --count 2 --format json --no-latency >"$T/stw"; rc=$?
 check "stats --watch --count 2: exit 0, two objects" [ $rc -eq 0 -a "$(lines "$T/stw")" -eq 2 ]
 check "stats --watch: second has rate_measured" sh -c "sed -n 2p '$T/stw' | grep -Eq '\"rate_measured\":[0-9]+\.[0-9]{3},.*\"latency\":null\}$'"

@@ -80,6 +80,7 @@ attrs() { # DIR irq bh ring rate avg events dropped
 	echo "$8" >"$d/dropped"
 	echo 120 >"$d/irqs_seen"; echo 3 >"$d/debounced"; echo 2 >"$d/timeouts"
 	echo 0 >"$d/overruns"; echo 40 >"$d/commits"; echo 1 >"$d/readers"
+	echo 4 >"$d/throttled"; echo 1 >"$d/suspends"
 	echo 0 >"$d/debounce_us"; echo 0 >"$d/idle_timeout_ms"; echo 0 >"$d/wakeup_holdoff_us"
 }
 P0=$S/devices/platform/PRP0001:00 P1=$S/devices/platform/irqcap.1
@@ -259,7 +260,7 @@ check "stats, driver without wakeup_holdoff_us: counters still shown" bash -c 'g
 check "stats without debugfs says why" bash -c '[[ "$1" == *"latency histograms: not available ("*"irqcap1/latency: No such file or directory"* ]]' _ "$out"
 run stats irqcap0 --format json
 check "stats json one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
-check "stats json fields" bash -c '[[ "$1" == "{\"device\":\"irqcap0\",\"irq\":5,\"bottom_half\":\"threaded\",\"ring_size\":256,\"debounce_us\":0,\"idle_timeout_ms\":0,\"wakeup_holdoff_us\":0,\"irqs_seen\":120,\"events_committed\":117,\"debounced\":3,\"dropped\":0,\"timeouts\":2,\"overruns\":0,\"commits\":40,\"readers\":1,\"rate\":20,\"rate_avg\":18,\"rate_measured\":null,\"source\":\"sysfs\",\"latency\":{\"irq_to_commit\":{\"max_ns\":5000,"* ]]' _ "$out"
+check "stats json fields" bash -c '[[ "$1" == "{\"device\":\"irqcap0\",\"irq\":5,\"bottom_half\":\"threaded\",\"ring_size\":256,\"debounce_us\":0,\"idle_timeout_ms\":0,\"wakeup_holdoff_us\":0,\"irqs_seen\":120,\"events_committed\":117,\"debounced\":3,\"dropped\":0,\"timeouts\":2,\"overruns\":0,\"commits\":40,\"readers\":1,\"throttled\":4,\"suspends\":1,\"rate\":20,\"rate_avg\":18,\"rate_measured\":null,\"source\":\"sysfs\",\"latency\":{\"irq_to_commit\":{\"max_ns\":5000,"* ]]' _ "$out"
 if command -v python3 >/dev/null; then
 	check "stats json parses" python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["latency"]["irq_to_read"]["buckets"][0]["count"] == 15' <<<"$out" 2>/dev/null
 fi
