@@ -55,11 +55,24 @@ static inline int write_file(const char *path, const char *val)
  * "not ok - NAME: why"); @why is the buffer CHECK() filled.  Returns 1 on
  * failure, to be added to the program's failure count.
  */
+/* Why the test that just ran could not run here (GUEST_SKIP()); "" if it ran. */
+static char guest_skip[160] __attribute__((unused));
+
+/* In a test function: this kernel or guest cannot run it; KTAP's SKIP. */
+#define GUEST_SKIP(...) do {						\
+	snprintf(guest_skip, sizeof(guest_skip), __VA_ARGS__);		\
+	return true;							\
+} while (0)
+
 static inline int run_test(const char *name, bool (*fn)(void), char *why)
 {
 	why[0] = 0;
+	guest_skip[0] = 0;
 	if (fn()) {
-		printf("ok - %s\n", name);
+		if (guest_skip[0])
+			printf("ok - %s # SKIP %s\n", name, guest_skip);
+		else
+			printf("ok - %s\n", name);
 		return 0;
 	}
 	printf("not ok - %s: %s\n", name, why);

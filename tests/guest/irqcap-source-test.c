@@ -31,6 +31,8 @@
 #include <string.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,6 +225,12 @@ static bool udev_checks(void)
 		printf("# source_udev: no udevadm in this guest\n");
 		CHECK(0, "udevadm missing from the initramfs");
 	}
+	/* udevd hears the kernel's uevents on a netlink socket */
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0 && (errno == ENOSYS || errno == EAFNOSUPPORT))
+		GUEST_SKIP("this kernel has no netlink sockets (the debug kernels: CONFIG_NET=n), udevd cannot run");
+	if (fd >= 0)
+		close(fd);
 	CHECK(system("/lib/systemd/systemd-udevd --daemon --resolve-names=late") == 0, "udevd");
 	CHECK(system("udevadm trigger --action=add --subsystem-match=misc") == 0, "trigger");
 	CHECK(link_state(true), "%s missing after udevadm settle", link_path);

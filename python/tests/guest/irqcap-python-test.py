@@ -42,10 +42,36 @@ def raise_irqs(count, period=0.002):
         os.close(fd)
 
 
-def wait_seen(dev, target, limit=20.0):
+def proc_interrupts(line):
+    """Interrupts of Linux IRQ @line taken on all CPUs (/proc/interrupts)."""
+    with open("/proc/interrupts") as f:
+        for row in f:
+            head, _, rest = row.partition(":")
+            if head.strip() == str(line):
+                return sum(int(w) for w in rest.split() if w.isdigit())
+    return -1
+
+
+def wait_taken(dev, before, n, limit=20.0):
+    """Wait for irqs_seen to reach before + n, or to stop moving for 1 s.
+
+    pc-testdev's edges are latched by the emulated IO-APIC: two edges while
+    the first is still pending (a vCPU the loaded host deschedules for longer
+    than the raiser's period; seen on the KASAN kernel, 39 of 40) are one
+    interrupt, before any driver runs.  The tests count what was taken.
+    """
     end = time.monotonic() + limit
-    while dev.get_int("irqs_seen") < target and time.monotonic() < end:
+    last, still = -1, time.monotonic()
+    while time.monotonic() < end:
+        seen = dev.get_int("irqs_seen") - before
+        if seen >= n:
+            return seen
+        if seen != last:
+            last, still = seen, time.monotonic()
+        elif time.monotonic() - still > 1.0:
+            return seen
         time.sleep(0.01)
+    return dev.get_int("irqs_seen") - before
 
 
 def every_edge_once(mode, n=40):
@@ -53,26 +79,34 @@ def every_edge_once(mode, n=40):
         check(f"{mode}: reader mode is {mode}", dev.mode.name.lower() == mode,
               f"got {dev.mode.name}")
         before = dev.get_int("irqs_seen")
+        proc0 = proc_interrupts(LINE)
         first = dev.get_int("events_committed")
         dev.expect(first + 1)
         raise_irqs(n)
-        wait_seen(dev, before + n)
+        taken = wait_taken(dev, before, n)
+        proc = proc_interrupts(LINE) - proc0
+        if taken < n:
+            print(f"# python: {mode}: {n - taken} of {n} edges merged in the emulated "
+                  "interrupt controller before a CPU took them", flush=True)
+        check(f"{mode}: every interrupt taken reached the driver (/proc/interrupts {proc}, "
+              f"irqs_seen {taken})", proc == taken and taken > 0)
         evs = [e for e in dev.events(timeout=2.0) if e.type == irqcap.EventType.IRQ]
         seqs = [e.seqno for e in evs]
-        want = list(range(first + 1, first + 1 + n))
-        check(f"{mode}: {n} raised edges, each seen once, in order", seqs == want,
-              f"got {len(seqs)} records {seqs[:3]}..{seqs[-3:]}, want {want[0]}..{want[-1]}")
+        want = list(range(first + 1, first + 1 + taken))
+        check(f"{mode}: {taken} interrupts ({n} edges raised), each seen once, in order",
+              seqs == want and taken > 0,
+              f"got {len(seqs)} records {seqs[:3]}..{seqs[-3:]}, want {first + 1}..{first + taken}")
         check(f"{mode}: no stream rule broken", dev.stream_error() is None
               and all(e.violations == 0 for e in evs), str(dev.stream_error()))
         ts = [e.timestamp_ns for e in evs]
         check(f"{mode}: timestamps forward, monotonic clock",
               ts == sorted(ts) and all(e.clock is irqcap.Clock.MONOTONIC for e in evs))
         c = dev.counts()
-        check(f"{mode}: counts: {n} irqs, nothing lost", (c.irqs, c.lost, c.gap_total) == (n, 0, 0),
-              f"{c}")
+        check(f"{mode}: counts: {taken} irqs, nothing lost",
+              (c.irqs, c.lost, c.gap_total) == (taken, 0, 0), f"{c}")
         st = dev.stats()
-        check(f"{mode}: STATS reader_read >= {n}, reader_lost 0",
-              st.reader_read >= n and st.reader_lost == 0, f"{st}")
+        check(f"{mode}: STATS reader_read >= {taken}, reader_lost 0",
+              st.reader_read >= taken and st.reader_lost == 0, f"{st}")
 
 
 def fileno_selectors_async():
@@ -100,9 +134,20 @@ def fileno_selectors_async():
             await fut
             return got
 
-        got = asyncio.run(run(10))
-        check("async iterator: 10 edges, consecutive seqnos",
-              len(got) == 10 and got == list(range(got[0], got[0] + 10)), f"{got}")
+        try:
+            before = dev.get_int("irqs_seen")
+            got = asyncio.run(run(10))
+        except OSError as e:
+            if e.errno != errno.ENOSYS:
+                raise
+            # asyncio's loop needs a socketpair(): the debug kernels have no CONFIG_NET
+            print("ok - python: async iterator # SKIP this kernel has no sockets "
+                  f"(socketpair: {e.strerror})", flush=True)
+            return
+        taken = dev.get_int("irqs_seen") - before
+        check(f"async iterator: {taken} interrupts of 10 edges, consecutive seqnos",
+              len(got) == taken and taken > 0 and got == list(range(got[0], got[0] + taken)),
+              f"{got}")
 
 
 def info_set_get_clock():
