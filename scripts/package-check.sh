@@ -24,7 +24,10 @@
 #  5. the DKMS-built module for ABI 2 is loaded into that kernel (its
 #     linux-image from the archive) in QEMU by tests/run-integration.sh, which
 #     captures interrupts; the guest also runs the Python guest test on the
-#     installed python3-irqcap and libirqcap.so.1 (from the root, not the tree).
+#     installed python3-irqcap and libirqcap.so.1 (from the root, not the tree),
+#     and the guest CLI test's C example is the program built in the root with
+#     pkg-config (dynamically linked to the installed libirqcap.so.1), in the
+#     read, auto and mmap read modes.
 #
 # Prints KTAP (scripts/lib/ktap.sh), "N passed, N failed" last; exits non-zero when
 # anything failed.  Logs of every step go to $IRQCAP_CACHE/pkg/logs/.
@@ -61,7 +64,7 @@ KEEP_ROOT=0
 # (probe, every bottom half, ioctls, markers, unload).  The full
 # suite has timing-sensitive tests that belong to the driver's own runs;
 # --qemu-full runs it all.
-QEMU_FILTER=probe,mode_hardirq,mode_threaded,mode_tasklet,mode_workqueue,ioctl,marker_write,rmmod_refcount,python
+QEMU_FILTER=probe,mode_hardirq,mode_threaded,mode_tasklet,mode_workqueue,ioctl,marker_write,rmmod_refcount,python,cli
 export PKG_JOBS=${PKG_JOBS:-2}
 
 while [ $# -gt 0 ]; do
@@ -494,8 +497,10 @@ if [ "$DO_QEMU" = 1 ]; then
 		cp "$ROOT$KO" "$RUN/irqcap-$ABI2.ko"
 		t=$(date +%s)
 		# the Python guest test on what the packages installed in the root
+		# and the guest CLI test's C example is the pkg-config build of 4d
 		if IRQCAP_GUEST_PY_LIB="$ROOT/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libirqcap.so.1" \
 		   IRQCAP_GUEST_PY_PKG="$ROOT/usr/lib/python3/dist-packages/irqcap" \
+		   IRQCAP_GUEST_C_READER="$ROOT/tmp/pc-reader" \
 		   "$TOP/tests/run-integration.sh" --kernel "$VMLINUZ" --module "$RUN/irqcap-$ABI2.ko" \
 			${QEMU_FILTER:+--filter "$QEMU_FILTER"} >"$LOGS/qemu.log" 2>&1; then
 			ktap_ok "QEMU: DKMS-built irqcap.ko loads into $ABI2 and captures interrupts ($(tail -n 1 "$LOGS/qemu.log"); $(( $(date +%s) - t ))s)"
@@ -503,6 +508,15 @@ if [ "$DO_QEMU" = 1 ]; then
 			ktap_fail "QEMU integration run with the DKMS-built module for $ABI2 failed (log: $LOGS/qemu.log)"
 			show_log "$LOGS/qemu.log"
 		fi
+		# what the packages installed, against the real driver: the Python
+		# guest test on python3-irqcap, and the pkg-config-built C program in
+		# every read mode the driver offers (read, auto, mmap)
+		for m in read auto mmap; do
+			check "QEMU: the pkg-config-built C program reads every raised edge once (mode $m)" \
+				grep -qE "^ok [0-9]+ - cli: C example \(pc-reader, built with pkg-config against the installed libirqcap\), mode $m: 6 irq records, 0 lost, 0 bad" "$LOGS/qemu.log"
+		done
+		check "QEMU: the Python guest test ran on python3-irqcap from the package, all ok" sh -c "
+			grep -qE '^ok [0-9]+ - python: ' '$LOGS/qemu.log' && ! grep -qE '^not ok [0-9]+ - python: ' '$LOGS/qemu.log'"
 	fi
 fi
 

@@ -37,6 +37,24 @@ for f in "$kernel" "$module"; do
 	[ -r "$f" ] || die "$f exists"
 done
 
+# stage_c_reader PROGRAM LIB: a dynamically linked reader as /bin/minimal-reader,
+# LIB as the multiarch libirqcap.so.1, and the C library both need (the
+# host's: the package root is the same Debian release)
+stage_c_reader() {
+	local prog=$1 lib=$2 dir d
+	[ -x "$prog" ] && [ -f "$lib" ] || return 1
+	readelf -d "$prog" | grep -q 'NEEDED.*libirqcap\.so\.1' || return 1
+	dir=$work/root/usr/lib/$(gcc -print-multiarch)
+	mkdir -p "$dir" "$work/root/etc"
+	cp "$prog" "$work/root/bin/minimal-reader"
+	cp "$lib" "$dir/libirqcap.so.1"
+	for d in $(ldd "$lib" | grep -o '/[^ ]*'); do
+		mkdir -p "$work/root$(dirname "$d")"
+		cp -L "$d" "$work/root$d"
+	done
+	echo "${prog##*/}, built with pkg-config against the installed libirqcap" >"$work/root/etc/minimal-reader.origin"
+}
+
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work/root"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
@@ -83,6 +101,14 @@ if [ -f "$top/tools/Makefile" ]; then
 		cp "$top/tools/irqcap-static" "$work/root/bin/irqcap"
 		cp "$top/tools/tests/pc-testdev-raise" "$work/root/bin/"
 		cp "$top/tools/examples/minimal-reader-static" "$work/root/bin/minimal-reader"
+		# package-check.sh: the guest CLI test's C example is instead the
+		# program built in its root with pkg-config against the installed
+		# libirqcap (IRQCAP_GUEST_C_READER, dynamically linked), with that
+		# library (IRQCAP_GUEST_PY_LIB) where the package puts it
+		if [ -n "${IRQCAP_GUEST_C_READER:-}" ]; then
+			stage_c_reader "$IRQCAP_GUEST_C_READER" "${IRQCAP_GUEST_PY_LIB:-}" ||
+				die "stage $IRQCAP_GUEST_C_READER and its libirqcap.so.1 for the guest"
+		fi
 		install -m 755 "$top/tools/tests/guest-cli.sh" "$work/root/cli-test.sh"
 		cli=yes
 	else

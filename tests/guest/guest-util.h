@@ -139,6 +139,21 @@ static inline long long sysfs_get(int dev, const char *attr)
 	return read_ll(p);
 }
 
+/* The platform device's name of /dev/irqcap@dev ("PRP0001:00"); 0 or -1. */
+static inline int platform_name(int dev, char *name, size_t len)
+{
+	char p[128], link[256];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device", dev);
+	n = readlink(p, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = 0;
+	snprintf(name, len, "%s", strrchr(link, '/') + 1);
+	return 0;
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 /*
  * pc-testdev raises ISA IRQ @line on a write of 1 then 0 to port

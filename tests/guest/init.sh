@@ -39,7 +39,7 @@ if [ -x /irqcap-source-test ] && { [ -z "$filter" ] || echo " $filter " | grep -
 	/irqcap-source-test
 	[ -x /irqcap-source-test32 ] && [ -e /proc/sys/abi/vsyscall32 ] && /irqcap-source-test32
 fi
-if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && [ -z "$filter" -o "$filter" = cli ]; then
+if [ -x /cli-test.sh ] && [ -x /bin/irqcap ] && { [ -z "$filter" ] || echo " $filter " | grep -q ' cli '; }; then
 	/cli-test.sh
 fi
 # the mapped ring; last: its unbind test rebinds /dev/irqcap0

@@ -198,21 +198,6 @@ static bool link_state(bool want)
 	return false;
 }
 
-static int platform_name(int minor, char *name, size_t len)
-{
-	char p[256], target[256];
-	ssize_t n;
-
-	sysfs_path(minor, "", p, sizeof(p));
-	p[strlen(p) - 1] = 0;
-	n = readlink(p, target, sizeof(target) - 1);
-	if (n < 0)
-		return -1;
-	target[n] = 0;
-	snprintf(name, len, "%s", strrchr(target, '/') + 1);
-	return 0;
-}
-
 static bool udev_checks(void)
 {
 	char target[256], name[64];

@@ -1064,20 +1064,6 @@ static bool t_fasync(void)
 	return true;
 }
 
-static int platform_name(int dev, char *name, size_t len)
-{
-	char p[128], link[256];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device", dev);
-	n = readlink(p, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = 0;
-	snprintf(name, len, "%s", strrchr(link, '/') + 1);
-	return 0;
-}
-
 struct sleeper {
 	int fd;
 	int kind;	/* 0 read, 1 poll, 2 epoll */

@@ -199,18 +199,9 @@ static char pdev[2][64];
 
 static int find_pdevs(void)
 {
-	char p[128], l[256];
-
-	for (int i = 0; i < 2; i++) {
-		ssize_t n;
-
-		snprintf(p, sizeof(p), "/sys/class/misc/irqcap%d/device", i);
-		n = readlink(p, l, sizeof(l) - 1);
-		if (n < 0)
+	for (int i = 0; i < 2; i++)
+		if (platform_name(i, pdev[i], sizeof(pdev[i])))
 			return -1;
-		l[n] = 0;
-		snprintf(pdev[i], sizeof(pdev[i]), "%s", strrchr(l, '/') + 1);
-	}
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  * CLI's messages, signals.
  */
 #include "cli.h"
+#include "../lib/parse-u64.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,19 +57,12 @@ void debugfs_root(char *buf, size_t len)
 /* Strict decimal unsigned parse: digits only, no sign, no spaces. */
 int parse_u64(const char *s, unsigned long long *out)
 {
-	unsigned long long v = 0;
+	uint64_t v;
+	int rc = irqcap_parse_u64_strict(s, &v);
 
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (ULLONG_MAX - (unsigned int)(*s - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (unsigned int)(*s - '0');
-	}
-	*out = v;
-	return 0;
+	if (!rc)
+		*out = v;
+	return rc;
 }
 
 /* Seconds as a non-negative decimal ("2", "0.5"); returns nanoseconds. */

@@ -271,7 +271,7 @@ IRQCAP_EXPORT int irqcap_device_get_u64(struct irqcap_device *dev, const char *k
 
 	if (rc)
 		return rc;
-	rc = irqcap__parse_u64(buf, value);
+	rc = irqcap_parse_u64_strict(buf, value);
 	if (rc)
 		return irqcap__fail(dev->msg, -EINVAL, "%s: %s: '%s' is not a decimal number",
 				    dev->name, key, buf);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "../include/irqcap/irqcap.h"
+#include "parse-u64.h"
 
 #define IRQCAP_PATH_LEN		512
 #define IRQCAP_MSG_LEN		512
@@ -29,7 +30,6 @@ struct irqcap_device {
 /* "1", "irqcap1", ".../irqcap1": N, or -1.  *is_path: the spec had a '/'. */
 int irqcap__parse_name(const char *spec, int *is_path);
 /* Strict decimal: 0, -EINVAL, -ERANGE. */
-int irqcap__parse_u64(const char *s, uint64_t *out);
 /* Read a small text file, trailing newlines/spaces/NULs removed.  0 or -errno. */
 int irqcap__read_text(const char *path, char *buf, size_t len);
 /* snprintf into msg (a buffer of IRQCAP_MSG_LEN); returns err. */

@@ -82,23 +82,6 @@ IRQCAP_EXPORT int irqcap_clock_parse(const char *name)
 	return -EINVAL;
 }
 
-int irqcap__parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - (unsigned int)(*s - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (unsigned int)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int irqcap__parse_name(const char *spec, int *is_path)
 {
 	const char *base = strrchr(spec, '/');
@@ -106,11 +89,11 @@ int irqcap__parse_name(const char *spec, int *is_path)
 
 	*is_path = base != NULL;
 	base = base ? base + 1 : spec;
-	if (!*is_path && irqcap__parse_u64(base, &n) == 0)
+	if (!*is_path && irqcap_parse_u64_strict(base, &n) == 0)
 		return n < 1000000 ? (int)n : -1;
 	if (strncmp(base, "irqcap", 6) != 0)
 		return -1;
-	if (irqcap__parse_u64(base + 6, &n) || n >= 1000000)
+	if (irqcap_parse_u64_strict(base + 6, &n) || n >= 1000000)
 		return -1;
 	/* "irqcap007": names have no leading zeros */
 	if (base[6] == '0' && base[7])
