@@ -1060,6 +1060,41 @@ static void drv_info(struct kunit *test, struct file *f, struct irqcap_info *inf
 }
 
 /*
+ * The edge mode's decision (irqcap_edge_mode_of()): one edge names itself;
+ * both edges are read from the level only on a GPIO that can be read in
+ * hard IRQ context, and never on PREEMPT_RT, where the chip's get() may
+ * take a spinlock_t, a sleeping lock there.
+ */
+static void edge_mode_of_test(struct kunit *test)
+{
+	static const struct {
+		unsigned int trigger;
+		bool gpio_atomic, rt;
+		u8 mode;
+	} c[] = {
+		{ IRQ_TYPE_EDGE_RISING, false, false, IRQCAP_EDGE_MODE_RISING },
+		{ IRQ_TYPE_EDGE_RISING, true, true, IRQCAP_EDGE_MODE_RISING },
+		{ IRQ_TYPE_EDGE_FALLING, true, false, IRQCAP_EDGE_MODE_FALLING },
+		{ IRQ_TYPE_EDGE_FALLING, false, true, IRQCAP_EDGE_MODE_FALLING },
+		{ IRQ_TYPE_EDGE_BOTH, true, false, IRQCAP_EDGE_MODE_LEVEL },
+		{ IRQ_TYPE_EDGE_BOTH, true, true, IRQCAP_EDGE_MODE_UNKNOWN },
+		{ IRQ_TYPE_EDGE_BOTH, false, false, IRQCAP_EDGE_MODE_UNKNOWN },
+		{ IRQ_TYPE_LEVEL_HIGH, true, false, IRQCAP_EDGE_MODE_UNKNOWN },
+		{ IRQ_TYPE_NONE, true, false, IRQCAP_EDGE_MODE_UNKNOWN },
+		/* the level bits beside an edge do not change it */
+		{ IRQ_TYPE_EDGE_RISING | IRQ_TYPE_LEVEL_LOW, false, false,
+		  IRQCAP_EDGE_MODE_RISING },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		KUNIT_EXPECT_EQ_MSG(test, irqcap_edge_mode_of(c[i].trigger, c[i].gpio_atomic,
+							      c[i].rt),
+				    c[i].mode, "case %u: trigger %#x gpio_atomic %d rt %d", i,
+				    c[i].trigger, c[i].gpio_atomic, c[i].rt);
+}
+
+/*
  * IRQ records carry the edge the trigger names, UNKNOWN for both edges on
  * an "interrupts" source; INFO says whether they carry one; a marker among
  * them is UNKNOWN (the slot's edge does not leak into other records).
@@ -1195,6 +1230,7 @@ static struct kunit_case irqcap_driver_cases[] = {
 	KUNIT_CASE(unbind_with_readers_test),
 	KUNIT_CASE(idle_timeout_test),
 	KUNIT_CASE(counters_derived_test),
+	KUNIT_CASE(edge_mode_of_test),
 	KUNIT_CASE_PARAM(edge_from_trigger_test, edge_gen_params),
 	KUNIT_CASE(reader_clock_test),
 	{}

@@ -10,6 +10,7 @@
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
@@ -74,8 +75,8 @@ extern const char * const irqcap_bh_names[IRQCAP_BH_NR];
  * @IRQCAP_EDGE_MODE_RISING: rising only: every record IRQCAP_EDGE_RISING
  * @IRQCAP_EDGE_MODE_FALLING: falling only: every record IRQCAP_EDGE_FALLING
  * @IRQCAP_EDGE_MODE_LEVEL: both edges on a GPIO whose chip does not sleep
- *	(!gpiod_cansleep()): the handler reads the line's raw (electrical)
- *	level, high for a rising edge, low for a falling one
+ *	(!gpiod_cansleep()), not on PREEMPT_RT: the handler reads the line's
+ *	raw (electrical) level, high for a rising edge, low for a falling one
  *
  * The first three are the enum irqcap_edge values they give.
  */
@@ -240,6 +241,38 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 {
 	lockdep_assert_held(&idev->prod_lock);
 	irqcap_stage_prod(idev, type, ts, data);
+}
+
+/**
+ * irqcap_edge_mode_of() - the edge mode for a trigger and a source
+ * @trigger: the trigger in force, irq_get_trigger_type() & IRQ_TYPE_EDGE_BOTH
+ * @gpio_atomic: the source is a GPIO whose chip does not sleep
+ *	(!gpiod_cansleep())
+ * @preempt_rt: the kernel is PREEMPT_RT
+ *
+ * Both edges are told apart only by reading the line's level in the hard
+ * IRQ handler (IRQF_NO_THREAD: hard IRQ context on every kernel).  On
+ * PREEMPT_RT a spinlock_t is a sleeping lock, and !gpiod_cansleep() does
+ * not promise that the chip's get() takes none, so there the records of a
+ * both-edge trigger say UNKNOWN rather than risk sleeping in hard IRQ
+ * context.  Pure, for KUnit.
+ *
+ * Return: enum irqcap_edge_mode.
+ */
+static inline u8 irqcap_edge_mode_of(unsigned int trigger, bool gpio_atomic,
+				     bool preempt_rt)
+{
+	switch (trigger & IRQ_TYPE_EDGE_BOTH) {
+	case IRQ_TYPE_EDGE_RISING:
+		return IRQCAP_EDGE_MODE_RISING;
+	case IRQ_TYPE_EDGE_FALLING:
+		return IRQCAP_EDGE_MODE_FALLING;
+	case IRQ_TYPE_EDGE_BOTH:
+		return gpio_atomic && !preempt_rt ? IRQCAP_EDGE_MODE_LEVEL :
+		       IRQCAP_EDGE_MODE_UNKNOWN;
+	default:
+		return IRQCAP_EDGE_MODE_UNKNOWN;
+	}
 }
 
 /* IRQCAP_INFO_EDGE if IRQ records carry a known edge (struct irqcap_info) */

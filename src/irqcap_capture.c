@@ -288,32 +288,21 @@ void irqcap_commit(struct irqcap_dev *idev)
  *
  * From the trigger the controller was given: one edge names it; both edges
  * are told apart by the line's level only on a GPIO whose chip can be read
- * in hard IRQ context.  The raw level, not the logical one: the trigger
- * (irqcap,trigger, IRQF_TRIGGER_*) is electrical, whatever the line's
- * GPIO_ACTIVE_LOW flag, so "rising" means the same in both.  The level is
+ * in hard IRQ context, and not on PREEMPT_RT (irqcap_edge_mode_of()).
+ * The raw level, not the logical one: the trigger (irqcap,trigger,
+ * IRQF_TRIGGER_*) is electrical, whatever the line's GPIO_ACTIVE_LOW flag,
+ * so "rising" means the same in both.  The level is
  * read when the handler runs: an edge followed by the opposite one before
  * that (a pulse shorter than the interrupt latency) reads as the second.
  */
 void irqcap_edge_setup(struct irqcap_dev *idev)
 {
-	u8 mode;
+	bool gpio_atomic = idev->gpio && !gpiod_cansleep(idev->gpio);
 
-	switch (irq_get_trigger_type(idev->irq) & IRQ_TYPE_EDGE_BOTH) {
-	case IRQ_TYPE_EDGE_RISING:
-		mode = IRQCAP_EDGE_MODE_RISING;
-		break;
-	case IRQ_TYPE_EDGE_FALLING:
-		mode = IRQCAP_EDGE_MODE_FALLING;
-		break;
-	case IRQ_TYPE_EDGE_BOTH:
-		mode = idev->gpio && !gpiod_cansleep(idev->gpio) ?
-		       IRQCAP_EDGE_MODE_LEVEL : IRQCAP_EDGE_MODE_UNKNOWN;
-		break;
-	default:
-		mode = IRQCAP_EDGE_MODE_UNKNOWN;
-		break;
-	}
-	WRITE_ONCE(idev->edge_mode, mode); /* the handler may run already */
+	/* the handler may run already */
+	WRITE_ONCE(idev->edge_mode,
+		   irqcap_edge_mode_of(irq_get_trigger_type(idev->irq), gpio_atomic,
+				       IS_ENABLED(CONFIG_PREEMPT_RT)));
 }
 
 /* The edge of the interrupt being handled: enum irqcap_edge. */
