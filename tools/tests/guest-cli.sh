@@ -23,11 +23,14 @@ check() { # NAME COMMAND...
 }
 attr() { cat "/sys/class/misc/irqcap$1/device/$2"; }
 
-# raise LINE COUNT [PERIOD_US]
+# raise [-t] LINE COUNT [PERIOD_US]; -t: each edge once the previous one's
+# interrupt was taken, for checks that count one record per edge raised (the
+# emulated I/O APIC merges an edge into one still pending: pc-testdev-raise.c)
 raise() {
 	if command -v pc-testdev-raise >/dev/null 2>&1; then
 		pc-testdev-raise "$@"
 	else
+		[ "$1" = -t ] && shift
 		i=0
 		while [ $i -lt "$2" ]; do
 			printf '\001' | dd of=/dev/port bs=1 seek=$((0x2000 + $1)) count=1 conv=notrunc 2>/dev/null
@@ -69,7 +72,7 @@ base=$(attr 0 events_committed)
 $IRQCAP monitor 0 --count 5 --timeout 30 >"$T/mon" 2>"$T/monerr" &
 pid=$!
 wait_readers 0 1
-raise 5 5 10000
+raise -t 5 5 10000
 wait $pid; rc=$?
 check "monitor text --count 5 exits 0" [ $rc -eq 0 ]
 check "monitor text: header + 5 rows" [ "$(lines "$T/mon")" -eq 6 ]
@@ -85,8 +88,8 @@ $IRQCAP monitor irqcap0 /dev/irqcap1 --format json --count 6 --timeout 30 >"$T/m
 pid=$!
 wait_readers 0 1
 wait_readers 1 1
-raise 5 3 10000
-raise 7 3 10000
+raise -t 5 3 10000
+raise -t 7 3 10000
 wait $pid; rc=$?
 check "monitor json two devices exits 0" [ $rc -eq 0 ]
 check "monitor json: 6 objects" [ "$(lines "$T/monj")" -eq 6 ]
@@ -99,7 +102,7 @@ sleep 0.4	# irqcap1's idle timeout (if set) from the burst above
 $IRQCAP monitor 1 --format csv --count 2 --timeout 30 >"$T/monc" 2>/dev/null &
 pid=$!
 wait_readers 1 1
-raise 7 2 10000
+raise -t 7 2 10000
 wait $pid; rc=$?
 check "monitor csv exits 0" [ $rc -eq 0 ]
 check "monitor csv header" [ "$(head -n1 "$T/monc")" = "device,type,timestamp_ns,seqno,interval_ns,lost,seq_gap,data,edge,clock" ]
@@ -120,7 +123,7 @@ $IRQCAP set 1 idle_timeout_ms 200 >/dev/null
 $IRQCAP monitor 1 --format json --count 2 --timeout 30 >"$T/tmo" 2>/dev/null &
 pid=$!
 wait_readers 1 1
-raise 7 1
+raise -t 7 1
 wait $pid
 s=$(sed -n 1p "$T/tmo" | sed -n 's/.*"seqno":\([0-9]*\),.*/\1/p')
 check "timeout record after the idle period" grep -Eq "^\{\"device\":\"irqcap1\",\"type\":\"timeout\",\"timestamp_ns\":[0-9]+,\"seqno\":$s,\"interval_ns\":null,\"lost\":0,\"seq_gap\":0,\"data\":(19[0-9]|[2-9][0-9][0-9])[0-9]{6},\"edge\":null,\"clock\":\"monotonic\",\"label\":(null|\"[^\"]*\")\}$" "$T/tmo"
@@ -182,7 +185,7 @@ monitor_n() {
 	$IRQCAP monitor 0 --format csv --no-header --count "$1" --timeout 30 >"$T/mon" 2>/dev/null &
 	pid=$!
 	wait_readers 0 1
-	raise 5 "$1" "$2"
+	raise -t 5 "$1" "$2"
 	wait "$pid" && [ "$(grep -c '^irqcap0,irq,' "$T/mon")" -eq "$1" ]
 }
 bh=$(attr 0 bottom_half)
@@ -251,9 +254,10 @@ if [ -n "$label" ]; then
 		$IRQCAP monitor "$dev" --format json --count 2 --timeout 30 >"$T/lab" 2>"$T/err" &
 		pid=$!
 		wait_readers 1 1
-		raise 7 2 1000
+		raise -t 7 2 1000
 		wait $pid; rc=$?
 		check "monitor $dev: 2 irq records of irqcap1, labelled" [ $rc -eq 0 -a "$(grep -c "^{\"device\":\"irqcap1\",\"type\":\"irq\",.*\"label\":\"$label\"}$" "$T/lab")" -eq 2 ]
+		[ $rc -eq 0 ] || echo "# monitor $dev: exit $rc, $(lines "$T/lab") records, stderr: $(head -c 300 "$T/err")"
 	done
 else
 	echo "ok - cli: labels # SKIP irqcap1 has no label (the driver has no label attribute or the SSDT none)"
@@ -265,7 +269,7 @@ before=$(date +%s)
 $IRQCAP monitor 0 --clock realtime --format json --count 3 --timeout 30 >"$T/rt" 2>/dev/null &
 pid=$!
 wait_readers 0 1
-raise 5 3 1000
+raise -t 5 3 1000
 wait $pid; rc=$?
 after=$(date +%s)
 check "--clock realtime: exit 0, 3 records on CLOCK_REALTIME" [ $rc -eq 0 -a "$(grep -c '"clock":"realtime"' "$T/rt")" -eq 3 ]
@@ -294,7 +298,7 @@ every_event() {
 	n=1
 	[ -n "$ex" ] && n=2
 	wait_readers 0 $n
-	raise 5 6 2000
+	raise -t 5 6 2000
 	wait $pid; rc=$?
 	first=$(sed -n '1s/^irqcap0,irq,[0-9]*,\([0-9]*\),.*/\1/p' "$T/m.$1")
 	last=$(sed -n '6s/^irqcap0,irq,[0-9]*,\([0-9]*\),.*/\1/p' "$T/m.$1")

@@ -3,7 +3,7 @@
  * pc-testdev-raise - raise edges on an ISA IRQ line of QEMU's pc-testdev
  * (guest-side helper for the demo and CLI integration tests; x86 only).
  *
- *   pc-testdev-raise LINE COUNT [PERIOD_US]
+ *   pc-testdev-raise [-t] LINE COUNT [PERIOD_US]
  *
  * Writes 1 then 0 to I/O port 0x2000 + LINE, COUNT times, PERIOD_US
  * microseconds apart (default 0: back to back), on an absolute CLOCK_MONOTONIC
@@ -13,14 +13,23 @@
  * I/O APIC merge into one interrupt.  So the line is routed to CPU 0 and
  * raised from CPU 0 (each edge then traps before the next port write), and
  * a schedule that fell behind is never caught up with a burst: at most one
- * edge per wake-up.
+ * edge per wake-up.  That is not enough on a loaded host: the first
+ * interrupt after a change of smp_affinity still goes to the old CPU (x86
+ * moves an I/O APIC route when it next handles the interrupt), whose vCPU
+ * the host may not run for milliseconds, and the next edge then merges
+ * with the pending one.  -t raises each edge only once the previous one's
+ * interrupt was taken (its count in /proc/interrupts moved), for the tests
+ * that count records per edge raised; it exits 3, naming the edge, if an
+ * interrupt is not taken within a second.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/io.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +52,31 @@ static void route_to_cpu0(unsigned long line)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
+/* Interrupts of IRQ @line on all CPUs (/proc/interrupts), or -1. */
+static long long irq_taken(unsigned long line)
+{
+	char buf[4096], *p, *end;
+	long long sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (strtoul(buf, &p, 10) != line || p == buf || *p != ':')
+			continue;
+		for (sum = 0, p++;; p = end) {
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+		break;
+	}
+	fclose(f);
+	return sum;
+}
+
 static int before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec ||
@@ -53,10 +87,17 @@ int main(int argc, char **argv)
 {
 	unsigned long line, count, period_us = 0, i;
 	struct timespec next;
+	long long taken = -1;
+	bool wait_taken = false;
 	char *end;
 
+	if (argc > 1 && !strcmp(argv[1], "-t")) {
+		wait_taken = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: %s LINE COUNT [PERIOD_US]\n", argv[0]);
+		fprintf(stderr, "usage: %s [-t] LINE COUNT [PERIOD_US]\n", argv[0]);
 		return 2;
 	}
 	line = strtoul(argv[1], &end, 10);
@@ -93,8 +134,19 @@ int main(int argc, char **argv)
 			if (before(&next, &now))
 				next = now;
 		}
+		if (wait_taken)
+			taken = irq_taken(line);
 		outb(1, 0x2000 + line);
 		outb(0, 0x2000 + line);
+		for (int ms = 0; wait_taken && irq_taken(line) == taken; ms++) {
+			if (taken < 0 || ms == 1000) {
+				fprintf(stderr, "%s: edge %lu of %lu on line %lu: %s\n", argv[0],
+					i + 1, count, line, taken < 0 ? "no count in /proc/interrupts" :
+					"its interrupt not taken within 1 s");
+				return 3;
+			}
+			usleep(1000);
+		}
 	}
 	return 0;
 bad:
