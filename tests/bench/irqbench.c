@@ -272,39 +272,69 @@ static uint64_t thread_cpu(uint64_t *utime)
 	return ru.ru_stime.tv_sec * 1000000000ull + ru.ru_stime.tv_usec * 1000ull;
 }
 
+/*
+ * One blocking read() of a reader loop: arms the reader (run() waits for
+ * it), reads, stamps the arrival in @t.  Returns what read() returned,
+ * -EINTR to read again, or -1 (the error printed) to stop.
+ */
+static ssize_t reader_read(struct reader *r, void *buf, size_t len, uint64_t *t,
+			   const char *what)
+{
+	ssize_t got;
+
+	r->armed = 1;
+	got = read(r->fd, buf, len);
+	*t = now_ns();
+	if (got < 0) {
+		if (errno == EINTR)
+			return -EINTR;
+		perror(what);
+		return -1;
+	}
+	r->reads++;
+	return got;
+}
+
+/* One delivered event: edge @idx of the run (0-based), kernel stamp @kern. */
+static void reader_got(struct reader *r, uint64_t idx, uint64_t t, uint64_t kern)
+{
+	if (idx < (uint64_t)r->n) {
+		r->recv[idx] = t;
+		r->kern[idx] = kern;
+	}
+	r->delivered++;
+}
+
+/* The same, numbered by the peer: a gap in @seq is an event its queue dropped. */
+static void reader_got_seq(struct reader *r, uint64_t seq, uint64_t idx, uint64_t t,
+			   uint64_t kern)
+{
+	if (seq > r->last_seq + 1)
+		r->visible += seq - r->last_seq - 1;
+	if (seq > r->last_seq)
+		r->last_seq = seq;
+	reader_got(r, idx, t, kern);
+}
+
 static void read_irqcap(struct reader *r)
 {
 	static struct irqcap_event buf[READ_RECORDS];
 
 	while (!r->stop) {
-		ssize_t got;
+		uint64_t t;
+		ssize_t got = reader_read(r, buf, sizeof(buf), &t, "read irqcap");
 
-		r->armed = 1;
-		got = read(r->fd, buf, sizeof(buf));
-		uint64_t t = now_ns();
-
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("read irqcap");
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
 			break;
-		}
-		r->reads++;
 		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
-			uint64_t idx;
-
 			if (buf[i].type == IRQCAP_EVENT_OVERFLOW) {
 				r->lost += buf[i].data;
 				continue;
 			}
-			if (buf[i].type != IRQCAP_EVENT_IRQ)
-				continue;
-			idx = buf[i].seqno - r->base - 1;
-			if (idx < (uint64_t)r->n) {
-				r->recv[idx] = t;
-				r->kern[idx] = buf[i].timestamp_ns;
-			}
-			r->delivered++;
+			if (buf[i].type == IRQCAP_EVENT_IRQ)
+				reader_got(r, buf[i].seqno - r->base - 1, t, buf[i].timestamp_ns);
 		}
 		r->last_recv = t;
 	}
@@ -318,19 +348,16 @@ static void read_uio(struct reader *r)
 
 	/* run() re-enabled the line before it read the base count */
 	while (!r->stop) {
-		ssize_t got;
+		uint64_t t;
+		ssize_t got = reader_read(r, &cnt, sizeof(cnt), &t, "read uio");
 
-		r->armed = 1;
-		got = read(r->fd, &cnt, sizeof(cnt));
-		uint64_t t = now_ns();
-
+		if (got == -EINTR)
+			continue;
 		if (got != sizeof(cnt)) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			perror("read uio");
+			if (got >= 0)
+				fprintf(stderr, "read uio: %zd bytes\n", got);
 			break;
 		}
-		r->reads++;
 		for (uint64_t c = last + 1; c <= cnt; c++)
 			if (c - r->base - 1 < (uint64_t)r->n)
 				r->recv[c - r->base - 1] = t;
@@ -353,32 +380,16 @@ static void read_counter(struct reader *r)
 	static struct counter_event buf[READ_RECORDS];
 
 	while (!r->stop) {
-		ssize_t got;
+		uint64_t t;
+		ssize_t got = reader_read(r, buf, sizeof(buf), &t, "read counter");
 
-		r->armed = 1;
-		got = read(r->fd, buf, sizeof(buf));
-		uint64_t t = now_ns();
-
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("read counter");
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
 			break;
-		}
-		r->reads++;
-		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
-			uint64_t v = buf[i].value, idx = v - r->base - 1;
-
-			if (v > r->last_seq + 1)
-				r->visible += v - r->last_seq - 1;
-			if (v > r->last_seq)
-				r->last_seq = v;
-			if (idx < (uint64_t)r->n) {
-				r->recv[idx] = t;
-				r->kern[idx] = buf[i].timestamp;
-			}
-			r->delivered++;
-		}
+		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++)
+			reader_got_seq(r, buf[i].value, buf[i].value - r->base - 1, t,
+				       buf[i].timestamp);
 		r->last_recv = t;
 	}
 }
@@ -393,32 +404,16 @@ static void read_gpio(struct reader *r)
 	static struct gpio_v2_line_event buf[READ_RECORDS];
 
 	while (!r->stop) {
-		ssize_t got;
+		uint64_t t;
+		ssize_t got = reader_read(r, buf, sizeof(buf), &t, "read gpio");
 
-		r->armed = 1;
-		got = read(r->fd, buf, sizeof(buf));
-		uint64_t t = now_ns();
-
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("read gpio");
+		if (got == -EINTR)
+			continue;
+		if (got < 0)
 			break;
-		}
-		r->reads++;
-		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++) {
-			uint64_t s = buf[i].line_seqno, idx = s - 1;
-
-			if (s > r->last_seq + 1)
-				r->visible += s - r->last_seq - 1;
-			if (s > r->last_seq)
-				r->last_seq = s;
-			if (idx < (uint64_t)r->n) {
-				r->recv[idx] = t;
-				r->kern[idx] = buf[i].timestamp_ns;
-			}
-			r->delivered++;
-		}
+		for (int i = 0; i < got / (ssize_t)sizeof(buf[0]); i++)
+			reader_got_seq(r, buf[i].line_seqno, buf[i].line_seqno - 1, t,
+				       buf[i].timestamp_ns);
 		r->last_recv = t;
 	}
 }
@@ -606,18 +601,9 @@ static void read_irqcap_mmap(struct reader *r)
 		woke = 0;
 		batch += n;
 		r->lost += lost;
-		for (unsigned int i = 0; i < n; i++) {
-			uint64_t idx;
-
-			if (buf[i].type != IRQCAP_EVENT_IRQ)
-				continue;
-			idx = buf[i].seqno - r->base - 1;
-			if (idx < (uint64_t)r->n) {
-				r->recv[idx] = t;
-				r->kern[idx] = buf[i].timestamp_ns;
-			}
-			r->delivered++;
-		}
+		for (unsigned int i = 0; i < n; i++)
+			if (buf[i].type == IRQCAP_EVENT_IRQ)
+				reader_got(r, buf[i].seqno - r->base - 1, t, buf[i].timestamp_ns);
 		if (n) {
 			r->last_recv = t;
 			if (slow)
