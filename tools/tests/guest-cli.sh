@@ -249,8 +249,17 @@ if [ -n "$label" ]; then
 	check "list json: irqcap1's label" grep -q "^{\"device\":\"irqcap1\",\"label\":\"$label\"," "$T/listj"
 	$IRQCAP stats "$label" --no-latency >"$T/st" 2>&1; rc=$?
 	check "stats LABEL is irqcap1" [ $rc -eq 0 -a "$(head -c 8 "$T/st")" = "irqcap1:" ]
+	# The link udev's rule makes (debian/irqcap-tools.udev; irqcap-source-test
+	# checks it with udevd running).  No udevd runs now: the link is what
+	# that test left, if anything (missing in 1 of 2 fresh-machine runs,
+	# why not found, and in every --filter cli run; the check was silently
+	# skipped then).  Made here as the rule makes it when missing, so the
+	# path form is always tested.
+	if [ ! -e /dev/irqcap/by-label/"$label" ]; then
+		mkdir -p /dev/irqcap/by-label
+		ln -sfn ../../irqcap1 /dev/irqcap/by-label/"$label"
+	fi
 	for dev in "$label" /dev/irqcap/by-label/"$label"; do
-		[ "$dev" = "$label" ] || [ -e "$dev" ] || continue
 		$IRQCAP monitor "$dev" --format json --count 2 --timeout 30 >"$T/lab" 2>"$T/err" &
 		pid=$!
 		wait_readers 1 1
