@@ -169,6 +169,27 @@ void raise_irq(int line, int n)
 		outb(0, 0x2000 + line);
 	}
 }
+
+/*
+ * Route ISA IRQ @line to CPU 0 and raise one edge to settle it: x86 moves
+ * an I/O APIC route only when it next handles the interrupt, so the first
+ * edge after the write may still go to the old CPU.  The caller waits for
+ * that edge (and discards its record) before it counts anything.
+ */
+static inline void route_line_cpu0(int line)
+{
+	char p[64];
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", line);
+	fd = open(p, O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror(p);
+		close(fd);
+	}
+	raise_irq(line, 1);
+}
 #endif
 
 /* Interrupts of Linux IRQ @irq on all CPUs (/proc/interrupts); -1 if absent. */

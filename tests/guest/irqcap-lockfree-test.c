@@ -264,7 +264,7 @@ static const struct guest_test tests[] = {
 int main(int argc, char **argv)
 {
 	char p[64];
-	int failures = 0, fd;
+	int failures = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (ioperm(0x2000, 0x18, 1)) {
@@ -272,14 +272,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* the line on CPU 0, settled by one edge (x86 moves it when it next fires) */
-	snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", LINE);
-	fd = open(p, O_WRONLY);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0)
-			perror(p);
-		close(fd);
-	}
-	raise_irq(LINE, 1);
+	route_line_cpu0(LINE);
 	usleep(50000);
 	pin_cpu(0);
 	failures = run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv, why);

@@ -60,19 +60,8 @@ static const char *module_path = "/irqcap.ko";
  */
 static void route_irqs(void)
 {
-	char p[64];
-	int fd;
-
-	for (int line = 5; line <= 7; line += 2) {
-		snprintf(p, sizeof(p), "/proc/irq/%d/smp_affinity", line);
-		fd = open(p, O_WRONLY);
-		if (fd >= 0) {
-			if (write(fd, "1", 1) < 0)
-				perror(p);
-			close(fd);
-		}
-		raise_irq(line, 1);
-	}
+	route_line_cpu0(5);
+	route_line_cpu0(7);
 	usleep(50000);
 }
 
