@@ -40,6 +40,8 @@
 #define IRQ1		7
 #define RING0		256
 #define MAXEV		65536
+/* IRQCAP_WAKEUP_HOLDOFF_DEFAULT_US (src/irqcap.h); the SSDT's devices have no property */
+#define WAKEUP_HOLDOFF_DEFAULT_US	0
 
 static int failures;
 static char why[512];
@@ -533,12 +535,14 @@ static bool holdoff_in_mode(const char *mode)
 {
 	const uint64_t holdoff = 100000000ull;	/* 100 ms */
 	struct holdoff_reader h = { .fd = open_dev(0, O_RDONLY) };
+	char before[32];
 	uint64_t late;
 	pthread_t th;
 	int got;
 	bool ok;
 
 	CHECK(h.fd >= 0, "open");
+	sysfs_str(0, "wakeup_holdoff_us", before, sizeof(before));
 	CHECK(sysfs_set(0, "bottom_half", mode) == 0, "set %s", mode);
 	CHECK(sysfs_set(0, "wakeup_holdoff_us", "100000") == 0, "set wakeup_holdoff_us");
 	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 100000, "wakeup_holdoff_us reads %lld",
@@ -556,7 +560,8 @@ static bool holdoff_in_mode(const char *mode)
 		raise_irq(IRQ0, 1);	/* B: held off */
 		ok = wait_got(&h, 2);
 	}
-	sysfs_set(0, "wakeup_holdoff_us", "0");
+	/* the rest of the suite runs with the default */
+	sysfs_set(0, "wakeup_holdoff_us", before);
 	got = h.got;
 	if (!ok)
 		raise_irq(IRQ0, 2);	/* let the reader finish */
@@ -582,8 +587,9 @@ static bool t_holdoff(void)
 	bool ok = true;
 
 	sysfs_str(0, "bottom_half", before, sizeof(before));
-	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 0, "wakeup_holdoff_us defaults to %lld",
-	      sysfs_get(0, "wakeup_holdoff_us"));
+	/* the default wake-up policy (issue 18; docs/bench.md says why 0) */
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == WAKEUP_HOLDOFF_DEFAULT_US,
+	      "wakeup_holdoff_us defaults to %lld", sysfs_get(0, "wakeup_holdoff_us"));
 	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++)
 		ok = holdoff_in_mode(modes[i]);
 	sysfs_set(0, "bottom_half", before);
@@ -594,12 +600,14 @@ static bool t_holdoff(void)
 static bool t_holdoff_burst(void)
 {
 	static const char * const modes[] = { "hardirq", "threaded", "tasklet", "workqueue" };
+	char before[32];
 	bool ok = true;
 
+	sysfs_str(0, "wakeup_holdoff_us", before, sizeof(before));
 	CHECK(sysfs_set(0, "wakeup_holdoff_us", "500") == 0, "set wakeup_holdoff_us");
 	for (size_t i = 0; ok && i < sizeof(modes) / sizeof(modes[0]); i++)
 		ok = capture_in_mode(0, IRQ0, modes[i], 1000);
-	sysfs_set(0, "wakeup_holdoff_us", "0");
+	sysfs_set(0, "wakeup_holdoff_us", before);
 	sysfs_set(0, "bottom_half", "threaded");
 	return ok;
 }
@@ -936,7 +944,7 @@ static bool t_sysfs_bad_writes(void)
 	CHECK(sysfs_get(0, "idle_timeout_ms") == 0, "timeout changed");
 	CHECK(sysfs_set(0, "wakeup_holdoff_us", "100001") == -ERANGE, "holdoff too big");
 	CHECK(sysfs_set(0, "wakeup_holdoff_us", "10ms") == -EINVAL, "holdoff 10ms");
-	CHECK(sysfs_get(0, "wakeup_holdoff_us") == 0, "holdoff changed");
+	CHECK(sysfs_get(0, "wakeup_holdoff_us") == WAKEUP_HOLDOFF_DEFAULT_US, "holdoff changed");
 	CHECK(sysfs_set(0, "irqs_seen", "0") == -EACCES || sysfs_set(0, "irqs_seen", "0") == -EIO,
 	      "read-only attribute writable");
 	return true;
@@ -1457,10 +1465,20 @@ static bool t_ioctl_during_read(void)
  * idle timer.  irqcap1 (workqueue, idle timeout 200 ms): a reader sleeps in
  * read() on CPU 1, so the handler leaves the commit to the work item, which
  * is queued on CPU 0, the CPU that takes IRQ 7.  A SCHED_FIFO thread on CPU 0
- * raises one edge and spins 50 ms, so the kworker cannot run; meanwhile a
+ * raises one edge and spins until the marker is written, so the kworker
+ * cannot run; meanwhile a
  * marker written on CPU 1 publishes the interrupt record with its own.  The
  * work item then finds nothing new to commit, and before the fix nothing
  * armed the idle timer: no TIMEOUT record ever came for that idle period.
+ * Since the lock-free top half the handler publishes its record and arms
+ * the idle timer itself, and the work item only wakes: the recipe is then
+ * "the marker's wake-up, not the work item's, delivered the record", and
+ * the TIMEOUT must still come for the idle period.  The one edge comes
+ * after a quiet line, so a wake-up hold-off wakes at once (the work item):
+ * no hold-off timer is armed.  The marker's wake-up runs the reader on the
+ * writer's CPU, preempting the writer inside write() on a CONFIG_PREEMPT
+ * kernel: the record reaches the reader after write() is called, and often
+ * before it returns.
  */
 struct mark_idle {
 	int rfd, wfd;
@@ -1469,7 +1487,7 @@ struct mark_idle {
 	volatile int got;
 	struct irqcap_event ev[8];
 	uint64_t t_got[8];
-	uint64_t t_edge, t_write, t_spin_end;
+	uint64_t t_edge, t_write0, t_write, t_spin_end;
 	long long seen0;	/* irqs_seen before the edge */
 };
 
@@ -1530,6 +1548,12 @@ static void *mark_idle_writer(void *arg)
 	/* the handler has staged the record: irqs_seen counts it */
 	for (int i = 0; i < 5000 && sysfs_get(1, "irqs_seen") <= m->seen0; i++)
 		usleep(1000);
+	/*
+	 * Before the call: the marker's wake-up may run the reader (on this
+	 * CPU) before write() returns here, by however long the reader's
+	 * vCPU time is (a preempting wake-up under CONFIG_PREEMPT).
+	 */
+	m->t_write0 = now_ns();
 	if (write(m->wfd, &v, sizeof(v)) == sizeof(v))
 		m->t_write = now_ns();
 	m->stage = 2;
@@ -1602,10 +1626,14 @@ static bool t_marker_idle_timer(void)
 	CHECK(irq == 0 && mk == 1 && m.t_write,
 	      "recipe not met: records %d (irq at %d, marker at %d), write %s", m.got, irq, mk,
 	      m.t_write ? "done" : "failed");
-	CHECK(m.t_got[0] >= m.t_write - 1000000 && m.t_got[0] < m.t_spin_end,
-	      "recipe not met: the interrupt record reached the reader %lld us after the write, spin ended %lld us after it",
-	      (long long)(m.t_got[0] - m.t_write) / 1000,
-	      (long long)(m.t_spin_end - m.t_write) / 1000);
+	printf("# marker_idle_timer: the interrupt record reached the reader %lld us after write() was called, %lld us after it returned; spin ended %lld us after the call\n",
+	       (long long)(m.t_got[0] - m.t_write0) / 1000,
+	       (long long)(m.t_got[0] - m.t_write) / 1000,
+	       (long long)(m.t_spin_end - m.t_write0) / 1000);
+	CHECK(m.t_got[0] >= m.t_write0 && m.t_got[0] < m.t_spin_end,
+	      "recipe not met: the interrupt record reached the reader %lld us after write() was called, spin ended %lld us after it",
+	      (long long)(m.t_got[0] - m.t_write0) / 1000,
+	      (long long)(m.t_spin_end - m.t_write0) / 1000);
 	if (to >= 0)
 		arrived = (m.t_got[to] - m.t_edge) / 1000000;
 	CHECK(to >= 0, "no TIMEOUT record within 1 s of the edge (the marker write published the interrupt record and did not arm the idle timer); %d records",
@@ -1904,18 +1932,25 @@ static bool t_sysfs_decimal(void)
 	size_t off = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int r = sysfs_set(0, cases[i].attr, cases[i].in);
-		long long v = sysfs_get(0, cases[i].attr);
-		bool ok = cases[i].want < 0 ? r == cases[i].want && v == 0 :
-			  r == 0 && v == cases[i].want;
+		char before[32];
+		long long was, v;
+		bool ok;
+		int r;
 
+		sysfs_str(0, cases[i].attr, before, sizeof(before));
+		was = sysfs_get(0, cases[i].attr);
+		r = sysfs_set(0, cases[i].attr, cases[i].in);
+		v = sysfs_get(0, cases[i].attr);
+		/* a refused write leaves the value as it was (wakeup_holdoff_us: the default) */
+		ok = cases[i].want < 0 ? r == cases[i].want && v == was :
+		     r == 0 && v == cases[i].want;
 		if (!ok && off < sizeof(fails))
 			off += snprintf(fails + off, sizeof(fails) - off,
 					"'%s' > %s: write %s, reads %lld (expected %s%lld); ",
 					cases[i].in, cases[i].attr, r ? strerror(-r) : "ok", v,
-					cases[i].want < 0 ? "EINVAL, " : "", cases[i].want < 0 ? 0 :
+					cases[i].want < 0 ? "EINVAL, " : "", cases[i].want < 0 ? was :
 					cases[i].want);
-		sysfs_set(0, cases[i].attr, "0");
+		sysfs_set(0, cases[i].attr, before);
 	}
 	CHECK(!fails[0], "%s", fails);
 	return true;
