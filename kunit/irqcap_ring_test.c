@@ -284,7 +284,7 @@ static void tstage(struct irqcap_ring *r, u64 seq)
 {
 	u64 ts = seq * TREC_MUL;
 
-	irqcap_ring_stage(r, upper_32_bits(ts), ts, seq, ~seq);
+	irqcap_ring_stage(r, upper_32_bits(ts), ts, seq, ~seq, IRQCAP_EDGE_UNKNOWN);
 }
 
 static void tpush(struct irqcap_ring *r, u64 seq)

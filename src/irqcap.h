@@ -232,7 +232,7 @@ static inline void irqcap_stage_prod(struct irqcap_dev *idev, u32 type,
 {
 	if (unlikely(irqcap_ring_overrun(&idev->ring)))
 		idev->overruns++;
-	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data);
+	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data, IRQCAP_EDGE_UNKNOWN);
 }
 
 /* The same for a rare producer (irqcap_prod_lock()). */
@@ -490,8 +490,8 @@ static __always_inline void irqcap_stage_publish_prod(struct irqcap_dev *idev,
 		irqcap_commit_new_prod(idev, ts);
 		return;
 	}
-	irqcap_ring_stage(ring, IRQCAP_EVENT_IRQ, ts, idev->seqno, 0);
-	ring->slots[irqcap_ring_slot(pos, ring->size)].edge = edge;
+	/* the edge in the same store as the type: the slot is computed once */
+	irqcap_ring_stage(ring, IRQCAP_EVENT_IRQ, ts, idev->seqno, 0, edge);
 	idev->commits++;
 	atomic64_set(&idev->last_commit_ns, ts);
 	irqcap_ring_commit(ring, pos + 1); /* all of the above before head */

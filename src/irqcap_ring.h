@@ -248,6 +248,7 @@ static inline bool irqcap_ring_slot_intact(unsigned long reserve,
  * @ts: timestamp in ns
  * @seqno: sequence number of the record
  * @data: type-specific value
+ * @edge: enum irqcap_edge (IRQCAP_EDGE_UNKNOWN but for IRQ records)
  *
  * Readers are lock-free: @reserve is advanced before the slot is written so
  * a reader that copied the old contents of this slot sees the overwrite when
@@ -255,20 +256,22 @@ static inline bool irqcap_ring_slot_intact(unsigned long reserve,
  * IRQ handler's hot path.
  */
 static inline void irqcap_ring_stage(struct irqcap_ring *ring, u32 type,
-				     u64 ts, u64 seqno, u64 data)
+				     u64 ts, u64 seqno, u64 data, u8 edge)
 {
 	unsigned long pos = ring->hdr->reserve;
 	struct irqcap_event *ev = &ring->slots[irqcap_ring_slot(pos, ring->size)];
 
 	WRITE_ONCE(ring->hdr->reserve, pos + 1);
 	smp_wmb(); /* reserve before slot; pairs with smp_rmb() in irqcap_ring_keep() */
-	ev->timestamp_ns = ts;
-	ev->seqno = seqno;
-	ev->data = data;
-	ev->type = type;
-	ev->edge = IRQCAP_EDGE_UNKNOWN;	/* the IRQ path sets its own after */
-	ev->clock = IRQCAP_CLOCK_MONOTONIC;
-	ev->reserved = 0;
+	/* one assignment: the compiler merges the 32-byte record's stores */
+	*ev = (struct irqcap_event){
+		.timestamp_ns = ts,
+		.seqno = seqno,
+		.data = data,
+		.type = type,
+		.edge = edge,
+		.clock = IRQCAP_CLOCK_MONOTONIC,
+	};
 }
 
 /**
