@@ -223,16 +223,17 @@ struct irqcap_dev {
  * @type: enum irqcap_event_type
  * @ts: timestamp in ns
  * @data: type-specific value
+ * @edge: enum irqcap_edge (IRQCAP_EDGE_UNKNOWN but for IRQ records)
  *
  * The record carries the current @seqno; see irqcap_ring_stage().  Inline:
  * it is the hard IRQ handler's hot path.
  */
 static inline void irqcap_stage_prod(struct irqcap_dev *idev, u32 type,
-				     u64 ts, u64 data)
+				     u64 ts, u64 data, u8 edge)
 {
 	if (unlikely(irqcap_ring_overrun(&idev->ring)))
 		idev->overruns++;
-	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data, IRQCAP_EDGE_UNKNOWN);
+	irqcap_ring_stage(&idev->ring, type, ts, idev->seqno, data, edge);
 }
 
 /* The same for a rare producer (irqcap_prod_lock()). */
@@ -240,7 +241,7 @@ static inline void irqcap_stage_locked(struct irqcap_dev *idev, u32 type,
 				       u64 ts, u64 data)
 {
 	lockdep_assert_held(&idev->prod_lock);
-	irqcap_stage_prod(idev, type, ts, data);
+	irqcap_stage_prod(idev, type, ts, data, IRQCAP_EDGE_UNKNOWN);
 }
 
 /**
@@ -485,8 +486,7 @@ static __always_inline void irqcap_stage_publish_prod(struct irqcap_dev *idev,
 	unsigned long pos = ring->hdr->reserve;
 
 	if (unlikely(pos != ring->hdr->head)) {
-		irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0);
-		ring->slots[irqcap_ring_slot(pos, ring->size)].edge = edge;
+		irqcap_stage_prod(idev, IRQCAP_EVENT_IRQ, ts, 0, edge);
 		irqcap_commit_new_prod(idev, ts);
 		return;
 	}

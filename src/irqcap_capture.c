@@ -291,9 +291,9 @@ void irqcap_commit(struct irqcap_dev *idev)
  * in hard IRQ context, and not on PREEMPT_RT (irqcap_edge_mode_of()).
  * The raw level, not the logical one: the trigger (irqcap,trigger,
  * IRQF_TRIGGER_*) is electrical, whatever the line's GPIO_ACTIVE_LOW flag,
- * so "rising" means the same in both.  The level is
- * read when the handler runs: an edge followed by the opposite one before
- * that (a pulse shorter than the interrupt latency) reads as the second.
+ * so "rising" means the same in both.  The level is read when the handler
+ * runs: an edge followed by the opposite one before that (a pulse shorter
+ * than the interrupt latency) reads as the second.
  */
 void irqcap_edge_setup(struct irqcap_dev *idev)
 {
