@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -43,6 +44,9 @@ static_assert(offsetof(struct irqcap_mmap_page, head) == 64);
  * @last_ts: timestamp of the last record read, an overflow record's time
  * @flags: IRQCAP_READER_POLLED: counted in the device's pollers
  * @clock: enum irqcap_clock of the records read() returns
+ * @map_page: the reader page (struct irqcap_mmap_reader), allocated by the
+ *	first mmap() of it and set once (cmpxchg(): mmap() holds mmap_lock,
+ *	so it cannot take @lock, which read() holds across copy_to_user())
  * @batch: bounce buffer: records are copied here lock-free, checked, and
  *	only then copied to user space
  */
@@ -57,6 +61,7 @@ struct irqcap_reader {
 	u64 last_ts;
 	unsigned long flags;
 	u32 clock;
+	struct page *map_page;
 	struct irqcap_event batch[IRQCAP_READ_BATCH];
 };
 
@@ -116,6 +121,9 @@ static int irqcap_release(struct inode *inode, struct file *file)
 	if (test_bit(IRQCAP_READER_POLLED, &r->flags))
 		irqcap_waiters_add(idev, &idev->pollers, -1);
 	atomic_dec(&idev->readers);
+	/* a mapping keeps the file open: the page is no longer mapped here */
+	if (r->map_page)
+		__free_page(r->map_page);
 	mutex_destroy(&r->lock);
 	kmem_cache_free(irqcap_reader_cache, r);
 	irqcap_put(idev);
@@ -133,12 +141,89 @@ static void irqcap_note_loss(struct irqcap_reader *r, u64 lost)
 	WRITE_ONCE(r->lost_pending, r->lost_pending + lost);
 }
 
+/*
+ * A mapped reader's position @v (its low 32 bits, struct irqcap_mmap_page)
+ * as the driver's position @to: the one nearest behind @head with those
+ * bits.  False if that is ahead of @head or behind @pos, the file's cursor,
+ * which only moves forward.
+ */
+static bool irqcap_reader_pos_of(u32 v, unsigned long head, unsigned long pos,
+				 unsigned long *to)
+{
+	if ((s32)(v - (u32)head) > 0)
+		return false;
+	*to = head - (u32)((u32)head - v);
+	return (long)(*to - pos) >= 0;
+}
+
+/*
+ * Where the reader page (struct irqcap_mmap_reader) says the mapped reader
+ * is, if it says a valid position ahead of the cursor @pos.  The page is
+ * the reader's to write at any time: one READ_ONCE() of it, checked.
+ */
+static bool irqcap_reader_tail(const struct irqcap_reader *r, unsigned long pos,
+			       unsigned long *to)
+{
+	struct page *page = READ_ONCE(r->map_page);
+	const struct irqcap_mmap_reader *mr;
+	unsigned long head;
+
+	if (!page)
+		return false;
+	mr = page_address(page);
+	/* pairs with irqcap_ring_commit() */
+	head = smp_load_acquire(&r->idev->ring.hdr->head);
+	return irqcap_reader_pos_of(READ_ONCE(mr->tail), head, pos, to) && *to != pos;
+}
+
+/*
+ * The position poll() and a sleeping read() judge the reader by: the
+ * cursor, or the reader page's tail ahead of it (not yet taken over by
+ * irqcap_reader_sync(), which needs @lock).
+ */
+static unsigned long irqcap_reader_pos(const struct irqcap_reader *r)
+{
+	unsigned long pos = READ_ONCE(r->pos), to;
+
+	return irqcap_reader_tail(r, pos, &to) ? to : pos;
+}
+
 static bool irqcap_reader_ready(struct irqcap_reader *r)
 {
 	struct irqcap_dev *idev = r->idev;
 
 	return READ_ONCE(idev->dead) || READ_ONCE(r->lost_pending) ||
-	       irqcap_ring_readable(&idev->ring, READ_ONCE(r->pos));
+	       irqcap_ring_readable(&idev->ring, irqcap_reader_pos(r));
+}
+
+/*
+ * r->lock held: the cursor moves to @to, a valid position at or ahead of
+ * it (irqcap_reader_pos_of()): the records before it count as read, and
+ * those of them the ring overwrote first as lost, as read() would count
+ * them.
+ */
+static void irqcap_reader_consume(struct irqcap_reader *r, unsigned long to)
+{
+	struct irqcap_dev *idev = r->idev;
+	unsigned long lost;
+
+	r->read += to - r->pos;
+	/* a position older than the ring: lost, as read() would count it */
+	lost = irqcap_ring_reader_skip(READ_ONCE(idev->ring.hdr->reserve),
+				       idev->ring.size, &to);
+	r->lost += r->lost_pending + lost;
+	atomic64_add(r->lost_pending + lost, &idev->dropped);
+	WRITE_ONCE(r->lost_pending, 0);
+	WRITE_ONCE(r->pos, to);
+}
+
+/* r->lock held: take over the reader page's position (IRQCAP_IOC_CONSUME's) */
+static void irqcap_reader_sync(struct irqcap_reader *r)
+{
+	unsigned long to;
+
+	if (irqcap_reader_tail(r, r->pos, &to))
+		irqcap_reader_consume(r, to);
 }
 
 /*
@@ -238,6 +323,7 @@ static ssize_t irqcap_read(struct file *file, char __user *buf, size_t count,
 		return -EINVAL;
 	if (mutex_lock_interruptible(&r->lock))
 		return -ERESTARTSYS;
+	irqcap_reader_sync(r);
 
 	while (want) {
 		unsigned long saved_pos = r->pos;
@@ -391,10 +477,40 @@ static __poll_t irqcap_poll(struct file *file, poll_table *wait)
 }
 
 /*
- * The ring, read-only: the header page, then the records
+ * The reader page (struct irqcap_mmap_reader): one zeroed page of this
+ * file's, shared and writable, allocated at its first mmap().  Every
+ * mapping holds its own reference to it (vm_insert_page()) and the file
+ * (vma->vm_file), so release() frees the file's only when none is left.
+ */
+static int irqcap_mmap_reader_page(struct irqcap_reader *r,
+				   struct vm_area_struct *vma)
+{
+	struct page *page = READ_ONCE(r->map_page), *new;
+
+	if (vma_pages(vma) != 1 || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (!page) {
+		/* user space makes one per open file: charged to it */
+		new = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!new)
+			return -ENOMEM;
+		/* full barrier: the zeroed page before its pointer */
+		page = cmpxchg(&r->map_page, NULL, new);
+		if (page)
+			__free_page(new);	/* another mmap() was first */
+		else
+			page = new;
+	}
+	irqcap_vm_flags_mod(vma, VM_DONTEXPAND, 0);
+	return vm_insert_page(vma, vma->vm_start, page);
+}
+
+/*
+ * At offset 0 the ring, read-only: the header page, then the records
  * (struct irqcap_mmap_page; irqcap_ring_mmap()).  @lifetime keeps the
  * storage while it is mapped; the pages then stay for as long as the
  * mapping does, also after unbind, when they hold the last records staged.
+ * At IRQCAP_MMAP_READER_OFFSET the reader page.
  */
 static int irqcap_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -403,7 +519,12 @@ static int irqcap_mmap(struct file *file, struct vm_area_struct *vma)
 	int ret;
 
 	down_read(&idev->lifetime);
-	ret = idev->dead ? -ENODEV : irqcap_ring_mmap(&idev->ring, vma);
+	if (idev->dead)
+		ret = -ENODEV;
+	else if (vma->vm_pgoff == IRQCAP_MMAP_READER_OFFSET >> PAGE_SHIFT)
+		ret = irqcap_mmap_reader_page(r, vma);
+	else
+		ret = irqcap_ring_mmap(&idev->ring, vma);
 	up_read(&idev->lifetime);
 	return ret;
 }
@@ -461,27 +582,16 @@ static long irqcap_ioctl_set_clock(struct irqcap_reader *r, void __user *arg)
  */
 static long irqcap_ioctl_consume(struct irqcap_reader *r, const u64 __user *arg)
 {
-	struct irqcap_dev *idev = r->idev;
-	unsigned long head, to, lost;
+	unsigned long to;
 	u64 v;
 
 	if (get_user(v, arg))
 		return -EFAULT;
-	/* pairs with irqcap_ring_commit() */
-	head = smp_load_acquire(&idev->ring.hdr->head);
-	if ((s32)((u32)v - (u32)head) > 0)
-		return -EINVAL;		/* ahead of the head */
-	to = head - (u32)((u32)head - (u32)v);
-	if ((long)(to - r->pos) < 0)
-		return -EINVAL;		/* behind the cursor */
-	r->read += to - r->pos;
-	/* a position older than the ring: lost, as read() would count it */
-	lost = irqcap_ring_reader_skip(READ_ONCE(idev->ring.hdr->reserve),
-				       idev->ring.size, &to);
-	r->lost += r->lost_pending + lost;
-	atomic64_add(r->lost_pending + lost, &idev->dropped);
-	WRITE_ONCE(r->lost_pending, 0);
-	WRITE_ONCE(r->pos, to);
+	/* ahead of the head or behind the cursor; pairs with irqcap_ring_commit() */
+	if (!irqcap_reader_pos_of((u32)v, smp_load_acquire(&r->idev->ring.hdr->head),
+				  r->pos, &to))
+		return -EINVAL;
+	irqcap_reader_consume(r, to);
 	return 0;
 }
 
@@ -500,6 +610,8 @@ static long irqcap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* STATS, FLUSH and CONSUME start from where the reader page says */
+	irqcap_reader_sync(r);
 	switch (cmd) {
 	case IRQCAP_IOC_INFO:
 		irqcap_info_fill(idev, &info);

@@ -23,7 +23,7 @@
  * (IRQCAP_IOC_SET_CLOCK), where the interrupt comes from (IRQCAP_IOC_SOURCE
  * and struct irqcap_info's former reserved words), two counters in struct
  * irqcap_stats, and the mapped ring (mmap(), struct irqcap_mmap_page,
- * IRQCAP_IOC_CONSUME).  A program built for ABI 2 keeps working: its
+ * struct irqcap_mmap_reader, IRQCAP_IOC_CONSUME).  A program built for ABI 2 keeps working: its
  * ioctls keep their numbers and sizes, and the records their layout.  What
  * it can meet that ABI 2 never sent: a non-zero former reserved word (edge
  * and clock) and the three new record types, which appear only after a
@@ -271,10 +271,12 @@ struct irqcap_stats {
  *      r - ring_size.  The rest are good.
  * A reader that finds (__u32)(h - pos) > ring_size lost records the same
  * way without copying.  Records keep CLOCK_MONOTONIC times (enum
- * irqcap_clock).  To sleep: IRQCAP_IOC_CONSUME with its position, then
- * poll(): EPOLLIN means records past that position exist.  A reader starts
- * at @head as it loads it after mmap() (never behind the file's cursor,
- * which starts at the head when the file is opened).
+ * irqcap_clock).  To sleep: store its position in its reader page (struct
+ * irqcap_mmap_reader @tail), then poll(): EPOLLIN means records past that
+ * position exist.  No system call is needed but that poll(), and only at an
+ * empty ring.  A reader starts at @head as it loads it after mmap() (never
+ * behind the file's cursor, which starts at the head when the file is
+ * opened).
  *
  * The mapping must cover exactly data_offset + ring_size * event_size
  * bytes (rounded up to pages) at offset 0 (else EINVAL), without PROT_WRITE
@@ -293,6 +295,35 @@ struct irqcap_mmap_page {
 	__aligned_u64 reserve;
 	__aligned_u64 reserved[6];
 };
+
+/**
+ * struct irqcap_mmap_reader - a mapped reader's own page
+ * @tail: the low 32 bits of the reader's position: the records before it
+ *	are consumed (read, or lost if the ring overwrote them first)
+ * @reserved: ignored by the driver; zero when mapped
+ *
+ * mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+ * IRQCAP_MMAP_READER_OFFSET) maps one zeroed page private to this open
+ * file (EINVAL for another size or without MAP_SHARED; every mapping of it
+ * through the same file is the same page).  The reader stores @tail
+ * (__atomic_store_n(..., __ATOMIC_RELEASE)) instead of calling
+ * IRQCAP_IOC_CONSUME: poll() then reports EPOLLIN only for records past
+ * @tail, and the next read(), ioctl() or STATS moves this file's cursor to
+ * it as CONSUME does.  The driver takes @tail as the position nearest behind
+ * the head with those bits, and ignores it while it is ahead of the head
+ * or behind the file's cursor (as CONSUME refuses those).  Losses are
+ * counted exactly for the position stored: a reader that found itself
+ * lapped reports its position before the loss with IRQCAP_IOC_CONSUME
+ * (docs/mmap-reader.c).  The page outlives unbind and the file for as long
+ * as it stays mapped; the driver no longer looks at it after release().
+ */
+struct irqcap_mmap_reader {
+	__u32 tail;
+	__u32 reserved[15];
+};
+
+/* The mmap() offset of the reader page: 1 GiB, page-aligned on every page size. */
+#define IRQCAP_MMAP_READER_OFFSET	0x40000000
 
 /*
  * The low 32 bits of a position field of struct irqcap_mmap_page, to load
