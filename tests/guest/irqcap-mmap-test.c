@@ -49,6 +49,11 @@ static int sysfs_set_str(const char *attr, const char *val)
 	return write_file(p, val);
 }
 
+/*
+ * docs/mmap-reader.c's irqcap_map_open() also maps the reader page
+ * writable and shared: the VFS allows that only on a file open for writing
+ * (EACCES on O_RDONLY), so the mapped readers here open O_RDWR.
+ */
 static int open_map(struct irqcap_map *m, int flags)
 {
 	int fd = open("/dev/irqcap0", flags);
@@ -82,7 +87,7 @@ static bool t_info(void)
 {
 	struct irqcap_info info;
 	struct irqcap_map m;
-	int ret = open_map(&m, O_RDONLY);
+	int ret = open_map(&m, O_RDWR);
 
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	CHECK(ioctl(m.fd, IRQCAP_IOC_INFO, &info) == 0, "INFO");
@@ -172,7 +177,7 @@ static bool t_exactly_once(void)
 	int ret;
 
 	CHECK(sysfs_set_str("bottom_half", "threaded") == 0, "bottom_half threaded");
-	ret = open_map(&o[0].m, O_RDONLY);
+	ret = open_map(&o[0].m, O_RDWR);
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	o[1].fd = open("/dev/irqcap0", O_RDONLY);
 	CHECK(o[1].fd >= 0, "open");
@@ -246,7 +251,7 @@ static bool t_loss(void)
 	struct irqcap_map m;
 	uint64_t s0, lost = 0, pos0;
 	unsigned int n;
-	int ret = open_map(&m, O_RDONLY);
+	int ret = open_map(&m, O_RDWR);
 
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	pos0 = m.pos;
@@ -302,7 +307,7 @@ static bool t_torn(void)
 	uint64_t s0, lost = 0;
 	uint32_t pos, h;
 	unsigned int n;
-	int behind, ret = open_map(&m, O_RDONLY);
+	int behind, ret = open_map(&m, O_RDWR);
 
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	/* (a) */
@@ -382,7 +387,7 @@ static bool t_poll_consume(void)
 	pthread_t th;
 	uint64_t lost = 0, v, t0;
 	ssize_t r;
-	int ret = open_map(&m, O_RDONLY);
+	int ret = open_map(&m, O_RDWR);
 
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	CHECK(!(poll_now(m.fd) & POLLIN), "readable with nothing raised");
@@ -510,7 +515,7 @@ static bool t_unbind(void)
 	ssize_t ln;
 	size_t big;
 	char *mem;
-	int ret = open_map(&m, O_RDONLY);
+	int ret = open_map(&m, O_RDWR);
 
 	CHECK(ret == 0, "map: %s", strerror(-ret));
 	ln = readlink("/sys/class/misc/irqcap0/device", link, sizeof(link) - 1);
@@ -547,6 +552,486 @@ static bool t_unbind(void)
 	printf("# mmap unbind: records intact after unbind and %zu MB written\n", big >> 20);
 	irqcap_map_close(&m);
 	close(m.fd);
+	CHECK(write_file(BIND, name) == 0, "rebind");
+	for (int i = 0; i < 200 && access("/dev/irqcap0", F_OK); i++)
+		usleep(10000);
+	CHECK(access("/dev/irqcap0", F_OK) == 0, "no /dev/irqcap0 after rebind");
+	return true;
+}
+
+/* ------------------------------------------------------------ reader page */
+
+/* mmap() of the reader page (struct irqcap_mmap_reader) of @fd */
+static void *map_rp(int fd, size_t len, int prot, int flags)
+{
+	return mmap(NULL, len, prot, flags, fd, IRQCAP_MMAP_READER_OFFSET);
+}
+
+static void put_tail(struct irqcap_mmap_reader *rp, uint32_t v)
+{
+	__atomic_store_n(&rp->tail, v, __ATOMIC_RELEASE);
+}
+
+static bool page_zero(const void *p)
+{
+	const unsigned char *c = p;
+
+	for (long i = 0; i < page_size; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+static bool get_stats(int fd, struct irqcap_stats *st)
+{
+	return ioctl(fd, IRQCAP_IOC_STATS, st) == 0;
+}
+
+#define ST_ARGS(st) (unsigned long long)(st).reader_read, \
+	(unsigned long long)(st).reader_pending, (unsigned long long)(st).reader_lost
+
+/*
+ * Mapping rules: exactly one page, MAP_SHARED, writable; every mapping of
+ * it through one file is the same page (also after all are unmapped, and
+ * in a forked child); each open file has its own zeroed page.
+ */
+static bool t_reader_map(void)
+{
+	struct irqcap_mmap_reader *a, *b, *c, *d;
+	int fd = open("/dev/irqcap0", O_RDWR), fd2, rofd, status;
+	void *p;
+	pid_t pid;
+
+	CHECK(fd >= 0, "open O_RDWR");
+	CHECK(sizeof(struct irqcap_mmap_reader) == 64 && IRQCAP_MMAP_READER_OFFSET % page_size == 0,
+	      "struct irqcap_mmap_reader %zu bytes, offset %#x", sizeof(struct irqcap_mmap_reader),
+	      IRQCAP_MMAP_READER_OFFSET);
+	p = map_rp(fd, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE writable: %s",
+	      p == MAP_FAILED ? strerror(errno) : "mapped");
+	p = map_rp(fd, page_size, PROT_READ, MAP_PRIVATE);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE read-only: %s",
+	      p == MAP_FAILED ? strerror(errno) : "mapped");
+	p = map_rp(fd, 2 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "2 pages: %s",
+	      p == MAP_FAILED ? strerror(errno) : "mapped");
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, IRQCAP_MMAP_READER_OFFSET + page_size);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "the page after the reader page: %s",
+	      p == MAP_FAILED ? strerror(errno) : "mapped");
+	/* exactly one page, writable, zeroed */
+	a = map_rp(fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(a != MAP_FAILED, "one page PROT_WRITE MAP_SHARED: %s", strerror(errno));
+	CHECK(page_zero(a), "a new reader page is not zeroed");
+	/* the struct's size, rounded up by the kernel: the same one page */
+	b = map_rp(fd, sizeof(*b), PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(b != MAP_FAILED, "%zu bytes: %s", sizeof(*b), strerror(errno));
+	c = map_rp(fd, page_size, PROT_READ, MAP_SHARED);
+	CHECK(c != MAP_FAILED, "PROT_READ MAP_SHARED: %s", strerror(errno));
+	CHECK(a != b && b != c, "the same address twice");
+	put_tail(a, 0x12345678);
+	a->reserved[14] = 0xa5a5a5a5;
+	((volatile unsigned char *)a)[page_size - 1] = 0x3c;
+	CHECK(b->tail == 0x12345678 && b->reserved[14] == 0xa5a5a5a5 && c->tail == 0x12345678 &&
+	      ((volatile unsigned char *)c)[page_size - 1] == 0x3c,
+	      "written via one mapping, the other reads tail %#x / %#x", b->tail, c->tail);
+	put_tail(b, 0x9abcdef0);
+	CHECK(a->tail == 0x9abcdef0 && c->tail == 0x9abcdef0,
+	      "written via the second mapping, the first reads %#x", a->tail);
+	/* a forked child writes through its copy of the mapping: the same page */
+	pid = fork();
+	if (!pid) {
+		put_tail(a, 0x600d600d);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status), "fork");
+	CHECK(b->tail == 0x600d600d, "the child's store not seen: %#x", b->tail);
+	CHECK(mremap(a, page_size, 2 * page_size, MREMAP_MAYMOVE) == MAP_FAILED,
+	      "mremap() grew the reader page");
+	/* a second open file: its own page, zeroed */
+	fd2 = open("/dev/irqcap0", O_RDWR);
+	CHECK(fd2 >= 0, "open 2");
+	d = map_rp(fd2, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(d != MAP_FAILED, "map the second file's: %s", strerror(errno));
+	CHECK(page_zero(d), "the second file's reader page is not zeroed (tail %#x)", d->tail);
+	put_tail(d, 7);
+	CHECK(a->tail == 0x600d600d, "the second file's store reached the first's page");
+	/* all of the first file's mappings gone: mapping it again finds the page */
+	munmap(a, page_size);
+	munmap(b, sizeof(*b));
+	munmap(c, page_size);
+	a = map_rp(fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(a != MAP_FAILED, "map again: %s", strerror(errno));
+	CHECK(a->tail == 0x600d600d && a->reserved[14] == 0xa5a5a5a5,
+	      "mapped again: tail %#x, not the file's page", a->tail);
+	munmap(a, page_size);
+	munmap(d, page_size);
+	close(fd2);
+	close(fd);
+	/* a file open read-only: the VFS refuses a writable shared mapping */
+	rofd = open("/dev/irqcap0", O_RDONLY);
+	CHECK(rofd >= 0, "open O_RDONLY");
+	p = map_rp(rofd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(p == MAP_FAILED && errno == EACCES, "O_RDONLY file, PROT_WRITE: %s",
+	      p == MAP_FAILED ? strerror(errno) : "mapped");
+	p = map_rp(rofd, page_size, PROT_READ, MAP_SHARED);
+	printf("# mmap reader_map: an O_RDONLY file's reader page PROT_READ MAP_SHARED: %s\n",
+	       p == MAP_FAILED ? strerror(errno) : "mapped");
+	if (p != MAP_FAILED)
+		munmap(p, page_size);
+	close(rofd);
+	return true;
+}
+
+/*
+ * poll() judges a mapped reader by its tail: records past it readable, a
+ * tail at the head not; an edge or a marker after it is readable again.
+ */
+static bool t_reader_poll(void)
+{
+	struct irqcap_event ev[8];
+	struct irqcap_map m;
+	uint64_t lost = 0, mark = 42;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(page_zero(m.reader), "reader page not zeroed");
+	CHECK(!(poll_now(m.fd) & POLLIN), "readable with nothing raised (tail 0)");
+	raise_irq(IRQ0, 3);
+	CHECK(wait_head(&m, m.pos + 3), "head");
+	CHECK(poll_now(m.fd) & POLLIN, "not readable after 3 edges");
+	CHECK(irqcap_map_read(&m, ev, 8, &lost) == 3 && !lost, "mapped read");
+	CHECK(poll_now(m.fd) & POLLIN, "not readable before the tail is stored");
+	put_tail(m.reader, m.pos - 1);
+	CHECK(poll_now(m.fd) & POLLIN, "tail one behind the head: not readable");
+	put_tail(m.reader, m.pos);
+	CHECK(!(poll_now(m.fd) & POLLIN), "tail at the head: readable");
+	CHECK(!(poll_now(m.fd) & POLLIN), "tail at the head, second poll: readable");
+	raise_irq(IRQ0, 1);
+	CHECK(wait_head(&m, m.pos + 1), "head");
+	CHECK(poll_now(m.fd) & POLLIN, "an edge past the tail: not readable");
+	CHECK(irqcap_map_read(&m, ev, 8, &lost) == 1 && !lost, "mapped read of the edge");
+	put_tail(m.reader, m.pos);
+	CHECK(!(poll_now(m.fd) & POLLIN), "tail at the head after the edge: readable");
+	CHECK(write(m.fd, &mark, sizeof(mark)) == sizeof(mark), "marker: %s", strerror(errno));
+	CHECK(wait_head(&m, m.pos + 1), "head after the marker");
+	CHECK(poll_now(m.fd) & POLLIN, "a marker past the tail: not readable");
+	CHECK(irqcap_map_read(&m, ev, 8, &lost) == 1 && ev[0].type == IRQCAP_EVENT_MARKER &&
+	      ev[0].data == 42, "mapped read of the marker");
+	put_tail(m.reader, m.pos);
+	CHECK(!(poll_now(m.fd) & POLLIN), "tail at the head after the marker: readable");
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/*
+ * A tail ahead of the head is ignored: poll() and STATS judge by the cursor
+ * as before, readable or not.  Ahead by 1, 1000, 2^31 - 1; and 2^31 ahead,
+ * which is 2^31 behind: behind the cursor.
+ */
+static bool t_reader_ahead(void)
+{
+	static const uint32_t ahead[] = { 1, 2, 1000, 0x7fffffff, 0x80000000u };
+	struct irqcap_event ev[8];
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	uint32_t h;
+	ssize_t r;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	raise_irq(IRQ0, 3);
+	CHECK(wait_head(&m, m.pos + 3), "head");
+	h = head_of(&m);
+	/* readable (the cursor 3 behind): stays so */
+	for (size_t i = 0; i < sizeof(ahead) / sizeof(ahead[0]); i++) {
+		put_tail(m.reader, h + ahead[i]);
+		CHECK(poll_now(m.fd) & POLLIN, "tail head+%#x: no longer readable", ahead[i]);
+		CHECK(get_stats(m.fd, &st), "STATS");
+		CHECK(st.reader_read == 0 && st.reader_pending == 3 && !st.reader_lost,
+		      "tail head+%#x: STATS read %llu pending %llu lost %llu", ahead[i], ST_ARGS(st));
+	}
+	/* read() ignores it too: the 3 records from the cursor */
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == 3 * (ssize_t)sizeof(ev[0]) && ev[0].seqno == seen() - 2,
+	      "read() with the tail ahead: %zd bytes, first seqno %llu", r,
+	      (unsigned long long)ev[0].seqno);
+	/* not readable (the cursor at the head): stays so */
+	for (size_t i = 0; i < sizeof(ahead) / sizeof(ahead[0]); i++) {
+		put_tail(m.reader, h + ahead[i]);
+		CHECK(!(poll_now(m.fd) & POLLIN), "at the head, tail head+%#x: readable", ahead[i]);
+		CHECK(get_stats(m.fd, &st), "STATS");
+		CHECK(st.reader_read == 3 && st.reader_pending == 0 && !st.reader_lost,
+		      "at the head, tail head+%#x: STATS read %llu pending %llu lost %llu",
+		      ahead[i], ST_ARGS(st));
+	}
+	/* then an edge: the tail 2^31 ahead must not hide it */
+	raise_irq(IRQ0, 1);
+	CHECK(wait_head(&m, h + 1), "head");
+	put_tail(m.reader, h + 2);
+	CHECK(poll_now(m.fd) & POLLIN, "tail ahead of the new head: the edge not readable");
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/* A tail behind the file's cursor (read() or CONSUME moved it) is ignored. */
+static bool t_reader_behind(void)
+{
+	struct irqcap_event ev[8];
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	uint64_t v;
+	uint32_t p0;
+	ssize_t r;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	p0 = m.pos;
+	raise_irq(IRQ0, 5);
+	CHECK(wait_head(&m, p0 + 5), "head");
+	r = read(m.fd, ev, 5 * sizeof(ev[0]));
+	CHECK(r == 5 * (ssize_t)sizeof(ev[0]), "read() %zd", r);
+	for (uint32_t back = 1; back <= 5; back++) {
+		put_tail(m.reader, p0 + 5 - back);
+		CHECK(!(poll_now(m.fd) & POLLIN), "tail %u behind the cursor: readable", back);
+		CHECK(get_stats(m.fd, &st), "STATS");
+		CHECK(st.reader_read == 5 && st.reader_pending == 0 && !st.reader_lost,
+		      "tail %u behind the cursor: STATS read %llu pending %llu lost %llu", back,
+		      ST_ARGS(st));
+		r = read(m.fd, ev, sizeof(ev));
+		CHECK(r < 0 && errno == EAGAIN, "tail %u behind the cursor: read() %zd (%s)",
+		      back, r, r < 0 ? strerror(errno) : "records again");
+	}
+	/* the cursor moved by CONSUME, the tail then stored behind it */
+	raise_irq(IRQ0, 4);
+	CHECK(wait_head(&m, p0 + 9), "head");
+	v = p0 + 8;
+	CHECK(ioctl(m.fd, IRQCAP_IOC_CONSUME, &v) == 0, "CONSUME: %s", strerror(errno));
+	put_tail(m.reader, p0 + 6);
+	CHECK(poll_now(m.fd) & POLLIN, "one record past the CONSUMEd cursor: not readable");
+	CHECK(get_stats(m.fd, &st), "STATS");
+	CHECK(st.reader_read == 8 && st.reader_pending == 1,
+	      "tail behind the CONSUMEd cursor: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == sizeof(ev[0]) && ev[0].seqno == seen(), "read() %zd, seqno %llu of %llu", r,
+	      (unsigned long long)ev[0].seqno, (unsigned long long)seen());
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/*
+ * STATS, FLUSH and CONSUME start from the tail: reader_read counts exactly
+ * the records before it, once.
+ */
+static bool t_reader_stats(void)
+{
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	uint32_t p0;
+	uint64_t v;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	p0 = m.pos;
+	raise_irq(IRQ0, 10);
+	CHECK(wait_head(&m, p0 + 10), "head");
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 0 && st.reader_pending == 10,
+	      "before: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	put_tail(m.reader, p0 + 4);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 4 && st.reader_pending == 6 &&
+	      !st.reader_lost, "tail +4: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 4 && st.reader_pending == 6,
+	      "tail +4, STATS again: read %llu pending %llu lost %llu", ST_ARGS(st));
+	put_tail(m.reader, p0 + 10);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 10 && st.reader_pending == 0 &&
+	      !st.reader_lost, "tail +10: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	/* FLUSH: from the tail, it discards only what is past it */
+	raise_irq(IRQ0, 5);
+	CHECK(wait_head(&m, p0 + 15), "head");
+	put_tail(m.reader, p0 + 12);
+	ret = ioctl(m.fd, IRQCAP_IOC_FLUSH);
+	CHECK(ret == 3, "FLUSH after tail +12 of 15 discarded %d, expected 3", ret);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 12 && st.reader_pending == 0 &&
+	      !st.reader_lost, "after FLUSH: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	/* CONSUME: from the tail, so a position behind it is behind the cursor */
+	raise_irq(IRQ0, 4);
+	CHECK(wait_head(&m, p0 + 19), "head");
+	put_tail(m.reader, p0 + 17);
+	v = p0 + 16;
+	CHECK(ioctl(m.fd, IRQCAP_IOC_CONSUME, &v) < 0 && errno == EINVAL,
+	      "CONSUME(+16) after tail +17 accepted");
+	/* FLUSH discarded 3: not read */
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 14 && st.reader_pending == 2,
+	      "tail +17: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	v = p0 + 19;
+	CHECK(ioctl(m.fd, IRQCAP_IOC_CONSUME, &v) == 0, "CONSUME(+19): %s", strerror(errno));
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 16 && st.reader_pending == 0 &&
+	      !st.reader_lost, "CONSUME(+19): STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/* read() continues from the tail. */
+static bool t_reader_read(void)
+{
+	struct irqcap_event ev[16];
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	uint64_t s0;
+	uint32_t p0;
+	ssize_t r;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	p0 = m.pos;
+	s0 = seen();
+	raise_irq(IRQ0, 8);
+	CHECK(wait_head(&m, p0 + 8), "head");
+	put_tail(m.reader, p0 + 5);
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == 3 * (ssize_t)sizeof(ev[0]), "read() after tail +5 of 8: %zd bytes", r);
+	for (int i = 0; i < 3; i++)
+		CHECK(ev[i].type == IRQCAP_EVENT_IRQ && ev[i].seqno == s0 + 6 + i,
+		      "record %d: type %u seqno %llu, expected %llu", i, ev[i].type,
+		      (unsigned long long)ev[i].seqno, (unsigned long long)s0 + 6 + i);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 8 && st.reader_pending == 0 &&
+	      !st.reader_lost, "STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	/* the tail left where read() passed it: the next read() is the next edges */
+	raise_irq(IRQ0, 2);
+	CHECK(wait_head(&m, p0 + 10), "head");
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == 2 * (ssize_t)sizeof(ev[0]) && ev[0].seqno == s0 + 9 && ev[1].seqno == s0 + 10,
+	      "then read() %zd bytes from seqno %llu", r, (unsigned long long)ev[0].seqno);
+	/* the tail at the head: nothing to read */
+	raise_irq(IRQ0, 2);
+	CHECK(wait_head(&m, p0 + 12), "head");
+	put_tail(m.reader, p0 + 12);
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r < 0 && errno == EAGAIN, "read() with the tail at the head: %zd (%s)", r,
+	      r < 0 ? strerror(errno) : "records");
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 12, "STATS read %llu pending %llu lost %llu",
+	      ST_ARGS(st));
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/*
+ * A tail older than the ring: the records from it to the oldest still there
+ * are lost, counted in STATS reader_lost and dropped as CONSUME counts them
+ * (t_loss), those before it read; read() then returns the ring's records
+ * with no OVERFLOW record (the loss is counted already).
+ */
+static bool t_reader_lost(void)
+{
+	static struct irqcap_event ev[RING0 + 8];
+	long long dropped0 = sysfs_get(0, "dropped");
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	uint64_t s0;
+	uint32_t p0;
+	ssize_t r;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	p0 = m.pos;
+	s0 = seen();
+	raise_irq(IRQ0, 1000);
+	CHECK(wait_head(&m, p0 + 1000), "head %u, expected %u", head_of(&m), p0 + 1000);
+	put_tail(m.reader, p0 + 100);
+	CHECK(poll_now(m.fd) & POLLIN, "tail older than the ring: not readable");
+	CHECK(get_stats(m.fd, &st), "STATS");
+	CHECK(st.reader_read == 100 && st.reader_lost == 1000 - RING0 - 100 &&
+	      st.reader_pending == RING0, "tail +100 of 1000: STATS read %llu pending %llu lost %llu, expected 100, %d, %d",
+	      ST_ARGS(st), RING0, 1000 - RING0 - 100);
+	CHECK(sysfs_get(0, "dropped") - dropped0 == 1000 - RING0 - 100, "dropped grew by %lld",
+	      sysfs_get(0, "dropped") - dropped0);
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == RING0 * (ssize_t)sizeof(ev[0]), "read() %zd bytes, expected %d records", r, RING0);
+	CHECK(ev[0].type == IRQCAP_EVENT_IRQ && ev[0].seqno == s0 + 1000 - RING0 + 1 &&
+	      ev[RING0 - 1].seqno == s0 + 1000, "read(): type %u seqnos %llu..%llu", ev[0].type,
+	      (unsigned long long)ev[0].seqno, (unsigned long long)ev[RING0 - 1].seqno);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 100 + RING0 &&
+	      st.reader_lost == 1000 - RING0 - 100 && !st.reader_pending,
+	      "after read(): STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	/* the same through read() alone: the tail older than the ring again */
+	p0 = head_of(&m);
+	s0 = seen();
+	raise_irq(IRQ0, 600);
+	CHECK(wait_head(&m, p0 + 600), "head");
+	put_tail(m.reader, p0 + 10);
+	r = read(m.fd, ev, sizeof(ev));
+	CHECK(r == RING0 * (ssize_t)sizeof(ev[0]) && ev[0].type == IRQCAP_EVENT_IRQ &&
+	      ev[0].seqno == s0 + 600 - RING0 + 1, "read() after tail +10 of 600: %zd bytes, type %u seqno %llu",
+	      r, ev[0].type, (unsigned long long)ev[0].seqno);
+	CHECK(get_stats(m.fd, &st) && st.reader_read == 100 + RING0 + 10 + RING0 &&
+	      st.reader_lost == 1000 - RING0 - 100 + 600 - RING0 - 10,
+	      "then: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
+	CHECK(sysfs_get(0, "dropped") - dropped0 == 1000 - RING0 - 100 + 600 - RING0 - 10,
+	      "dropped grew by %lld", sysfs_get(0, "dropped") - dropped0);
+	irqcap_map_close(&m);
+	close(m.fd);
+	return true;
+}
+
+/*
+ * Unbind with the reader page mapped (twice, one mapping kept past close()):
+ * it stays mapped and writable and keeps what was stored through memory
+ * pressure; poll() says POLLHUP; the file's calls ENODEV.
+ */
+static bool t_reader_unbind(void)
+{
+	struct irqcap_mmap_reader *b;
+	struct irqcap_event ev[4];
+	struct irqcap_stats st;
+	struct irqcap_map m;
+	char name[64];
+	size_t big;
+	char *mem;
+	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(platform_name(0, name, sizeof(name)) == 0, "no platform device");
+	b = map_rp(m.fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
+	CHECK(b != MAP_FAILED, "second mapping: %s", strerror(errno));
+	raise_irq(IRQ0, 16);
+	CHECK(wait_head(&m, m.pos + 16), "head");
+	put_tail(m.reader, m.pos + 8);
+	CHECK(poll_now(m.fd) & POLLIN, "tail 8 behind the head: not readable");
+	CHECK(write_file(UNBIND, name) == 0, "unbind %s", name);
+	CHECK(poll_now(m.fd) & POLLHUP, "poll after unbind: no POLLHUP");
+	for (uint32_t v = 0; v < 64; v++) {
+		put_tail(m.reader, m.pos + v * 0x9e3779b9u);
+		b->reserved[v % 15] = v;
+		CHECK(poll_now(m.fd) & POLLHUP, "tail %#x after unbind: no POLLHUP", m.reader->tail);
+	}
+	put_tail(b, 0xdeadbeef);
+	CHECK(read(m.fd, ev, sizeof(ev)) < 0 && errno == ENODEV, "read() after unbind: %s",
+	      strerror(errno));
+	CHECK(!get_stats(m.fd, &st) && errno == ENODEV, "STATS after unbind: %s", strerror(errno));
+	CHECK(map_rp(m.fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED) == MAP_FAILED &&
+	      errno == ENODEV, "a new reader page mmap() after unbind: %s", strerror(errno));
+	/* close the file with its reader page still mapped twice, ring unmapped */
+	munmap((void *)m.page, m.len);
+	close(m.fd);
+	big = (size_t)sysconf(_SC_AVPHYS_PAGES) * page_size * 3 / 4;
+	mem = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem != MAP_FAILED) {
+		memset(mem, 0x5a, big);
+		munmap(mem, big);
+	}
+	CHECK(m.reader->tail == 0xdeadbeef && b->reserved[3] == 63,
+	      "the page changed after unbind, close and %zu MB of memory use: tail %#x", big >> 20,
+	      m.reader->tail);
+	put_tail(m.reader, 1);
+	CHECK(b->tail == 1, "the two mappings differ after close");
+	munmap(m.reader, page_size);
+	munmap(b, page_size);
+	printf("# mmap reader_unbind: the reader page kept across unbind, close and %zu MB written\n",
+	       big >> 20);
 	CHECK(write_file(BIND, name) == 0, "rebind");
 	for (int i = 0; i < 200 && access("/dev/irqcap0", F_OK); i++)
 		usleep(10000);
@@ -617,8 +1102,16 @@ static const struct guest_test tests[] = {
 	{ "mmap_torn", t_torn },
 	{ "mmap_poll_consume", t_poll_consume },
 	{ "mmap_refused", t_refused },
+	{ "mmap_reader_map", t_reader_map },
+	{ "mmap_reader_poll", t_reader_poll },
+	{ "mmap_reader_ahead", t_reader_ahead },
+	{ "mmap_reader_behind", t_reader_behind },
+	{ "mmap_reader_stats", t_reader_stats },
+	{ "mmap_reader_read", t_reader_read },
+	{ "mmap_reader_lost", t_reader_lost },
 	{ "mmap_doc_reader", t_doc_reader },
 	{ "mmap_unbind", t_unbind },
+	{ "mmap_reader_unbind", t_reader_unbind },
 };
 
 int main(int argc, char **argv)
