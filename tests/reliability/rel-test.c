@@ -18,9 +18,10 @@
  *   security      record padding, node mode, unprivileged access
  *   kmemleak      scan and report (run last)
  *   pending       STATS reader_pending after an overflow (capped at the ring)
- *   mmap          unbind/bind cycles racing threads that map the ring, read
- *                 through the mapping, CONSUME, poll and unmap; mappings kept
- *                 across unbind stay readable
+ *   mmap          unbind/bind cycles racing threads that map the ring and
+ *                 the reader page, read through the mapping, store garbage
+ *                 tails between poll/STATS/read/CONSUME/FLUSH, unmap; mappings
+ *                 kept across unbind (reader pages also past close) stay usable
  *   soak SECS     periodic reconfiguration under load, one status line / 30 s
  * Prints "ok - NAME" / "not ok - NAME: why" per check.
  */
@@ -1048,16 +1049,43 @@ static void fuzz(uint64_t seed)
 		"tasklet\0junk", "workqueue", "fast", "\xff\xfe", "%s%s%n", "1e3", "-0",
 	};
 
+	/*
+	 * Every file's reader page, its tail stored before each call from a
+	 * second stream of the seed: a seed's calls stay those it made before.
+	 */
+	struct irqcap_mmap_reader *rps[4];
+	const struct irqcap_mmap_page *pgs[4];
+	uint64_t ts = s ^ 0x5851f42d4c957f2dULL, tails = 0;
+	int rp_bad = 0;
+
 	note("fuzz seed %llu", (unsigned long long)s);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		struct irqcap_info info;
+		size_t l;
+
 		fds[i] = open_dev(i & 1, O_RDWR | O_NONBLOCK);
+		rps[i] = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i],
+			      IRQCAP_MMAP_READER_OFFSET);
+		pgs[i] = MAP_FAILED;
+		if (!ioctl(fds[i], IRQCAP_IOC_INFO, &info)) {
+			l = info.mmap_data_offset + (size_t)info.ring_size * info.event_size;
+			pgs[i] = mmap(NULL, l, PROT_READ, MAP_SHARED, fds[i], 0);
+		}
+		if (rps[i] == MAP_FAILED || pgs[i] == MAP_FAILED) {
+			rp_bad++;
+			if (!why[0])
+				snprintf(why, sizeof(why), "fd %d: reader page or ring not mapped: %s",
+					 i, strerror(errno));
+			rps[i] = NULL;
+		}
+	}
 	/* make sure there is something to read */
 	pin_cpu(0);
 	raise_irq(IRQ0, 100);
 	raise_irq(IRQ1, 100);
 
 	for (n_ops = 0; n_ops < max_ops && now_ns() - t0 < max_ns; n_ops++) {
-		int fd = fds[rnd(&s) % 4], e = 0;
+		int fi = rnd(&s) % 4, fd = fds[fi], e = 0;
 		unsigned int op = rnd(&s) % 10;
 		void *p;
 		size_t len;
@@ -1080,6 +1108,14 @@ static void fuzz(uint64_t seed)
 		}
 		if (len > (1 << 20) && (p == buf || ((char *)p >= buf && (char *)p < buf + 4096)))
 			len = (1 << 20) - 4096;	/* keep good pointers in bounds */
+		if (rps[fi]) {
+			uint32_t h = __atomic_load_n(IRQCAP_MMAP_POS(pgs[fi]->head), __ATOMIC_ACQUIRE);
+
+			/* near the head (either side, older than the ring too), or anything */
+			__atomic_store_n(&rps[fi]->tail, rnd(&ts) & 1 ? h + (uint32_t)(rnd(&ts) % 1024) - 768 :
+					 (uint32_t)rnd(&ts), __ATOMIC_RELEASE);
+			tails++;
+		}
 		if (op < 3) {
 			r = read(fd, p, len);
 			e = errno;
@@ -1226,14 +1262,16 @@ static void fuzz(uint64_t seed)
 			break;
 	}
 	for (int i = 0; i < 4; i++)
-		close(fds[i]);
+		close(fds[i]);	/* the mappings stay until exit: release() after it */
 	attr_set(0, "bottom_half", "threaded");
 	attr_set(0, "debounce_us", "0");
 	attr_set(0, "idle_timeout_ms", "0");
 	attr_set(1, "bottom_half", "workqueue");
 	attr_set(1, "debounce_us", "0");
 	attr_set(1, "idle_timeout_ms", "200");
-	note("fuzz: %d calls (%d sysfs writes) in %.1f s", n_ops, sys_ops, (now_ns() - t0) / 1e9);
+	note("fuzz: %d calls (%d sysfs writes) in %.1f s; %llu reader-page tails stored", n_ops, sys_ops,
+	     (now_ns() - t0) / 1e9, (unsigned long long)tails);
+	result(!rp_bad, "fuzz: every file's reader page and ring map", "%s", why);
 	result(!bad, "fuzz: read/write/ioctl/poll return only documented errors", "%d bad: %s", bad, why);
 	result(!sys_bad && sys_ops > 100, "fuzz: sysfs attributes refuse bad input with EINVAL/ERANGE/EACCES and keep their value",
 	       "%d bad of %d: %s", sys_bad, sys_ops, why);
@@ -1496,16 +1534,26 @@ static void pending(void)
 }
 
 /*
- * mmap: three threads open /dev/irqcap0, map its ring, read the newest
- * records through the mapping, CONSUME, poll, keep the mapping a random
- * while (across an unbind, often) and unmap, while the main thread raises
- * edges and unbinds and binds the device 40 times.  Every mmap() either
- * maps the ring the header page describes or fails with ENODEV (unbound);
- * KASAN, lockdep and the page allocator's checks watch the kernel side.
+ * mmap: three threads open /dev/irqcap0, map its ring and their reader page
+ * (struct irqcap_mmap_reader), read the newest records through the mapping,
+ * store garbage tails (at, ahead of and far behind the head, around the
+ * cursor, random) between poll(), STATS, read(), CONSUME, FLUSH and marker
+ * writes, keep the mappings a random while (across an unbind, often) and
+ * unmap; some reader pages (and rings) stay mapped past close() and across
+ * later unbind/bind cycles, written to until unmapped.  Meanwhile the main
+ * thread raises edges and unbinds and binds the device 40 times.  Every
+ * mmap() either maps the ring the header page describes (or a zeroed reader
+ * page) or fails with ENODEV (unbound); every call returns a documented
+ * result; STATS reader_read/reader_lost never go back; KASAN, lockdep,
+ * kmemleak and the page allocator's checks watch the kernel side.
  */
-static volatile int mm_stop;
+#define MM_KEEP		4
+
+static volatile int mm_stop, mm_gen;
 static pthread_mutex_t mm_mx = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t mm_maps, mm_gone, mm_kept, mm_bad;
+static uint64_t mm_rpages, mm_rp_gone, mm_tails, mm_calls, mm_lossy, mm_kept_close,
+	mm_kept_unbind, mm_kept_ring;
 static char mm_why[256];
 
 static void mm_fail(const char *fmt, ...)
@@ -1521,20 +1569,152 @@ static void mm_fail(const char *fmt, ...)
 	pthread_mutex_unlock(&mm_mx);
 }
 
+#define MM_ADD(v)	__atomic_add_fetch(&(v), 1, __ATOMIC_RELAXED)
+
+/* a tail of one of six kinds; @cur: a position the thread knows it passed */
+static uint32_t mm_tail(uint64_t *seed, uint32_t head, uint32_t ring, uint32_t cur)
+{
+	switch (rnd(seed) % 6) {
+	case 0: return head;
+	case 1: return head + 1 + (uint32_t)(rnd(seed) % 0x80000000u);	/* ahead */
+	case 2: return head - ring - (uint32_t)(rnd(seed) % 0x7f000000u);	/* far behind */
+	case 3: return head - (uint32_t)(rnd(seed) % (4 * ring));	/* maybe older than the ring */
+	case 4: return cur + (uint32_t)(rnd(seed) % 16) - 8;
+	default: return (uint32_t)rnd(seed);
+	}
+}
+
+/* a reader page (and maybe its ring) kept mapped after its file's close() */
+struct mm_keep {
+	struct irqcap_mmap_reader *rp;
+	const struct irqcap_mmap_page *ring;
+	size_t len;
+	int gen, ttl;
+};
+
+static void mm_keep_tick(struct mm_keep *k, uint64_t *seed, bool all)
+{
+	for (int i = 0; i < MM_KEEP; i++) {
+		uint32_t v = (uint32_t)rnd(seed);
+
+		if (!k[i].rp)
+			continue;
+		/* the page is the reader's: what it stores, it reads back */
+		__atomic_store_n(&k[i].rp->tail, v, __ATOMIC_RELEASE);
+		k[i].rp->reserved[v % 15] = v;
+		if (k[i].rp->tail != v || k[i].rp->reserved[v % 15] != v)
+			mm_fail("kept reader page: stored %#x, read %#x", v, k[i].rp->tail);
+		if (k[i].ring && k[i].ring->abi_version != IRQCAP_ABI_VERSION)
+			mm_fail("kept ring's header page changed: abi %u", k[i].ring->abi_version);
+		if (!all && --k[i].ttl > 0)
+			continue;
+		if (k[i].gen != mm_gen)
+			MM_ADD(mm_kept_unbind);
+		munmap(k[i].rp, 4096);
+		if (k[i].ring)
+			munmap((void *)k[i].ring, k[i].len);
+		k[i].rp = NULL;
+	}
+}
+
+static void mm_ops(int fd, struct irqcap_mmap_reader *rp, struct irqcap_mmap_reader *rp2,
+		   const struct irqcap_mmap_page *pg, uint64_t *seed)
+{
+	static __thread struct irqcap_event ev[16];
+	uint64_t read0 = 0, lost0 = 0, v;
+	uint32_t cur = __atomic_load_n(IRQCAP_MMAP_POS(pg->head), __ATOMIC_ACQUIRE);
+	int n = 1 + rnd(seed) % 12;
+
+	for (int k = 0; k < n; k++) {
+		uint32_t head = __atomic_load_n(IRQCAP_MMAP_POS(pg->head), __ATOMIC_ACQUIRE);
+		struct irqcap_stats st;
+		struct pollfd pf;
+		uint64_t marks[64];
+		ssize_t r;
+
+		if (rp) {
+			uint32_t t = mm_tail(seed, head, pg->ring_size, cur);
+
+			__atomic_store_n(&rp->tail, t, __ATOMIC_RELEASE);
+			MM_ADD(mm_tails);
+			if (rp2 && rp2->tail != t)
+				mm_fail("two mappings of one reader page: %#x stored, %#x read",
+					t, rp2->tail);
+		}
+		MM_ADD(mm_calls);
+		switch (rnd(seed) % 6) {
+		case 0:
+			pf = (struct pollfd){ .fd = fd, .events = POLLIN };
+			if (poll(&pf, 1, 0) < 0 || (pf.revents & POLLNVAL))
+				mm_fail("poll: revents %#x, %s", pf.revents, strerror(errno));
+			break;
+		case 1:
+			if (ioctl(fd, IRQCAP_IOC_STATS, &st)) {
+				if (errno != ENODEV)
+					mm_fail("STATS: %s", strerror(errno));
+				break;
+			}
+			if (st.reader_read < read0 || st.reader_lost < lost0 ||
+			    st.reader_pending > pg->ring_size)
+				mm_fail("STATS read %llu (was %llu) lost %llu (was %llu) pending %llu",
+					(unsigned long long)st.reader_read,
+					(unsigned long long)read0,
+					(unsigned long long)st.reader_lost,
+					(unsigned long long)lost0,
+					(unsigned long long)st.reader_pending);
+			if (st.reader_lost > lost0)
+				MM_ADD(mm_lossy);
+			read0 = st.reader_read;
+			lost0 = st.reader_lost;
+			break;
+		case 2:
+			r = read(fd, ev, (1 + rnd(seed) % 16) * sizeof(ev[0]));
+			if (r < 0 ? errno != EAGAIN && errno != ENODEV : r % sizeof(ev[0]) != 0)
+				mm_fail("read: %zd, %s", r, strerror(errno));
+			break;
+		case 3:
+			v = rnd(seed) & 1 ? (uint64_t)mm_tail(seed, head, pg->ring_size, cur) :
+					    rnd(seed);
+			if (ioctl(fd, IRQCAP_IOC_CONSUME, &v) && errno != EINVAL && errno != ENODEV)
+				mm_fail("CONSUME: %s", strerror(errno));
+			break;
+		case 4:
+			if (ioctl(fd, IRQCAP_IOC_FLUSH) < 0 && errno != ENODEV)
+				mm_fail("FLUSH: %s", strerror(errno));
+			break;
+		default:
+			/* markers: the head runs past the ring, old tails become losses */
+			for (int i = 0; i < 64; i++)
+				marks[i] = rnd(seed);
+			for (int i = rnd(seed) % 6; i >= 0; i--) {
+				r = write(fd, marks, sizeof(marks));
+				if (r != sizeof(marks) && !(r < 0 && errno == ENODEV))
+					mm_fail("write: %zd, %s", r, strerror(errno));
+			}
+			break;
+		}
+		if (rnd(seed) % 4 == 0)
+			cur = head;
+	}
+}
+
 static void *mm_thread(void *arg)
 {
 	uint64_t seed = (uintptr_t)arg * 0x9e3779b97f4a7c15ULL + 1, sum = 0;
+	struct mm_keep keep[MM_KEEP] = { };
 
 	pin_cpu(1);
 	while (!mm_stop) {
+		struct irqcap_mmap_reader *rp = NULL, *rp2 = NULL;
 		const struct irqcap_mmap_page *pg;
 		struct irqcap_info info;
 		struct pollfd pf;
 		uint64_t pos;
 		size_t len;
 		void *p;
-		int fd = open_dev(0, O_RDONLY);
+		int fd = open_dev(0, O_RDWR | O_NONBLOCK), slot;
 
+		mm_keep_tick(keep, &seed, false);
 		if (fd < 0) {
 			msleep(1);
 			continue;
@@ -1560,6 +1740,32 @@ static void *mm_thread(void *arg)
 		    pg->data_offset != info.mmap_data_offset)
 			mm_fail("header page: abi %u ring %u offset %u", pg->abi_version,
 				pg->ring_size, pg->data_offset);
+		/* the reader page: 3 of 4 files */
+		if (rnd(&seed) % 4) {
+			rp = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+				  IRQCAP_MMAP_READER_OFFSET);
+			if (rp == MAP_FAILED) {
+				if (errno != ENODEV)
+					mm_fail("reader page mmap: %s", strerror(errno));
+				MM_ADD(mm_rp_gone);
+				rp = NULL;
+			} else {
+				MM_ADD(mm_rpages);
+				for (int i = 0; i < 15; i++)
+					if (rp->reserved[i] || rp->tail)
+						mm_fail("a new file's reader page is not zeroed");
+				if (rnd(&seed) % 3 == 0) {
+					rp2 = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd,
+						   IRQCAP_MMAP_READER_OFFSET);
+					if (rp2 == MAP_FAILED) {
+						if (errno != ENODEV)
+							mm_fail("second reader page mmap: %s",
+								strerror(errno));
+						rp2 = NULL;
+					}
+				}
+			}
+		}
 		pos = __atomic_load_n(IRQCAP_MMAP_POS(pg->head), __ATOMIC_ACQUIRE);
 		/* touch every page of the mapping, and the newest records */
 		for (size_t off = 0; off < len; off += info.mmap_data_offset)
@@ -1573,6 +1779,7 @@ static void *mm_thread(void *arg)
 		}
 		if (ioctl(fd, IRQCAP_IOC_CONSUME, &pos) && errno != ENODEV && errno != EINVAL)
 			mm_fail("CONSUME: %s", strerror(errno));
+		mm_ops(fd, rp, rp2, pg, &seed);
 		pf = (struct pollfd){ .fd = fd, .events = POLLIN };
 		poll(&pf, 1, 0);
 		/* keep the mapping a while: across an unbind now and then */
@@ -1581,9 +1788,30 @@ static void *mm_thread(void *arg)
 			mm_fail("header page changed while mapped: abi %u", pg->abi_version);
 		if (pf.revents & POLLHUP)
 			__atomic_add_fetch(&mm_kept, 1, __ATOMIC_RELAXED);
-		munmap(p, len);
+		if (rp2)
+			munmap(rp2, 4096);
+		/* one in three reader pages outlives close(), with its ring in half of those */
+		for (slot = 0; slot < MM_KEEP && keep[slot].rp; slot++)
+			;
+		if (rp && slot < MM_KEEP && rnd(&seed) % 3 == 0) {
+			keep[slot] = (struct mm_keep){ .rp = rp, .gen = mm_gen,
+						       .ttl = 1 + rnd(&seed) % 40 };
+			MM_ADD(mm_kept_close);
+			if (rnd(&seed) & 1) {
+				keep[slot].ring = pg;
+				keep[slot].len = len;
+				MM_ADD(mm_kept_ring);
+			} else {
+				munmap(p, len);
+			}
+		} else {
+			if (rp)
+				munmap(rp, 4096);
+			munmap(p, len);
+		}
 		close(fd);
 	}
+	mm_keep_tick(keep, &seed, true);
 	return (void *)(uintptr_t)sum;
 }
 
@@ -1599,6 +1827,7 @@ static void mmap_race(void)
 		msleep(c % 7);
 		if (unbind(0))
 			bad_bind++;
+		__atomic_add_fetch(&mm_gen, 1, __ATOMIC_RELAXED);
 		msleep(c % 5);
 		if (bind(0))
 			bad_bind++;
@@ -1611,11 +1840,21 @@ static void mmap_race(void)
 	note("mmap: %d unbind/bind cycles, %llu mappings, %llu refused while unbound, %llu saw the unbind while mapped",
 	     cycles, (unsigned long long)mm_maps, (unsigned long long)mm_gone,
 	     (unsigned long long)mm_kept);
+	note("mmap: %llu reader pages mapped, %llu refused while unbound; %llu tails stored around %llu calls, %llu STATS saw a loss grow; %llu reader pages kept past close() (%llu with their ring), %llu of them across an unbind",
+	     (unsigned long long)mm_rpages, (unsigned long long)mm_rp_gone,
+	     (unsigned long long)mm_tails, (unsigned long long)mm_calls,
+	     (unsigned long long)mm_lossy, (unsigned long long)mm_kept_close,
+	     (unsigned long long)mm_kept_ring, (unsigned long long)mm_kept_unbind);
 	result(!bad_bind && is_bound(0), "mmap: unbind/bind cycles with mapped readers",
 	       "%d unbind/bind writes failed", bad_bind);
 	result(mm_maps > 0 && !mm_bad, "mmap: every mapping is the ring or ENODEV",
 	       "%llu mappings, %llu bad: %s", (unsigned long long)mm_maps,
 	       (unsigned long long)mm_bad, mm_why);
+	result(mm_rpages > 0 && mm_tails > 0 && mm_kept_unbind > 0 && !mm_bad,
+	       "mmap: reader pages with garbage tails, kept past close() and unbind",
+	       "%llu reader pages, %llu tails, %llu kept across unbind, %llu bad: %s",
+	       (unsigned long long)mm_rpages, (unsigned long long)mm_tails,
+	       (unsigned long long)mm_kept_unbind, (unsigned long long)mm_bad, mm_why);
 }
 
 int main(int argc, char **argv)
