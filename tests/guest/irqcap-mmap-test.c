@@ -591,6 +591,22 @@ static bool get_stats(int fd, struct irqcap_stats *st)
 	(unsigned long long)(st).reader_pending, (unsigned long long)(st).reader_lost
 
 /*
+ * Write @mb MB of fresh anonymous memory and free it: the page allocator's
+ * pages freed just before (on this CPU's lists) are reused and dirtied, so
+ * a page the driver freed too early, or did not zero, shows 0x5a.
+ */
+static void churn_memory(size_t mb)
+{
+	size_t len = mb << 20;
+	char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem != MAP_FAILED) {
+		memset(mem, 0x5a, len);
+		munmap(mem, len);
+	}
+}
+
+/*
  * Mapping rules: exactly one page, MAP_SHARED, writable; every mapping of
  * it through one file is the same page (also after all are unmapped, and
  * in a forked child); each open file has its own zeroed page.
@@ -647,7 +663,8 @@ static bool t_reader_map(void)
 	CHECK(b->tail == 0x600d600d, "the child's store not seen: %#x", b->tail);
 	CHECK(mremap(a, page_size, 2 * page_size, MREMAP_MAYMOVE) == MAP_FAILED,
 	      "mremap() grew the reader page");
-	/* a second open file: its own page, zeroed */
+	/* a second open file: its own page, zeroed (also after memory was dirtied) */
+	churn_memory(16);
 	fd2 = open("/dev/irqcap0", O_RDWR);
 	CHECK(fd2 >= 0, "open 2");
 	d = map_rp(fd2, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
@@ -659,6 +676,7 @@ static bool t_reader_map(void)
 	munmap(a, page_size);
 	munmap(b, sizeof(*b));
 	munmap(c, page_size);
+	churn_memory(16);	/* the file holds the page: not reused */
 	a = map_rp(fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(a != MAP_FAILED, "map again: %s", strerror(errno));
 	CHECK(a->tail == 0x600d600d && a->reserved[14] == 0xa5a5a5a5,

@@ -1553,7 +1553,7 @@ static volatile int mm_stop, mm_gen;
 static pthread_mutex_t mm_mx = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t mm_maps, mm_gone, mm_kept, mm_bad;
 static uint64_t mm_rpages, mm_rp_gone, mm_tails, mm_calls, mm_lossy, mm_kept_close,
-	mm_kept_unbind, mm_kept_ring;
+	mm_kept_unbind, mm_kept_ring, mm_short;
 static char mm_why[256];
 
 static void mm_fail(const char *fmt, ...)
@@ -1688,8 +1688,17 @@ static void mm_ops(int fd, struct irqcap_mmap_reader *rp, struct irqcap_mmap_rea
 				marks[i] = rnd(seed);
 			for (int i = rnd(seed) % 6; i >= 0; i--) {
 				r = write(fd, marks, sizeof(marks));
-				if (r != sizeof(marks) && !(r < 0 && errno == ENODEV))
+				if (r == sizeof(marks))
+					continue;
+				if (r < 0 ? errno != ENODEV : r % 8 != 0 || r > (ssize_t)sizeof(marks))
 					mm_fail("write: %zd, %s", r, strerror(errno));
+				/* short or refused: only once the device is gone, for good */
+				pf = (struct pollfd){ .fd = fd, .events = POLLIN };
+				if (poll(&pf, 1, 0) != 1 || !(pf.revents & POLLHUP))
+					mm_fail("write: %zd, then poll revents %#x", r, pf.revents);
+				if (r >= 0)
+					MM_ADD(mm_short);
+				break;
 			}
 			break;
 		}
@@ -1840,10 +1849,10 @@ static void mmap_race(void)
 	note("mmap: %d unbind/bind cycles, %llu mappings, %llu refused while unbound, %llu saw the unbind while mapped",
 	     cycles, (unsigned long long)mm_maps, (unsigned long long)mm_gone,
 	     (unsigned long long)mm_kept);
-	note("mmap: %llu reader pages mapped, %llu refused while unbound; %llu tails stored around %llu calls, %llu STATS saw a loss grow; %llu reader pages kept past close() (%llu with their ring), %llu of them across an unbind",
+	note("mmap: %llu reader pages mapped, %llu refused while unbound; %llu tails stored around %llu calls, %llu STATS saw a loss grow, %llu marker writes cut short by unbind; %llu reader pages kept past close() (%llu with their ring), %llu of them across an unbind",
 	     (unsigned long long)mm_rpages, (unsigned long long)mm_rp_gone,
 	     (unsigned long long)mm_tails, (unsigned long long)mm_calls,
-	     (unsigned long long)mm_lossy, (unsigned long long)mm_kept_close,
+	     (unsigned long long)mm_lossy, (unsigned long long)mm_short, (unsigned long long)mm_kept_close,
 	     (unsigned long long)mm_kept_ring, (unsigned long long)mm_kept_unbind);
 	result(!bad_bind && is_bound(0), "mmap: unbind/bind cycles with mapped readers",
 	       "%d unbind/bind writes failed", bad_bind);
