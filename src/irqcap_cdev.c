@@ -117,7 +117,7 @@ static int irqcap_release(struct inode *inode, struct file *file)
 	struct irqcap_reader *r = file->private_data;
 	struct irqcap_dev *idev = r->idev;
 
-	fasync_helper(-1, file, 0, &idev->fasync);
+	irqcap_fasync_set(idev, -1, file, 0);
 	if (test_bit(IRQCAP_READER_POLLED, &r->flags))
 		irqcap_waiters_add(idev, &idev->pollers, -1);
 	atomic_dec(&idev->readers);
@@ -533,7 +533,7 @@ static int irqcap_fasync(int fd, struct file *file, int on)
 {
 	struct irqcap_reader *r = file->private_data;
 
-	return fasync_helper(fd, file, on, &r->idev->fasync);
+	return irqcap_fasync_set(r->idev, fd, file, on);
 }
 
 static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)
