@@ -494,7 +494,13 @@ static int irqcap_mmap_reader_page(struct irqcap_reader *r,
 		new = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!new)
 			return -ENOMEM;
-		/* full barrier: the zeroed page before its pointer */
+		/*
+		 * Not 0: that is a valid position once the head's low 32 bits
+		 * have wrapped.  The cursor says "nothing consumed yet".
+		 */
+		((struct irqcap_mmap_reader *)page_address(new))->tail =
+			(u32)READ_ONCE(r->pos);
+		/* full barrier: the page's contents before its pointer */
 		page = cmpxchg(&r->map_page, NULL, new);
 		if (page)
 			__free_page(new);	/* another mmap() was first */
