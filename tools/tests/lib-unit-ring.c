@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <time.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 /* ---- the mapped ring, against crafted pages ---------------------------- */
 
@@ -420,6 +423,102 @@ static void ring_scenario(bool ro)
 	ring_done();
 }
 
+/* Without CAP_DAC_OVERRIDE in effect (as root): file modes apply.  @on restores it. */
+static void dac_override(bool on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return;
+	if (on)
+		d[0].effective |= d[0].permitted & (1U << CAP_DAC_OVERRIDE);
+	else
+		d[0].effective &= ~(1U << CAP_DAC_OVERRIDE);
+	syscall(SYS_capset, &h, d);
+}
+
+/* @dev/irqcap0: a link to the fake's memfd */
+static void node_link(const char *dev)
+{
+	char target[64], node[128];
+
+	snprintf(target, sizeof(target), "/proc/%d/fd/%d", (int)getpid(), fr.fd);
+	snprintf(node, sizeof(node), "%s/irqcap0", dev);
+	unlink(node);
+	if (symlink(target, node))
+		exit(1);
+}
+
+/*
+ * irqcap_reader_open() of a device node (a link to the fake's memfd): the
+ * mapped modes open it O_RDWR, as the reader page's writable shared mapping
+ * needs; a node the user may only read is opened O_RDONLY and read with
+ * CONSUME; read() mode opens O_RDONLY.
+ */
+static void ring_device_open(void)
+{
+	char dir[] = "/tmp/irqcap-ring-XXXXXX", sys[64], dev[64], path[192];
+	struct irqcap_reader_opts o = { .mode = IRQCAP_MODE_MMAP };
+	struct irqcap_roots roots = { sys, dev };
+	struct irqcap_device *d = NULL;
+	struct irqcap_record rec;
+	struct irqcap_reader *r = NULL;
+	uint64_t seq = 1;
+	int rc, io, acc;
+
+	ring_make(8, 0x1000);
+	if (!mkdtemp(dir))
+		exit(1);
+	snprintf(sys, sizeof(sys), "%s/sys", dir);
+	snprintf(dev, sizeof(dev), "%s/dev", dir);
+	snprintf(path, sizeof(path), "mkdir -p %s/class/misc/irqcap0/device %s", sys, dev);
+	if (system(path))
+		exit(1);
+	node_link(dev);
+	CHECK(irqcap_device_find(&roots, "0", &d) == 0 && d, "the fake's device node");
+	if (!d)
+		return;
+	rc = irqcap_reader_open(d, &o, &r);
+	acc = r ? fcntl(irqcap_reader_fd(r), F_GETFL) & O_ACCMODE : -1;
+	CHECK(!rc && acc == O_RDWR && rpage_mapped(), "mmap: O_RDWR (%d), the reader page mapped %d",
+	      acc, rpage_mapped());
+	produce(&seq, 2);
+	io = fr.ioctls;
+	for (rc = 0; irqcap_reader_next(r, &rec, 0) == 1; rc++)
+		;
+	CHECK(rc == 2 && fr.ioctls == io && rpage_tail() == 0x1002,
+	      "2 records, tail %#x, %d ioctls", rpage_tail(), fr.ioctls - io);
+	irqcap_reader_close(r);
+	o.mode = IRQCAP_MODE_READ;
+	rc = irqcap_reader_open(d, &o, &r);
+	acc = r ? fcntl(irqcap_reader_fd(r), F_GETFL) & O_ACCMODE : -1;
+	CHECK(!rc && acc == O_RDONLY, "read(): O_RDONLY (%d)", acc);
+	irqcap_reader_close(r);
+
+	/* a node this user may only read */
+	ring_make(8, 0x1000);
+	node_link(dev);
+	fchmod(fr.fd, 0444);
+	dac_override(false);
+	o.mode = IRQCAP_MODE_AUTO;
+	rc = irqcap_reader_open(d, &o, &r);
+	dac_override(true);
+	acc = r ? fcntl(irqcap_reader_fd(r), F_GETFL) & O_ACCMODE : -1;
+	CHECK(!rc && irqcap_reader_mode(r) == IRQCAP_MODE_MMAP && acc == O_RDONLY && !rpage_mapped(),
+	      "read-only node: mapped (rc %d), O_RDONLY (%d), no reader page", rc, acc);
+	if (r) {
+		CHECK(irqcap_reader_next(r, &rec, 0) == 0 && fr.consumes == 1 && fr.consumed == 0x1000,
+		      "read-only node: CONSUME at the empty ring: %d", fr.consumes);
+		irqcap_reader_close(r);
+	}
+	irqcap_device_free(d);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path))
+		exit(1);
+	ring_done();
+}
+
 void test_mmap(void)
 {
 	struct irqcap_record rec;
@@ -429,6 +528,7 @@ void test_mmap(void)
 
 	ring_scenario(false);
 	ring_scenario(true);
+	ring_device_open();
 
 	/*
 	 * Records committed after open(), before the mapping, across a 2^32
