@@ -52,13 +52,18 @@ wait_readers() {
 # reader_page PID: PID maps its file's reader page (struct irqcap_mmap_reader,
 # shared and writable, at IRQCAP_MMAP_READER_OFFSET 0x40000000) of irqcap0;
 # the mapped reader stores its position there instead of IRQCAP_IOC_CONSUME.
-# It is mapped just after the file is opened (and counted in readers).
 reader_page() {
-	i=0
-	until grep -Eq '^[0-9a-f]+-[0-9a-f]+ rw-s 40000000 .*/dev/irqcap0' "/proc/$1/maps" 2>/dev/null; do
-		[ $i -lt 50 ] || return 1
-		sleep 0.1
-		i=$((i + 1))
+	grep -Eq '^[0-9a-f]+-[0-9a-f]+ rw-s 40000000 .*/dev/irqcap0' "/proc/$1/maps" 2>/dev/null
+}
+# wait_reader_pages PID...: the page is mapped just after the file is opened
+# (counted in readers); at most 3 s, under the C example's 5 s for a record
+wait_reader_pages() {
+	local i=0 p
+	for p in "$@"; do
+		while ! reader_page "$p" && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 	done
 }
 
@@ -331,6 +336,7 @@ every_event() {
 	[ -n "$ex" ] && n=2
 	wait_readers 0 $n
 	if [ "$1" != read ]; then
+		wait_reader_pages $pid $ex
 		check "monitor --read-mode $1: the reader page mapped" reader_page $pid
 		[ -n "$ex" ] && check "C example, mode $1: the reader page mapped" reader_page $ex
 	fi
