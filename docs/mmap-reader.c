@@ -30,7 +30,7 @@
 struct irqcap_map {
 	int fd;
 	const struct irqcap_mmap_page *page;
-	struct irqcap_mmap_reader *reader;	/* this file's page: tail */
+	struct irqcap_mmap_reader *reader;	/* this file's page, or NULL */
 	const unsigned char *data;	/* the records, at page->data_offset */
 	size_t len;			/* of the mapping */
 	uint32_t size;			/* records in the ring */
@@ -39,7 +39,9 @@ struct irqcap_map {
 
 /*
  * Map the ring of an open /dev/irqcapN and the file's reader page; the
- * reader starts at the head.
+ * reader starts at the head.  The reader page is a shared writable mapping,
+ * so it needs the file open for writing (O_RDWR); opened read-only (EACCES)
+ * the reader tells the driver its position with IRQCAP_IOC_CONSUME instead.
  */
 static int irqcap_map_open(struct irqcap_map *m, int fd)
 {
@@ -57,14 +59,14 @@ static int irqcap_map_open(struct irqcap_map *m, int fd)
 		return -errno;
 	rp = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		  IRQCAP_MMAP_READER_OFFSET);
-	if (rp == MAP_FAILED) {
+	if (rp == MAP_FAILED && errno != EACCES) {
 		int err = errno;
 
 		munmap(p, m->len);
 		return -err;
 	}
 	m->fd = fd;
-	m->reader = rp;
+	m->reader = rp == MAP_FAILED ? NULL : rp;
 	m->page = p;
 	m->data = (const unsigned char *)p + m->page->data_offset;
 	m->size = m->page->ring_size;
@@ -74,7 +76,8 @@ static int irqcap_map_open(struct irqcap_map *m, int fd)
 
 static void irqcap_map_close(struct irqcap_map *m)
 {
-	munmap(m->reader, sysconf(_SC_PAGESIZE));
+	if (m->reader)
+		munmap(m->reader, sysconf(_SC_PAGESIZE));
 	munmap((void *)m->page, m->len);
 }
 
@@ -149,9 +152,13 @@ static unsigned int irqcap_map_read(struct irqcap_map *m, struct irqcap_event *b
 static int irqcap_map_wait(struct irqcap_map *m, int timeout_ms)
 {
 	struct pollfd p = { .fd = m->fd, .events = POLLIN };
+	uint64_t pos = m->pos;
 	int ret;
 
-	__atomic_store_n(&m->reader->tail, m->pos, __ATOMIC_RELEASE);
+	if (m->reader)
+		__atomic_store_n(&m->reader->tail, m->pos, __ATOMIC_RELEASE);
+	else if (ioctl(m->fd, IRQCAP_IOC_CONSUME, &pos))
+		return -1;
 	ret = poll(&p, 1, timeout_ms);
 	if (ret > 0 && (p.revents & (POLLHUP | POLLERR))) {
 		errno = ENODEV;
@@ -172,7 +179,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s /dev/irqcapN [COUNT]\n", argv[0]);
 		return 2;
 	}
-	fd = open(argv[1], O_RDONLY);
+	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
 		perror(argv[1]);
 		return 1;

@@ -195,6 +195,7 @@ struct irqcap_dev {
 	atomic64_t last_commit_ns;	/* written by the producer, read by readers */
 	atomic_t sleepers;		/* readers in read()'s wait */
 	atomic_t pollers;		/* files that poll()ed */
+	atomic_t waiters;		/* sleepers + pollers + SIGIO files: 0, nobody to wake */
 	u64 last_wake_ns;		/* handler: the last wake-up, for the hold-off */
 	struct irqcap_hist hist_commit;	/* IRQ -> bottom half commit */
 	/* storm throttling and suspend (irqcap_pm.c) */
@@ -292,6 +293,7 @@ void irqcap_prod_lock(struct irqcap_dev *idev, unsigned long *flags)
 void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
 	__releases(&idev->prod_lock);
 void irqcap_waiters_add(struct irqcap_dev *idev, atomic_t *count, int n);
+int irqcap_fasync_set(struct irqcap_dev *idev, int fd, struct file *file, int on);
 irqreturn_t irqcap_hardirq(int irq, void *data);
 irqreturn_t irqcap_thread(int irq, void *data);
 void irqcap_commit(struct irqcap_dev *idev);

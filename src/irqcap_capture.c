@@ -151,10 +151,13 @@ void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
 /**
  * irqcap_waiters_add() - count a waiter in or out
  * @idev: device
- * @count: &idev->sleepers (a reader in read()'s wait) or &idev->pollers (a
+ * @count: &idev->sleepers (a reader in read()'s wait), &idev->pollers (a
  *	file that has poll()ed, counted until it is closed: poll() cannot say
- *	when it stops waiting)
+ *	when it stops waiting), or NULL (a file that asked for SIGIO)
  * @n: 1 before the wait, -1 after
+ *
+ * Every waiter is also counted in @waiters, which is all the handler reads
+ * while nobody waits (irqcap_wake_needed()).
  *
  * Process context.  Counting in is followed by irqcap_sync_handler(), so
  * that the handler needs no barrier between publishing a record and reading
@@ -166,19 +169,38 @@ void irqcap_prod_unlock(struct irqcap_dev *idev, unsigned long flags)
  */
 void irqcap_waiters_add(struct irqcap_dev *idev, atomic_t *count, int n)
 {
-	atomic_add(n, count);
+	if (count)
+		atomic_add(n, count);
+	atomic_add(n, &idev->waiters);
 	if (n > 0)
 		irqcap_sync_handler(idev);
 }
 
 /*
- * Is there anyone for the handler to wake?  Readers in read() are counted;
- * poll() waiters only on the wait queue, which needs wq_has_sleeper()'s
- * full barrier, paid only while a file that ever poll()ed is open.  Called
- * after publishing (see irqcap_waiters_add()).
+ * The fasync() file operation: fasync_helper() says 1 when it added or
+ * removed this file's entry, so every SIGIO file is counted in @waiters
+ * once.  Also called at release() with @on 0.
+ */
+int irqcap_fasync_set(struct irqcap_dev *idev, int fd, struct file *file, int on)
+{
+	int ret = fasync_helper(fd, file, on, &idev->fasync);
+
+	if (ret > 0)
+		irqcap_waiters_add(idev, NULL, on ? 1 : -1);
+	return ret;
+}
+
+/*
+ * Is there anyone for the handler to wake?  While nobody waits, one load
+ * of @waiters says no.  Readers in read() are counted; poll() waiters only
+ * on the wait queue, which needs wq_has_sleeper()'s full barrier, paid only
+ * while a file that ever poll()ed is open.  Called after publishing (see
+ * irqcap_waiters_add()).
  */
 static __always_inline bool irqcap_wake_needed(struct irqcap_dev *idev)
 {
+	if (likely(!atomic_read(&idev->waiters)))
+		return false;
 	return atomic_read(&idev->sleepers) || READ_ONCE(idev->fasync) ||
 	       (atomic_read(&idev->pollers) && wq_has_sleeper(&idev->wait));
 }

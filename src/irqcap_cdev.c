@@ -117,7 +117,7 @@ static int irqcap_release(struct inode *inode, struct file *file)
 	struct irqcap_reader *r = file->private_data;
 	struct irqcap_dev *idev = r->idev;
 
-	fasync_helper(-1, file, 0, &idev->fasync);
+	irqcap_fasync_set(idev, -1, file, 0);
 	if (test_bit(IRQCAP_READER_POLLED, &r->flags))
 		irqcap_waiters_add(idev, &idev->pollers, -1);
 	atomic_dec(&idev->readers);
@@ -494,7 +494,13 @@ static int irqcap_mmap_reader_page(struct irqcap_reader *r,
 		new = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!new)
 			return -ENOMEM;
-		/* full barrier: the zeroed page before its pointer */
+		/*
+		 * Not 0: that is a valid position once the head's low 32 bits
+		 * have wrapped.  The cursor says "nothing consumed yet".
+		 */
+		((struct irqcap_mmap_reader *)page_address(new))->tail =
+			(u32)READ_ONCE(r->pos);
+		/* full barrier: the page's contents before its pointer */
 		page = cmpxchg(&r->map_page, NULL, new);
 		if (page)
 			__free_page(new);	/* another mmap() was first */
@@ -533,7 +539,7 @@ static int irqcap_fasync(int fd, struct file *file, int on)
 {
 	struct irqcap_reader *r = file->private_data;
 
-	return fasync_helper(fd, file, on, &r->idev->fasync);
+	return irqcap_fasync_set(r->idev, fd, file, on);
 }
 
 static long irqcap_ioctl_stats(struct irqcap_reader *r, void __user *arg)

@@ -302,10 +302,15 @@ struct irqcap_mmap_page {
  *	are consumed (read, or lost if the ring overwrote them first)
  * @reserved: ignored by the driver; zero when mapped
  *
+ * @tail starts as the low 32 bits of this file's cursor when the page is
+ * first mapped (not 0: that would be a valid position after the 32-bit
+ * wrap of the head), so mapping it consumes nothing.
+ *
  * mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
  * IRQCAP_MMAP_READER_OFFSET) maps one zeroed page private to this open
- * file (EINVAL for another size or without MAP_SHARED; every mapping of it
- * through the same file is the same page).  The reader stores @tail
+ * file (EINVAL for another size or without MAP_SHARED, EACCES from mmap()
+ * for a file not open for writing; every mapping of it through the same
+ * file is the same page).  The reader stores @tail
  * (__atomic_store_n(..., __ATOMIC_RELEASE)) instead of calling
  * IRQCAP_IOC_CONSUME: poll() then reports EPOLLIN only for records past
  * @tail, and the next read(), ioctl() or STATS moves this file's cursor to

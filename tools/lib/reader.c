@@ -224,10 +224,20 @@ IRQCAP_EXPORT int irqcap_reader_open(struct irqcap_device *dev,
 				     const struct irqcap_reader_opts *opts,
 				     struct irqcap_reader **rp)
 {
-	int fd = open(dev->node, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e, rc;
+	int fd = -1, e, rc;
 	struct irqcap_reader *r;
 
 	*rp = NULL;
+	/*
+	 * A mapped reader's page (struct irqcap_mmap_reader) is a writable
+	 * shared mapping: only a file open for writing may have it.  Without
+	 * write permission the ring is read without it (IRQCAP_IOC_CONSUME);
+	 * any other failure of O_RDWR is O_RDONLY's too, which reports it.
+	 */
+	if (!opts || opts->mode != IRQCAP_MODE_READ)
+		fd = open(dev->node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(dev->node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		return irqcap__fail(dev->msg, -e, "%s: cannot open %s: %s", dev->name, dev->node,
@@ -244,6 +254,8 @@ IRQCAP_EXPORT void irqcap_reader_close(struct irqcap_reader *r)
 {
 	if (!r)
 		return;
+	if (r->rpage)
+		munmap(r->rpage, r->rpage_len);
 	if (r->map)
 		munmap(r->map, r->map_len);
 	if (r->fd >= 0)
@@ -368,7 +380,10 @@ IRQCAP_EXPORT int irqcap_reader_next(struct irqcap_reader *r, struct irqcap_reco
 			return rc;
 		if (!timeout_ms)
 			return 0;
-		/* mapped: map_fetch() told the driver our position (CONSUME) */
+		/*
+		 * mapped: map_fetch() told the driver our position (the reader
+		 * page's tail, or CONSUME), so poll() wakes for new records only
+		 */
 		wait = -1;
 		if (timeout_ms > 0) {
 			int64_t left = deadline - mono_ms();

@@ -39,6 +39,9 @@ struct irqcap_reader {
 	bool have_last;
 	uint64_t last_seqno, last_ts;	/* of the last record taken from the ring */
 	bool consumed;		/* IRQCAP_IOC_CONSUME told the driver mpos */
+	/* the file's reader page (@tail: mpos for the driver), NULL: CONSUME */
+	struct irqcap_mmap_reader *rpage;
+	size_t rpage_len;
 
 	uint64_t torn, truncated;
 };
@@ -53,7 +56,11 @@ void irqcap__convert(struct irqcap_reader *r, size_t from);
 int irqcap__map_open(struct irqcap_reader *r, const struct irqcap_info *info);
 /* Fetch what the ring has now: >0 records (an OVERFLOW included), 0 none, -errno. */
 int irqcap__map_fetch(struct irqcap_reader *r);
-/* IRQCAP_IOC_CONSUME of the reader's position, unless the driver has it already. */
+/*
+ * Tell the driver the reader's position: store it in the reader page (the
+ * driver takes it over at its next read()/ioctl(); poll() judges by it), or
+ * without one IRQCAP_IOC_CONSUME, unless the driver has it already.
+ */
 int irqcap__map_consume(struct irqcap_reader *r);
 /* The ring's head (low 32 bits), acquire. */
 uint32_t irqcap__map_head(const struct irqcap_reader *r);

@@ -3,7 +3,9 @@
  * libirqcap: the mapped ring, as the uAPI header's struct irqcap_mmap_page
  * protocol says: positions of 32 bits, acquire head, copy, read fence,
  * reserve; torn copies discarded, losses delivered as the OVERFLOW record
- * read() would make, the driver told (IRQCAP_IOC_CONSUME) where the reader is.
+ * read() would make.  The driver is told where the reader is by a store of
+ * its position in the file's reader page (struct irqcap_mmap_reader @tail),
+ * or with IRQCAP_IOC_CONSUME where that page cannot be mapped.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "reader.h"
 
@@ -55,10 +58,20 @@ static int consume_at(struct irqcap_reader *r, uint32_t pos)
 	return 0;
 }
 
+/* The reader page's @tail: the driver takes it over at its next read()/ioctl(). */
+static void store_tail(struct irqcap_reader *r, uint32_t pos)
+{
+	__atomic_store_n(&r->rpage->tail, pos, __ATOMIC_RELEASE);
+}
+
 int irqcap__map_consume(struct irqcap_reader *r)
 {
 	int rc;
 
+	if (r->rpage) {
+		store_tail(r, r->mpos);	/* no system call */
+		return 0;
+	}
 	if (r->consumed)
 		return 0;
 	rc = consume_at(r, r->mpos);
@@ -127,7 +140,17 @@ int irqcap__map_fetch(struct irqcap_reader *r)
 		 * never go behind it.  In a lap right after another the driver may
 		 * have moved its cursor past @from already and refuses (EINVAL):
 		 * it has counted those records lost then, and that is ignored.
+		 *
+		 * With the reader page, @tail is first set to @from: the driver
+		 * takes the page's position over at every ioctl before it runs
+		 * it, and a @tail left behind from the last empty ring (ahead of
+		 * its cursor, behind @from) would have it count the records
+		 * between that @tail and @from lost, though they were read.
+		 * After the ioctl @tail is behind the driver's cursor, which
+		 * it ignores, until the next empty ring stores mpos.
 		 */
+		if (r->rpage)
+			store_tail(r, from);
 		consume_at(r, from);
 		/* what read() would have given: after the last record read */
 		memset(&r->buf[0], 0, sizeof(r->buf[0]));
@@ -194,6 +217,20 @@ int irqcap__map_open(struct irqcap_reader *r, const struct irqcap_info *info)
 			r->mpos = h - (uint32_t)st.reader_pending;
 			break;
 		}
+	}
+	/*
+	 * The reader page, mapped after STATS: it is zeroed when mapped, and
+	 * the driver would take @tail 0 over at the next ioctl as a position
+	 * (the nearest behind the head with low bits 0), so mpos is stored
+	 * before any.  Where it cannot be mapped (a file opened read-only:
+	 * EACCES; a driver without it: EINVAL) IRQCAP_IOC_CONSUME does its work.
+	 */
+	r->rpage_len = (size_t)sysconf(_SC_PAGESIZE);
+	m = mmap(NULL, r->rpage_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+		 IRQCAP_MMAP_READER_OFFSET);
+	if (m != MAP_FAILED) {
+		r->rpage = m;
+		store_tail(r, r->mpos);
 	}
 	r->mode = IRQCAP_MODE_MMAP;
 	return 0;

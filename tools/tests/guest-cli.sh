@@ -49,6 +49,24 @@ wait_readers() {
 	done
 }
 
+# reader_page PID: PID maps its file's reader page (struct irqcap_mmap_reader,
+# shared and writable, at IRQCAP_MMAP_READER_OFFSET 0x40000000) of irqcap0;
+# the mapped reader stores its position there instead of IRQCAP_IOC_CONSUME.
+reader_page() {
+	grep -Eq '^[0-9a-f]+-[0-9a-f]+ rw-s 40000000 .*/dev/irqcap0' "/proc/$1/maps" 2>/dev/null
+}
+# wait_reader_pages PID...: the page is mapped just after the file is opened
+# (counted in readers); at most 3 s, under the C example's 5 s for a record
+wait_reader_pages() {
+	local i=0 p
+	for p in "$@"; do
+		while ! reader_page "$p" && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
+}
+
 lines() { wc -l <"$1" | tr -d ' '; }
 # an IRQ record's TYPE in text: irq, or its edge where the driver knows it (ABI 3)
 E='(irq|rising|falling)'
@@ -317,6 +335,11 @@ every_event() {
 	n=1
 	[ -n "$ex" ] && n=2
 	wait_readers 0 $n
+	if [ "$1" != read ]; then
+		wait_reader_pages $pid $ex
+		check "monitor --read-mode $1: the reader page mapped" reader_page $pid
+		[ -n "$ex" ] && check "C example, mode $1: the reader page mapped" reader_page $ex
+	fi
 	raise -t 5 6 2000
 	wait $pid; rc=$?
 	first=$(sed -n '1s/^irqcap0,irq,[0-9]*,\([0-9]*\),.*/\1/p' "$T/m.$1")

@@ -345,8 +345,11 @@ struct irqcap_reader;
  * @opts: how to read; may be NULL
  * @rp: set to the reader; close it with irqcap_reader_close()
  *
- * Opens the node non-blocking, checks the driver's ABI, chooses read() or
- * the mapped ring (@opts mode) and sets the clock.  The reader sees records
+ * Opens the node non-blocking (read-write unless @opts mode is
+ * IRQCAP_MODE_READ: the mapped reader's page, struct irqcap_mmap_reader, is
+ * a writable mapping; read-only where the user may not write it), checks
+ * the driver's ABI, chooses read() or the mapped ring (@opts mode) and sets
+ * the clock.  The reader sees records
  * staged from now on.  A node that is a regular file or a FIFO is read as a
  * recording of raw struct irqcap_event records (read() mode; its end is
  * -IRQCAP_E_END).
@@ -361,7 +364,10 @@ int irqcap_reader_open(struct irqcap_device *dev, const struct irqcap_reader_opt
 /**
  * irqcap_reader_open_fd() - a reader on a file descriptor already open
  * @fd: an open /dev/irqcapN (non-blocking or not) or a recording; the
- *	reader owns it from now on, also on failure
+ *	reader owns it from now on, also on failure.  Mapped, a file open
+ *	read-write has the reader page (no system call at an empty ring but
+ *	poll()); read-only, the reader tells the driver its position with
+ *	IRQCAP_IOC_CONSUME
  * @name: the name to use in messages (e.g. "irqcap0"); may be NULL
  * @opts: as irqcap_reader_open()
  * @rp: set to the reader
@@ -385,8 +391,9 @@ void irqcap_reader_close(struct irqcap_reader *r);
  * POLLERR that the device went away.  Use it in poll(), epoll or an event
  * loop; do not read() from it.  Poll it after irqcap_reader_next() or
  * irqcap_reader_peek_ts() returned 0 (in mapped mode that call told the driver
- * the reader's position with IRQCAP_IOC_CONSUME, so that poll() wakes for new
- * records only), and not while irqcap_reader_pending() is true.
+ * the reader's position, in the reader page or with IRQCAP_IOC_CONSUME, so
+ * that poll() wakes for new records only), and not while
+ * irqcap_reader_pending() is true.
  *
  * Return: the descriptor.
  */
@@ -488,7 +495,8 @@ void irqcap_reader_expect(struct irqcap_reader *r, uint64_t seqno);
  * irqcap_reader_stats() - IRQCAP_IOC_STATS on the reader's file
  * @r: the reader
  * @stats: filled; @reader_* are this reader's (in mapped mode, as of its
- *	last IRQCAP_IOC_CONSUME, which irqcap_reader_next() issues)
+ *	position: the reader tells the driver all it has taken from the ring
+ *	first)
  *
  * Return: 0 or -errno.
  */
