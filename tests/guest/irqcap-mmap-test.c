@@ -572,14 +572,35 @@ static void put_tail(struct irqcap_mmap_reader *rp, uint32_t v)
 	__atomic_store_n(&rp->tail, v, __ATOMIC_RELEASE);
 }
 
-static bool page_zero(const void *p)
+/* a reader page as first mapped: @tail the file's cursor, the rest zero */
+static bool page_fresh(const struct irqcap_mmap_reader *rp, uint32_t cursor)
 {
-	const unsigned char *c = p;
+	const unsigned char *c = (const unsigned char *)rp;
 
-	for (long i = 0; i < page_size; i++)
+	for (long i = sizeof(rp->tail); i < page_size; i++)
 		if (c[i])
 			return false;
-	return true;
+	return rp->tail == cursor;
+}
+
+/* the head, through a mapping of the ring of @fd made for the call */
+static uint32_t head_fd(int fd)
+{
+	struct irqcap_info info;
+	uint32_t h = 0;
+	size_t len;
+	void *p;
+
+	if (ioctl(fd, IRQCAP_IOC_INFO, &info))
+		return 0;
+	len = info.mmap_data_offset + (size_t)info.ring_size * info.event_size;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	h = __atomic_load_n(IRQCAP_MMAP_POS(((const struct irqcap_mmap_page *)p)->head),
+			    __ATOMIC_ACQUIRE);
+	munmap(p, len);
+	return h;
 }
 
 static bool get_stats(int fd, struct irqcap_stats *st)
@@ -609,16 +630,25 @@ static void churn_memory(size_t mb)
 /*
  * Mapping rules: exactly one page, MAP_SHARED, writable; every mapping of
  * it through one file is the same page (also after all are unmapped, and
- * in a forked child); each open file has its own zeroed page.
+ * in a forked child); each open file has its own page, zeroed but for the
+ * tail, which is the file's cursor when the page is first mapped (not the
+ * head then: records raised after open() stay unconsumed).
  */
 static bool t_reader_map(void)
 {
 	struct irqcap_mmap_reader *a, *b, *c, *d;
-	int fd = open("/dev/irqcap0", O_RDWR), fd2, rofd, status;
+	int fd = open("/dev/irqcap0", O_RDWR | O_NONBLOCK), fd2, rofd, status;
+	struct irqcap_stats st;
+	uint32_t cur, cur2;
 	void *p;
 	pid_t pid;
 
 	CHECK(fd >= 0, "open O_RDWR");
+	cur = head_fd(fd);		/* nothing raised since open(): the cursor */
+	raise_irq(IRQ0, 3);
+	for (int i = 0; i < 500 && head_fd(fd) != cur + 3; i++)
+		usleep(2000);
+	CHECK(head_fd(fd) == cur + 3, "head %u, expected %u", head_fd(fd), cur + 3);
 	CHECK(sizeof(struct irqcap_mmap_reader) == 64 && IRQCAP_MMAP_READER_OFFSET % page_size == 0,
 	      "struct irqcap_mmap_reader %zu bytes, offset %#x", sizeof(struct irqcap_mmap_reader),
 	      IRQCAP_MMAP_READER_OFFSET);
@@ -634,10 +664,14 @@ static bool t_reader_map(void)
 	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, IRQCAP_MMAP_READER_OFFSET + page_size);
 	CHECK(p == MAP_FAILED && errno == EINVAL, "the page after the reader page: %s",
 	      p == MAP_FAILED ? strerror(errno) : "mapped");
-	/* exactly one page, writable, zeroed */
+	/* exactly one page, writable, zeroed but the tail: the cursor, 3 behind */
 	a = map_rp(fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(a != MAP_FAILED, "one page PROT_WRITE MAP_SHARED: %s", strerror(errno));
-	CHECK(page_zero(a), "a new reader page is not zeroed");
+	CHECK(page_fresh(a, cur), "a new reader page: tail %#x (cursor %#x, head %#x), or not zeroed",
+	      a->tail, cur, cur + 3);
+	CHECK(ioctl(fd, IRQCAP_IOC_STATS, &st) == 0 && st.reader_read == 0 && st.reader_pending == 3,
+	      "mapping consumed: STATS read %llu pending %llu", (unsigned long long)st.reader_read,
+	      (unsigned long long)st.reader_pending);
 	/* the struct's size, rounded up by the kernel: the same one page */
 	b = map_rp(fd, sizeof(*b), PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(b != MAP_FAILED, "%zu bytes: %s", sizeof(*b), strerror(errno));
@@ -663,13 +697,15 @@ static bool t_reader_map(void)
 	CHECK(b->tail == 0x600d600d, "the child's store not seen: %#x", b->tail);
 	CHECK(mremap(a, page_size, 2 * page_size, MREMAP_MAYMOVE) == MAP_FAILED,
 	      "mremap() grew the reader page");
-	/* a second open file: its own page, zeroed (also after memory was dirtied) */
+	/* a second open file: its own fresh page (also after memory was dirtied) */
 	churn_memory(16);
 	fd2 = open("/dev/irqcap0", O_RDWR);
 	CHECK(fd2 >= 0, "open 2");
+	cur2 = head_fd(fd2);
 	d = map_rp(fd2, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(d != MAP_FAILED, "map the second file's: %s", strerror(errno));
-	CHECK(page_zero(d), "the second file's reader page is not zeroed (tail %#x)", d->tail);
+	CHECK(page_fresh(d, cur2), "the second file's reader page: tail %#x (cursor %#x), or not zeroed",
+	      d->tail, cur2);
 	put_tail(d, 7);
 	CHECK(a->tail == 0x600d600d, "the second file's store reached the first's page");
 	/* all of the first file's mappings gone: mapping it again finds the page */
@@ -711,9 +747,9 @@ static bool t_reader_poll(void)
 	uint64_t lost = 0, mark = 42;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
-	CHECK(page_zero(m.reader), "reader page not zeroed");
-	CHECK(!(poll_now(m.fd) & POLLIN), "readable with nothing raised (tail 0)");
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
+	CHECK(page_fresh(m.reader, m.pos), "reader page: tail %#x, cursor %#x", m.reader->tail, m.pos);
+	CHECK(!(poll_now(m.fd) & POLLIN), "readable with nothing raised (tail at the cursor)");
 	raise_irq(IRQ0, 3);
 	CHECK(wait_head(&m, m.pos + 3), "head");
 	CHECK(poll_now(m.fd) & POLLIN, "not readable after 3 edges");
@@ -757,7 +793,7 @@ static bool t_reader_ahead(void)
 	ssize_t r;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	raise_irq(IRQ0, 3);
 	CHECK(wait_head(&m, m.pos + 3), "head");
 	h = head_of(&m);
@@ -804,7 +840,7 @@ static bool t_reader_behind(void)
 	ssize_t r;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	p0 = m.pos;
 	raise_irq(IRQ0, 5);
 	CHECK(wait_head(&m, p0 + 5), "head");
@@ -851,7 +887,7 @@ static bool t_reader_stats(void)
 	uint64_t v;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	p0 = m.pos;
 	raise_irq(IRQ0, 10);
 	CHECK(wait_head(&m, p0 + 10), "head");
@@ -903,7 +939,7 @@ static bool t_reader_read(void)
 	ssize_t r;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	p0 = m.pos;
 	s0 = seen();
 	raise_irq(IRQ0, 8);
@@ -954,7 +990,7 @@ static bool t_reader_lost(void)
 	ssize_t r;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	p0 = m.pos;
 	s0 = seen();
 	raise_irq(IRQ0, 1000);
@@ -1011,7 +1047,7 @@ static bool t_reader_unbind(void)
 	char *mem;
 	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0, "map: %s", strerror(-ret));
+	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
 	CHECK(platform_name(0, name, sizeof(name)) == 0, "no platform device");
 	b = map_rp(m.fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(b != MAP_FAILED, "second mapping: %s", strerror(errno));

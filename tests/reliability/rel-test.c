@@ -1759,10 +1759,21 @@ static void *mm_thread(void *arg)
 				MM_ADD(mm_rp_gone);
 				rp = NULL;
 			} else {
+				struct irqcap_stats st;
+				uint32_t h = __atomic_load_n(IRQCAP_MMAP_POS(pg->head),
+							     __ATOMIC_ACQUIRE);
+
 				MM_ADD(mm_rpages);
+				/* zeroed, the tail at the cursor: not ahead, nothing consumed */
 				for (int i = 0; i < 15; i++)
-					if (rp->reserved[i] || rp->tail)
+					if (rp->reserved[i])
 						mm_fail("a new file's reader page is not zeroed");
+				if ((int32_t)(rp->tail - h) > 0)
+					mm_fail("a new file's reader page: tail %#x ahead of the head %#x",
+						rp->tail, h);
+				if (!ioctl(fd, IRQCAP_IOC_STATS, &st) && st.reader_read)
+					mm_fail("mapping the reader page consumed %llu records",
+						(unsigned long long)st.reader_read);
 				if (rnd(&seed) % 3 == 0) {
 					rp2 = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd,
 						   IRQCAP_MMAP_READER_OFFSET);
