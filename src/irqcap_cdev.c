@@ -487,7 +487,8 @@ static int irqcap_mmap_reader_page(struct irqcap_reader *r,
 {
 	struct page *page = READ_ONCE(r->map_page), *new;
 
-	if (vma_pages(vma) != 1 || !(vma->vm_flags & VM_SHARED))
+	/* VM_MAYSHARE: mmap() clears VM_SHARED for a read-only file's MAP_SHARED */
+	if (vma_pages(vma) != 1 || !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (!page) {
 		/* user space makes one per open file: charged to it */

@@ -308,9 +308,9 @@ struct irqcap_mmap_page {
  *
  * mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
  * IRQCAP_MMAP_READER_OFFSET) maps one zeroed page private to this open
- * file (EINVAL for another size or without MAP_SHARED, EACCES from mmap()
- * for a file not open for writing; every mapping of it through the same
- * file is the same page).  The reader stores @tail
+ * file (EINVAL for another size or without MAP_SHARED; a file not open
+ * for writing maps it only without PROT_WRITE, mmap() gets EACCES; every
+ * mapping of it through the same file is the same page).  The reader stores @tail
  * (__atomic_store_n(..., __ATOMIC_RELEASE)) instead of calling
  * IRQCAP_IOC_CONSUME: poll() then reports EPOLLIN only for records past
  * @tail, and the next read(), ioctl() or STATS moves this file's cursor to

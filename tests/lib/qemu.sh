@@ -82,7 +82,8 @@ irqcap_qemu_bin() {
 # serial and no display; returns QEMU's exit status (124: the timeout).
 #   --kernel IMG --initrd CPIO   what to boot
 #   --append PARAMS   kernel options, after "console=<the board's> quiet
-#                     panic=-1", the board's own and $IRQCAP_KERNEL_APPEND
+#                     panic=-1 oops=panic" (an oops ends the boot at once,
+#                     not at the suite's timeout), the board's own and $IRQCAP_KERNEL_APPEND
 #   --ssdt AML        x86_64: an ACPI table (-acpitable)
 #   --dtb DTB         arm64/armhf: the device tree to boot with
 #   --dumpdtb OUT     arm64/armhf: write the board's own device tree (as
@@ -158,7 +159,7 @@ irqcap_qemu() {
 	else
 		[ -n "$dtb" ] && cmd+=(-dtb "$dtb")
 		cmd+=(-kernel "$kernel" -initrd "$initrd"
-		      -append "console=$con quiet panic=-1${kargs:+ $kargs}${IRQCAP_KERNEL_APPEND:+ $IRQCAP_KERNEL_APPEND}${append:+ $append}")
+		      -append "console=$con quiet panic=-1 oops=panic${kargs:+ $kargs}${IRQCAP_KERNEL_APPEND:+ $IRQCAP_KERNEL_APPEND}${append:+ $append}")
 	fi
 	cmd+=("$@")
 	if [ "$bg" = 1 ]; then
