@@ -238,6 +238,67 @@ static void ring_reader_skip_test(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
+/* A mapped reader's position from its low 32 bits (CONSUME, reader page) */
+
+struct low_case {
+	const char *name;
+	u64 head, cursor;
+	u32 low;
+	bool valid;
+	u64 to;
+};
+
+static const struct low_case low_cases[] = {
+	{ "at-head", 100, 90, 100, true, 100 },
+	{ "at-cursor", 100, 90, 90, true, 90 },
+	{ "between", 100, 90, 95, true, 95 },
+	{ "behind-cursor", 100, 90, 89, false, 0 },
+	{ "ahead-1", 100, 90, 101, false, 0 },
+	{ "ahead-2^31-1", 100, 90, 100 + 0x7fffffffU, false, 0 },
+	/* a reader that never read: only the head says this is ahead */
+	{ "ahead-lagging-cursor", 1ULL << 33, 0, 1, false, 0 },
+	/* a 32-bit kernel's positions wrap at 2^32: that lag reads as ahead there */
+	{ "behind-lagging-cursor", 1ULL << 33, 0, 0xffffffffU, BITS_PER_LONG == 64,
+	  (1ULL << 33) - 1 },
+	/* 2^31 ahead reads as 2^31 behind: behind this cursor */
+	{ "2^31-behind", 100, 90, 100 + 0x80000000U, false, 0 },
+	/* the low word wrapped since the reader stored it */
+	{ "wrap32", (1ULL << 32) + 5, (1ULL << 32) - 10, 0xfffffffeU, true, (1ULL << 32) - 2 },
+	{ "wrap32-at-2^32", (1ULL << 32) + 5, (1ULL << 32) - 10, 0, true, 1ULL << 32 },
+	{ "wrap32-behind", (1ULL << 32) + 5, (1ULL << 32) - 10, 0xfffffff0U, false, 0 },
+	{ "wrap32-ahead", (1ULL << 32) + 5, (1ULL << 32) - 10, 6, false, 0 },
+	/* a cursor 2^31 behind the head: the oldest position still taken */
+	{ "far", 0x80000000ULL + 7, 7, 7, true, 7 },
+	{ "wrap64", U64_MAX - 1, U64_MAX - 3, (u32)(U64_MAX - 2), true, U64_MAX - 2 },
+	{ "wrap64-head", 2, U64_MAX - 3, 1, true, 1 },
+};
+
+static void low_case_desc(const struct low_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(low, low_cases, low_case_desc);
+
+static void ring_pos_from_low_test(struct kunit *test)
+{
+	const struct low_case *c = test->param_value;
+	unsigned long to = 0x5a5a;
+	bool valid;
+
+	/* a 32-bit kernel keeps positions of 32 bits: the cases wrapped to it */
+	valid = irqcap_ring_pos_from_low(c->low, (unsigned long)c->head,
+					 (unsigned long)c->cursor, &to);
+	KUNIT_EXPECT_EQ(test, valid, c->valid);
+	if (c->valid) {
+		KUNIT_EXPECT_EQ(test, (u64)to, (u64)(unsigned long)c->to);
+		/* the low bits given, at or before the head, at or after the cursor */
+		KUNIT_EXPECT_EQ(test, (u32)to, c->low);
+		KUNIT_EXPECT_LE(test, (u64)((unsigned long)c->head - to), (u64)U32_MAX);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Slot intact: the exact overwrite boundary                           */
 
 static void ring_slot_intact_test(struct kunit *test)
@@ -1059,6 +1120,7 @@ static struct kunit_case irqcap_ring_cases[] = {
 	KUNIT_CASE(ring_slot_wrap_test),
 	KUNIT_CASE_PARAM(ring_pending_test, pending_gen_params),
 	KUNIT_CASE_PARAM(ring_reader_skip_test, skip_gen_params),
+	KUNIT_CASE_PARAM(ring_pos_from_low_test, low_gen_params),
 	KUNIT_CASE(ring_slot_intact_test),
 	KUNIT_CASE_PARAM(ring_model_fill_test, model_size_gen_params),
 	KUNIT_CASE_PARAM(ring_model_lag_test, lag_gen_params),

@@ -142,21 +142,6 @@ static void irqcap_note_loss(struct irqcap_reader *r, u64 lost)
 }
 
 /*
- * A mapped reader's position @v (its low 32 bits, struct irqcap_mmap_page)
- * as the driver's position @to: the one nearest behind @head with those
- * bits.  False if that is ahead of @head or behind @pos, the file's cursor,
- * which only moves forward.
- */
-static bool irqcap_reader_pos_of(u32 v, unsigned long head, unsigned long pos,
-				 unsigned long *to)
-{
-	if ((s32)(v - (u32)head) > 0)
-		return false;
-	*to = head - (u32)((u32)head - v);
-	return (long)(*to - pos) >= 0;
-}
-
-/*
  * Where the reader page (struct irqcap_mmap_reader) says the mapped reader
  * is, if it says a valid position ahead of the cursor @pos.  The page is
  * the reader's to write at any time: one READ_ONCE() of it, checked.
@@ -173,7 +158,8 @@ static bool irqcap_reader_tail(const struct irqcap_reader *r, unsigned long pos,
 	mr = page_address(page);
 	/* pairs with irqcap_ring_commit() */
 	head = smp_load_acquire(&r->idev->ring.hdr->head);
-	return irqcap_reader_pos_of(READ_ONCE(mr->tail), head, pos, to) && *to != pos;
+	return irqcap_ring_pos_from_low(READ_ONCE(mr->tail), head, pos, to) &&
+	       *to != pos;
 }
 
 /*
@@ -198,7 +184,7 @@ static bool irqcap_reader_ready(struct irqcap_reader *r)
 
 /*
  * r->lock held: the cursor moves to @to, a valid position at or ahead of
- * it (irqcap_reader_pos_of()): the records before it count as read, and
+ * it (irqcap_ring_pos_from_low()): the records before it count as read, and
  * those of them the ring overwrote first as lost, as read() would count
  * them.
  */
@@ -589,15 +575,15 @@ static long irqcap_ioctl_set_clock(struct irqcap_reader *r, void __user *arg)
  */
 static long irqcap_ioctl_consume(struct irqcap_reader *r, const u64 __user *arg)
 {
-	unsigned long to;
+	unsigned long head, to;
 	u64 v;
 
 	if (get_user(v, arg))
 		return -EFAULT;
-	/* ahead of the head or behind the cursor; pairs with irqcap_ring_commit() */
-	if (!irqcap_reader_pos_of((u32)v, smp_load_acquire(&r->idev->ring.hdr->head),
-				  r->pos, &to))
-		return -EINVAL;
+	/* pairs with irqcap_ring_commit() */
+	head = smp_load_acquire(&r->idev->ring.hdr->head);
+	if (!irqcap_ring_pos_from_low((u32)v, head, r->pos, &to))
+		return -EINVAL;		/* ahead of the head or behind the cursor */
 	irqcap_reader_consume(r, to);
 	return 0;
 }

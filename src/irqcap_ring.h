@@ -227,6 +227,30 @@ static inline unsigned long irqcap_ring_reader_skip(unsigned long reserve,
 }
 
 /**
+ * irqcap_ring_pos_from_low() - a mapped reader's position from its low bits
+ * @low: the low 32 bits of the position (all a 32-bit program keeps,
+ *	struct irqcap_mmap_page)
+ * @head: the ring's committed position
+ * @cursor: the reader's position in the driver, which only moves forward
+ * @to: set to the position nearest behind (or at) @head with those bits
+ *
+ * Pure: IRQCAP_IOC_CONSUME and the reader page (struct irqcap_mmap_reader)
+ * take their positions through it.
+ *
+ * Return: false if that position is ahead of @head (more than 2^31 behind
+ * it reads as ahead) or behind @cursor.
+ */
+static inline bool irqcap_ring_pos_from_low(u32 low, unsigned long head,
+					    unsigned long cursor,
+					    unsigned long *to)
+{
+	if ((s32)(low - (u32)head) > 0)
+		return false;
+	*to = head - (u32)((u32)head - low);
+	return (long)(*to - cursor) >= 0;
+}
+
+/**
  * irqcap_ring_slot_intact() - was the slot of @pos left alone while read?
  * @reserve: reserve position read after copying the slot
  * @pos: the position that was copied
