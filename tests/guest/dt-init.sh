@@ -3,7 +3,8 @@
 # /init of the ARM DT guest (scripts/dt-gpio-test.sh --arch arm64|armhf): load
 # irqcap from the device's DT modalias, read N*PER pulses with /bin/reader
 # (tests/guest/dt-reader.c), unload, reload, unload; every step a "=== TAG"
-# line for the host.  irqcap_n and irqcap_per come from the kernel command line.
+# line for the host.  irqcap_n and irqcap_per come from the kernel command line,
+# and irqcap_mmap makes the reader take the records through the mapping.
 # shellcheck source=init-lib.sh
 . /lib/irqcap/init-lib.sh
 guest_init
@@ -29,7 +30,9 @@ if guest_param irqcap_suspend >/dev/null; then
 	guest_dmesg probe
 	guest_done
 fi
-reader /dev/irqcap0 $((N * PER)) 120 1500
+# irqcap_mmap: the records through the mapped ring and the reader page
+# shellcheck disable=SC2046
+reader /dev/irqcap0 $((N * PER)) 120 1500 $(guest_param irqcap_mmap >/dev/null && echo mmap)
 echo "=== READER rc=$?"
 echo "=== COUNTERS irqs_seen=$(cat /sys/class/misc/irqcap0/device/irqs_seen) events_committed=$(cat /sys/class/misc/irqcap0/device/events_committed) debounced=$(cat /sys/class/misc/irqcap0/device/debounced)"
 echo "=== PROCINT_AFTER $(grep irqcap /proc/interrupts)"

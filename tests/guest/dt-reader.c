@@ -2,7 +2,13 @@
 /*
  * dt-reader: runs inside the Device Tree test guest (arm64, armhf; static).
  *
- *   dt-reader DEVICE COUNT TIMEOUT_S SETTLE_MS
+ *   dt-reader DEVICE COUNT TIMEOUT_S SETTLE_MS [mmap]
+ *
+ * With "mmap" the records come through the mapped ring and the file's reader
+ * page (docs/mmap-reader.c's functions, the docs' reader itself): no read(),
+ * the position stored in the page before each poll(); READER INFO then ends
+ * in "mode=mmap page=1" when the reader page was mapped.  A loss the
+ * positions show is bad (the reader keeps up with pulses seconds apart).
  *
  * Opens DEVICE, checks IRQCAP_IOC_INFO, prints "READER READY", then prints one
  * line per record as it arrives:
@@ -29,6 +35,9 @@
 #include "../../src/uapi/irqcap.h"
 #include "../../tools/lib/irqcap-stream.h"
 
+#define IRQCAP_MMAP_READER_NO_MAIN
+#include "../../docs/mmap-reader.c"
+
 static unsigned long long now_ns(void)
 {
 	struct timespec ts;
@@ -46,17 +55,20 @@ int main(int argc, char **argv)
 	unsigned long long deadline, settle_end = 0, last_ts = 0, last_seq = 0;
 	struct irqcap_stream chk;
 	unsigned long irqs = 0, other = 0, bad = 0, want;
+	struct irqcap_map map = { .fd = -1 };
+	bool mapped = argc == 6 && !strcmp(argv[5], "mmap");
 	int fd, settle_ms;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s DEVICE COUNT TIMEOUT_S SETTLE_MS\n", argv[0]);
+	if (argc != 5 && !mapped) {
+		fprintf(stderr, "usage: %s DEVICE COUNT TIMEOUT_S SETTLE_MS [mmap]\n", argv[0]);
 		return 2;
 	}
 	want = strtoul(argv[2], NULL, 0);
 	deadline = now_ns() + strtoull(argv[3], NULL, 0) * 1000000000ULL;
 	settle_ms = atoi(argv[4]);
 
-	fd = open(argv[1], O_RDONLY);
+	/* the reader page is a shared writable mapping: O_RDWR */
+	fd = open(argv[1], mapped ? O_RDWR : O_RDONLY);
 	if (fd < 0) {
 		printf("READER ERROR open %s: %s\n", argv[1], strerror(errno));
 		return 1;
@@ -66,8 +78,17 @@ int main(int argc, char **argv)
 		printf("READER ERROR IRQCAP_IOC_INFO: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u flags=%#x\n",
-	       info.abi_version, info.event_size, info.ring_size, info.irq, info.flags);
+	if (mapped) {
+		int ret = irqcap_map_open(&map, fd);
+
+		if (ret) {
+			printf("READER ERROR mmap: %s\n", strerror(-ret));
+			return 1;
+		}
+	}
+	printf("READER INFO abi=%u event_size=%u ring_size=%u irq=%u flags=%#x%s\n",
+	       info.abi_version, info.event_size, info.ring_size, info.irq, info.flags,
+	       !mapped ? "" : map.reader ? " mode=mmap page=1" : " mode=mmap page=0");
 	if (info.abi_version != IRQCAP_ABI_VERSION ||
 	    info.event_size != sizeof(struct irqcap_event))
 		bad++;
@@ -94,6 +115,27 @@ int main(int argc, char **argv)
 		end = settle_end ? settle_end : deadline;
 		if (t >= end)
 			break;
+		if (mapped) {
+			uint64_t lost = 0;
+
+			n = irqcap_map_read(&map, ev, 64, &lost);
+			if (lost) {
+				printf("READER BAD the mapping lost %llu records\n",
+				       (unsigned long long)lost);
+				bad++;
+			}
+			if (n) {
+				n *= sizeof(ev[0]);
+				goto got;
+			}
+			/* the ring is empty: the position into the page, then poll() */
+			r = irqcap_map_wait(&map, (int)((end - t) / 1000000ULL) + 1);
+			if (r < 0 && errno != EINTR) {
+				printf("READER ERROR poll: %s\n", strerror(errno));
+				return 1;
+			}
+			continue;
+		}
 		r = poll(&pfd, 1, (int)((end - t) / 1000000ULL) + 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -114,6 +156,7 @@ int main(int argc, char **argv)
 			printf("READER BAD short read of %zd bytes\n", n);
 			bad++;
 		}
+got:
 		t = now_ns();
 		for (i = 0; i < (int)(n / sizeof(ev[0])); i++) {
 			struct irqcap_event *e = &ev[i];
@@ -163,6 +206,8 @@ int main(int argc, char **argv)
 		printf("READER BAD rule: %s\n", irqcap_stream_error(&chk));
 	printf("READER DONE irq=%lu other=%lu bad=%lu\n", irqs, other, bad);
 	fflush(stdout);
+	if (mapped)
+		irqcap_map_close(&map);
 	close(fd);
 	return (irqs == want && !bad) ? 0 : 1;
 }
