@@ -63,6 +63,15 @@ static int open_map(struct irqcap_map *m, int flags)
 	return irqcap_map_open(m, fd);
 }
 
+/* /dev/irqcap0 mapped read-write, non-blocking, with its reader page */
+static bool open_reader(struct irqcap_map *m)
+{
+	int ret = open_map(m, O_RDWR | O_NONBLOCK);
+
+	CHECK(ret == 0 && m->reader, "map: %s", ret ? strerror(-ret) : "no reader page");
+	return true;
+}
+
 /* seqno of the last interrupt irqcap0 numbered (irqs_seen: no debounce here) */
 static uint64_t seen(void)
 {
@@ -80,6 +89,20 @@ static bool wait_head(const struct irqcap_map *m, uint32_t want)
 	for (int i = 0; i < 500 && head_of(m) != want; i++)
 		usleep(2000);
 	return head_of(m) == want;
+}
+
+/*
+ * open_reader(), then @n edges raised on irqcap0 and committed: @p0 is the
+ * reader's position before them, @s0 the seqno before the first.
+ */
+static bool open_reader_raised(struct irqcap_map *m, uint32_t *p0, uint64_t *s0, int n)
+{
+	CHECK(open_reader(m), "map with the reader page");
+	*p0 = m->pos;
+	*s0 = seen();
+	raise_irq(IRQ0, n);
+	CHECK(wait_head(m, *p0 + n), "head %u, expected %u", head_of(m), *p0 + n);
+	return true;
 }
 
 /* INFO says mappable; the header page says what the driver's ring is. */
@@ -746,9 +769,8 @@ static bool t_reader_poll(void)
 	struct irqcap_event ev[8];
 	struct irqcap_map m;
 	uint64_t lost = 0, mark = 42;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
+	CHECK(open_reader(&m), "map with the reader page");
 	CHECK(page_fresh(m.reader, m.pos), "reader page: tail %#x, cursor %#x", m.reader->tail, m.pos);
 	CHECK(!(poll_now(m.fd) & POLLIN), "readable with nothing raised (tail at the cursor)");
 	raise_irq(IRQ0, 3);
@@ -792,9 +814,8 @@ static bool t_reader_ahead(void)
 	struct irqcap_map m;
 	uint32_t h;
 	ssize_t r;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
+	CHECK(open_reader(&m), "map with the reader page");
 	raise_irq(IRQ0, 3);
 	CHECK(wait_head(&m, m.pos + 3), "head");
 	h = head_of(&m);
@@ -836,15 +857,11 @@ static bool t_reader_behind(void)
 	struct irqcap_event ev[8];
 	struct irqcap_stats st;
 	struct irqcap_map m;
-	uint64_t v;
+	uint64_t s0, v;
 	uint32_t p0;
 	ssize_t r;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
-	p0 = m.pos;
-	raise_irq(IRQ0, 5);
-	CHECK(wait_head(&m, p0 + 5), "head");
+	CHECK(open_reader_raised(&m, &p0, &s0, 5), "5 edges");
 	r = read(m.fd, ev, 5 * sizeof(ev[0]));
 	CHECK(r == 5 * (ssize_t)sizeof(ev[0]), "read() %zd", r);
 	for (uint32_t back = 1; back <= 5; back++) {
@@ -884,14 +901,11 @@ static bool t_reader_stats(void)
 {
 	struct irqcap_stats st;
 	struct irqcap_map m;
+	uint64_t s0, v;
 	uint32_t p0;
-	uint64_t v;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
+	int ret;
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
-	p0 = m.pos;
-	raise_irq(IRQ0, 10);
-	CHECK(wait_head(&m, p0 + 10), "head");
+	CHECK(open_reader_raised(&m, &p0, &s0, 10), "10 edges");
 	CHECK(get_stats(m.fd, &st) && st.reader_read == 0 && st.reader_pending == 10,
 	      "before: STATS read %llu pending %llu lost %llu", ST_ARGS(st));
 	put_tail(m.reader, p0 + 4);
@@ -938,13 +952,8 @@ static bool t_reader_read(void)
 	uint64_t s0;
 	uint32_t p0;
 	ssize_t r;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
-	p0 = m.pos;
-	s0 = seen();
-	raise_irq(IRQ0, 8);
-	CHECK(wait_head(&m, p0 + 8), "head");
+	CHECK(open_reader_raised(&m, &p0, &s0, 8), "8 edges");
 	put_tail(m.reader, p0 + 5);
 	r = read(m.fd, ev, sizeof(ev));
 	CHECK(r == 3 * (ssize_t)sizeof(ev[0]), "read() after tail +5 of 8: %zd bytes", r);
@@ -989,13 +998,8 @@ static bool t_reader_lost(void)
 	uint64_t s0;
 	uint32_t p0;
 	ssize_t r;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
-	p0 = m.pos;
-	s0 = seen();
-	raise_irq(IRQ0, 1000);
-	CHECK(wait_head(&m, p0 + 1000), "head %u, expected %u", head_of(&m), p0 + 1000);
+	CHECK(open_reader_raised(&m, &p0, &s0, 1000), "1000 edges");
 	put_tail(m.reader, p0 + 100);
 	CHECK(poll_now(m.fd) & POLLIN, "tail older than the ring: not readable");
 	CHECK(get_stats(m.fd, &st), "STATS");
@@ -1046,9 +1050,8 @@ static bool t_reader_unbind(void)
 	char name[64];
 	size_t big;
 	char *mem;
-	int ret = open_map(&m, O_RDWR | O_NONBLOCK);
 
-	CHECK(ret == 0 && m.reader, "map: %s", ret ? strerror(-ret) : "no reader page");
+	CHECK(open_reader(&m), "map with the reader page");
 	CHECK(platform_name(0, name, sizeof(name)) == 0, "no platform device");
 	b = map_rp(m.fd, page_size, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(b != MAP_FAILED, "second mapping: %s", strerror(errno));
