@@ -18,7 +18,7 @@ each RES line it appends one line to OUT_FILE:
   HOST boot=B contender=C rep=R test=T win_ms=... steal0=... busy0=...
        other0=... (per host CPU n) qemu=... main=... vcpu0=... vcpu0_wait=...
        vcpu0_vol=... vcpu0_invol=... vcpu0_mig=... vcpu0_on=... (per vCPU)
-       self=...
+       probe0=... (per host CPU) self=... arrival=...
 
 over the run's raising window [arrival - elapsed_ns, that + raised / raise_s]
 (irqbench prints RES right after the run; elapsed_ns runs from the first edge
@@ -28,7 +28,11 @@ CPU, so coarse over a 40 ms burst), other = busy - QEMU's threads last seen on
 that CPU; vcpuN / vcpuN_wait: the thread's CPU time and time runnable but not
 running (ns, linearly interpolated at the window's ends); _vol, _invol, _mig:
 counts between the samples just outside the window; vcpuN_on: its host CPU at
-the window's end; self: this sampler's CPU time.
+the window's end; probeN: the mean in the window of a fixed loop's time (us,
+the faster of two, at each sample) pinned to host CPU N: that CPU's speed
+(HOSTSTAT_PROBE=0: none; it takes ~0.1-0.2 ms of each CPU per sample); self:
+this sampler's CPU time.  HOSTSTAT_SAMPLES=FILE: every sample's vCPU CPU ns
+and probes, to check the windows.
 """
 import bisect
 import ctypes
@@ -37,6 +41,7 @@ import re
 import select
 import signal
 import sys
+import threading
 import time
 from collections import deque
 
@@ -100,8 +105,49 @@ comm = {}      # tid -> thread name
 last = {}      # tid -> last (cpu_ns, wait_ns, vol, invol, mig): threads that exited keep theirs
 
 
+class Probe(threading.Thread):
+    """a fixed loop on one host CPU, timed: how fast that CPU runs code now
+    (the host is a VM: a slower physical CPU shows as neither steal nor load)"""
+
+    def __init__(self, cpu):
+        super().__init__(daemon=True)
+        self.cpu, self.go, self.done, self.ns = cpu, threading.Event(), threading.Event(), 0
+        self.start()
+
+    def run(self):
+        os.sched_setaffinity(0, {self.cpu})
+        while True:
+            self.go.wait()
+            self.go.clear()
+            best = None
+            for _ in range(2):   # the faster of two: a preemption spoils one
+                a, x = time.perf_counter_ns(), 0
+                for i in range(1000):
+                    x += i
+                d = time.perf_counter_ns() - a
+                best = d if best is None else min(best, d)
+            self.ns = best
+            self.done.set()
+
+
+probes = [Probe(c) for c in range(os.cpu_count() or 1)] \
+    if os.environ.get("HOSTSTAT_PROBE", "1") != "0" else []
+
+
+def probe():
+    r = {}
+    for p in probes:
+        p.done.clear()
+        p.go.set()
+        p.done.wait(1)
+        r[p.cpu] = p.ns
+    return r
+
+
 def sample():
-    """(t, {cpu: (busy_s, steal_s)}, {tid: (cpu_ns, wait_ns, vol, invol, mig, processor)}, self_ns)"""
+    """(t, {cpu: (busy_s, steal_s)}, {tid: (cpu_ns, wait_ns, vol, invol, mig, processor)}, self_ns,
+    {cpu: probe_ns})"""
+    pr = probe()
     t = time.monotonic()
     cpus = {}
     for ln in (read("/proc/stat", True) or "").splitlines():
@@ -135,7 +181,7 @@ def sample():
     for tid, v in last.items():
         th.setdefault(tid, v)   # exited: its CPU time stays counted
     me = read(selfstat, True)
-    return t, cpus, th, int(me.split()[0]) if me else 0
+    return t, cpus, th, int(me.split()[0]) if me else 0, pr
 
 
 samples = deque()
@@ -212,6 +258,11 @@ def host_line(res, arrival):
         elif tid == str(qemu):
             run = at(t1, lambda p: thv(p, tid, 0)) - at(t0, lambda p: thv(p, tid, 0))
             f.append(f"main={run / 1e9 / dt * 100:.0f}")
+    for cpu in sorted(end[4]):
+        # the probe's mean over the samples in the window (or the one just after):
+        # a run the CPU's slow spell covers in part lies between the two speeds
+        v = [p[4][cpu] for p in win if t0 <= p[0] <= t1 and cpu in p[4]] or [end[4][cpu]]
+        f.append(f"probe{cpu}={sum(v) / len(v) / 1e3:.0f}")
     me = at(t1, lambda p: p[3]) - at(t0, lambda p: p[3])
     f.append(f"self={me / 1e9 / dt * 100:.0f}")
     f.append(f"arrival={arrival:.4f}")
@@ -234,6 +285,8 @@ out = open(outpath, "a")
 buf, line_t = b"", None
 pending = []   # (RES line, arrival): written once a sample follows the arrival
 nxt = time.monotonic()
+# HOSTSTAT_SAMPLES=FILE: every sample's time and vCPU threads' CPU ns (to check the windows)
+dump = open(os.environ["HOSTSTAT_SAMPLES"], "w") if os.environ.get("HOSTSTAT_SAMPLES") else None
 
 
 def read_log():
@@ -257,6 +310,11 @@ while True:
     now = time.monotonic()
     if now >= nxt or stop:
         samples.append(sample())
+        if dump:
+            t, cpus, th, _, pr = samples[-1]
+            dump.write(f"{t:.4f} " + " ".join(f"{comm[k].replace(' ', '_')}={v[0]}"
+                                               for k, v in th.items() if comm[k].startswith("CPU "))
+                       + "".join(f" probe{c}={v}" for c, v in pr.items()) + "\n")
         while samples and samples[0][0] < now - 120:
             samples.popleft()
         nxt = max(nxt + interval, now + interval / 2)
@@ -268,6 +326,8 @@ while True:
         out.flush()
         pending = []
         if stop or not os.path.exists(f"/proc/{qemu}"):
+            if dump:
+                dump.close()
             break
         continue
     timeout = max(nxt - now, 0)

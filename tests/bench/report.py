@@ -384,7 +384,7 @@ if hruns:
 
     hhdr = ("boot", "contender", "rep", "test", "events/s", "vs cnt", "cnt alt/s", "win ms",
             "steal% 0/1", "other% 0/1", "vcpu0%", "wait0%", "vcpu0 us/edge", "vcpu1%", "main%",
-            "vol0", "invol0", "invol1", "mig 0/1", "self%")
+            "vol0", "invol0", "invol1", "mig 0/1", "probe us 0/1", "self%")
     hrows = []
     for t in ("burst", "alt"):
         for c in conts:
@@ -398,7 +398,7 @@ if hruns:
                               hv(r, "vcpu0"), hv(r, "vcpu0_wait"), per_edge(r), hv(r, "vcpu1"),
                               hv(r, "main"), hv(r, "vcpu0_vol"), hv(r, "vcpu0_invol"),
                               hv(r, "vcpu1_invol"), f"{hv(r, 'vcpu0_mig')}/{hv(r, 'vcpu1_mig')}",
-                              hv(r, "self")))
+                              f"{hv(r, 'probe0')}/{hv(r, 'probe1')}", hv(r, "self")))
     hw = [max(len(h), *(len(x[i]) for x in hrows)) for i, h in enumerate(hhdr)]
     hline = lambda x: "| " + " | ".join(v.ljust(hw[i]) if i in (1, 3) else v.rjust(hw[i])
                                         for i, v in enumerate(x)) + " |"
@@ -408,7 +408,8 @@ if hruns:
               "steal, other (busy - QEMU's threads on that CPU): host CPU 0/1 from /proc/stat, 10 ms ticks, so",
               "+-25% over a 40 ms window; vcpuN, wait0: the 'CPU N/TCG' thread's CPU time and time runnable",
               "but not running (schedstat, ns); vcpu0 us/edge: its CPU time per raised edge; main: QEMU's main",
-              "loop; vol0, invol0/1, mig: the vCPU threads' context switches and migrations; self: the sampler",
+              "loop; vol0, invol0/1, mig: the vCPU threads' context switches and migrations; probe: a fixed",
+              "loop's time on host CPU 0/1 (mean in the window; higher: that CPU runs code slower); self: the sampler",
               hline(hhdr), "|" + "|".join("-" * (w + 2) for w in hw) + "|"]
     table += [hline(x) for x in hrows]
 with open(f"{out}/table.txt", "w") as f:
