@@ -49,7 +49,9 @@
 #   --kunit       also run the ring vs kfifo KUnit micro-benchmark (UML)
 #   --kunit-only  only that
 # Results (not committed): build/bench/ by default: table.txt, runs.csv,
-# summary.csv, summary.json, latency.png, console.log, kunit-bench.txt.
+# summary.csv, summary.json, latency.png, console.log (with a HOST line per run:
+# the host CPUs and QEMU threads in its window, tests/bench/hoststat.py),
+# kunit-bench.txt.
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib/qemu.sh
@@ -208,13 +210,13 @@ irqcap_build_initramfs "$work/root" "$work/initrd.gz" || die "initramfs failed"
 # irqcap_qemu --bg started ($1: its timeout's pid, QEMU its child) to host
 # CPU n.  (Not the newest QEMU on the host: other users' QEMUs share it.)
 pin_vcpus() {
-	local pid='' i t
-	for i in $(seq 1 100); do
+	local pid='' t
+	for _ in $(seq 1 100); do
 		pid=$(pgrep -P "$1" -f 'qemu-system-') && break
 		sleep 0.1
 	done
 	[ -n "$pid" ] || { log "no QEMU to pin"; return 0; }
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(grep -lE '^CPU [01]/(TCG|KVM)$' /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)" -eq 2 ] && break
 		sleep 0.1
 	done
@@ -247,10 +249,22 @@ for b in $(seq 1 "$boots"); do
 	start=$(date +%s)
 	irqcap_qemu x86_64 --kernel "$kernel" --initrd "$work/initrd.gz" --ssdt "$work/ssdt.aml" \
 		--append "$args" --timeout 1800 --log "$work/console-$b.log" --bg
+	# what the host did during each run: HOST lines (tests/bench/hoststat.py);
+	# pinned beside vCPU 1, the reader's, not vCPU 0, the raiser's (it costs
+	# ~5 % of a CPU: on CPU 0 it preempted the raiser)
+	: >"$work/host-$b.log"
+	hpin=()
+	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && hpin=(taskset -c 1)
+	"${hpin[@]}" python3 "$top/tests/bench/hoststat.py" "$IRQCAP_QEMU_PID" "$work/console-$b.log" \
+		"$b" "$work/host-$b.log" &
+	hpid=$!
 	[ "$pin" = yes ] && [ "$(nproc)" -ge 2 ] && pin_vcpus "$IRQCAP_QEMU_PID"
 	wait "$IRQCAP_QEMU_PID"
 	log "guest ran $(( $(date +%s) - start )) s"
+	kill "$hpid" 2>/dev/null
+	wait "$hpid" || log "hoststat.py failed (no HOST lines for boot $b)"
 	tr -d '\r' <"$work/console-$b.log" | sed "s/^RES /RES boot=$b /" >>"$out/console.log"
+	cat "$work/host-$b.log" >>"$out/console.log"
 	grep -q '^=== irqbench done' "$work/console-$b.log" ||
 		{ tail -30 "$work/console-$b.log" >&2; die "the guest did not finish (see $out/console.log)"; }
 done

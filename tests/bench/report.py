@@ -29,7 +29,7 @@ ORDER = ["count", "count-ktime", "count-busy", "count-ktime-busy", "count-lock",
 # the peers: their losses are measured, not targets
 PEERS = ("uio", "counter", "gpio-cdev")
 
-runs, cdf, unmeasured = [], {}, {}
+runs, cdf, unmeasured, host = [], {}, {}, {}
 with open(f"{out}/console.log", errors="replace") as f:
     for line in f:
         line = line.strip()
@@ -38,6 +38,10 @@ with open(f"{out}/console.log", errors="replace") as f:
             unmeasured[m.group(1)] = m.group(2)
         if line.startswith("RES "):
             runs.append(dict(kv.split("=", 1) for kv in line[4:].split()))
+        elif line.startswith("HOST "):
+            # the host during the run (tests/bench/hoststat.py), joined below
+            d = dict(kv.split("=", 1) for kv in line[5:].split())
+            host[(d.pop("boot"), d.pop("contender"), d.pop("rep"), d.pop("test"))] = d
         elif line.startswith("CDF "):
             d = dict(kv.split("=", 1) for kv in line[4:].split())
             # the last CDF of a contender/test wins (last boot's last rep)
@@ -50,8 +54,10 @@ if not runs:
 
 num = lambda v: float(v) if re.fullmatch(r"-?[0-9.]+", v) else v
 for r in runs:
+    h = host.get((r.get("boot", "1"), r["contender"], r["rep"], r["test"]), {})
     for k in list(r):
         r[k] = num(r[k])
+    r.update({"host_" + k: num(v) for k, v in h.items()})
 
 # guest instructions per edge from a --insns run into the same OUT (insns.txt)
 insns = {}
@@ -357,6 +363,55 @@ table.append("")
 table.append("targets:")
 for name, ok, why in verdict:
     table.append(f"  [{'info' if ok is None else 'met' if ok else 'MISSED'}] {name}: {why}")
+# the host during each burst and alt run (HOST lines of tests/bench/hoststat.py)
+hruns = [r for r in runs if r["test"] in ("burst", "alt") and "host_win_ms" in r]
+if hruns:
+    def hv(r, k, spec=".0f"):
+        v = r.get("host_" + k)
+        return "-" if not isinstance(v, float) else format(v, spec)
+
+    def cmed(r):
+        c = [x["rate_s"] for x in runs if x["contender"] == "count" and x["test"] == r["test"]
+             and x.get("boot") == r.get("boot") and x["rate_s"]]
+        return med(c) if c else None
+
+    def per_edge(r):
+        # the raising vCPU thread's host CPU time per edge raised (alt: both lines')
+        v, w = r.get("host_vcpu0"), r.get("host_win_ms")
+        if not isinstance(v, float) or not isinstance(w, float):
+            return "-"
+        return f"{v / 100 * w * 1e3 / (r['raised'] * (2 if r['test'] == 'alt' else 1)):.2f}"
+
+    hhdr = ("boot", "contender", "rep", "test", "events/s", "vs cnt", "cnt alt/s", "win ms",
+            "steal% 0/1", "other% 0/1", "vcpu0%", "wait0%", "vcpu0 us/edge", "vcpu1%", "main%",
+            "vol0", "invol0", "invol1", "mig 0/1", "probe us 0/1", "self%")
+    hrows = []
+    for t in ("burst", "alt"):
+        for c in conts:
+            for r in sorted((x for x in hruns if x["contender"] == c and x["test"] == t),
+                            key=lambda x: (x.get("boot", 1), x["rep"])):
+                cm = cmed(r)
+                hrows.append((str(int(r.get("boot", 1))), c, str(int(r["rep"])), t,
+                              f"{r['rate_s']:.0f}", fmt(r["rate_s"] / cm if cm else None, ".2f"),
+                              f"{r['alt_count_s']:.0f}" if t == "alt" else "-", hv(r, "win_ms", ".1f"),
+                              f"{hv(r, 'steal0')}/{hv(r, 'steal1')}", f"{hv(r, 'other0')}/{hv(r, 'other1')}",
+                              hv(r, "vcpu0"), hv(r, "vcpu0_wait"), per_edge(r), hv(r, "vcpu1"),
+                              hv(r, "main"), hv(r, "vcpu0_vol"), hv(r, "vcpu0_invol"),
+                              hv(r, "vcpu1_invol"), f"{hv(r, 'vcpu0_mig')}/{hv(r, 'vcpu1_mig')}",
+                              f"{hv(r, 'probe0')}/{hv(r, 'probe1')}", hv(r, "self")))
+    hw = [max(len(h), *(len(x[i]) for x in hrows)) for i, h in enumerate(hhdr)]
+    hline = lambda x: "| " + " | ".join(v.ljust(hw[i]) if i in (1, 3) else v.rjust(hw[i])
+                                        for i, v in enumerate(x)) + " |"
+    table += ["", "the host during each run (tests/bench/hoststat.py, sampled every ~20 ms; window: the raising,",
+              "from the RES line's arrival - elapsed_ns; % of one host CPU): vs cnt: events/s over the median of",
+              "count's in the same boot and test; cnt alt/s: the counting line's chunks in the same run;",
+              "steal, other (busy - QEMU's threads on that CPU): host CPU 0/1 from /proc/stat, 10 ms ticks, so",
+              "+-25% over a 40 ms window; vcpuN, wait0: the 'CPU N/TCG' thread's CPU time and time runnable",
+              "but not running (schedstat, ns); vcpu0 us/edge: its CPU time per raised edge; main: QEMU's main",
+              "loop; vol0, invol0/1, mig: the vCPU threads' context switches and migrations; probe: a fixed",
+              "loop's time on host CPU 0/1 (mean in the window; higher: that CPU runs code slower); self: the sampler",
+              hline(hhdr), "|" + "|".join("-" * (w + 2) for w in hw) + "|"]
+    table += [hline(x) for x in hrows]
 with open(f"{out}/table.txt", "w") as f:
     f.write("\n".join(table) + "\n")
 with open(f"{out}/summary.json", "w") as f:
