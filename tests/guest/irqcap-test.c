@@ -1244,12 +1244,72 @@ static bool cycle_round(const char *name)
 	return true;
 }
 
-/* Slab and MemFree in kB after dropping caches and draining the per-CPU page lists. */
-static void settled_meminfo(long long *slab, long long *mfree)
+/* The memory counters a cycles round reports, in kB (-1: not read). */
+static const char *const mem_keys[] = {
+	"MemFree", "pcp", "Slab", "SUnreclaim", "Percpu", "VmallocUsed", "vmareas",
+	"KernelStack", "PageTables", "Shmem", "Cached", "Buffers", "AnonPages",
+	"Unevictable", "Mlocked", "Inactive(file)", "pcphigh",
+};
+#define MEM_NKEYS (sizeof(mem_keys) / sizeof(mem_keys[0]))
+enum { M_FREE, M_PCP, M_SLAB, M_SUNREC, M_PERCPU, M_VMALLOC, M_VMAREAS, M_PCPHIGH = 16 };
+
+/* Sum of a /proc/zoneinfo per-CPU pageset field ("count:", "high:") in kB. */
+static long long zoneinfo_pcp(const char *field)
+{
+	char line[256];
+	long long pages = 0;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " ");
+
+		if (!strncmp(p, field, strlen(field)))
+			pages += atoll(p + strlen(field));
+	}
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static long long count_lines(const char *path)
+{
+	char line[512];
+	long long n = 0;
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		n++;
+	if (f)
+		fclose(f);
+	return f ? n : -1;
+}
+
+static void settled_meminfo(long long *v)
 {
 	system("echo 3 > /proc/sys/vm/drop_caches; echo 1 > /proc/sys/vm/compact_memory");
-	*slab = meminfo("Slab:");
-	*mfree = meminfo("MemFree:");
+	for (size_t i = 0; i < MEM_NKEYS; i++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "%s:", mem_keys[i]);
+		v[i] = meminfo(key);
+	}
+	v[M_PCP] = zoneinfo_pcp("count:");
+	v[M_PCPHIGH] = zoneinfo_pcp("high:");
+	v[M_VMAREAS] = count_lines("/proc/vmallocinfo");
+}
+
+static void print_mem_round(int r, const long long *a, const long long *b)
+{
+	char buf[1024];
+	int n = 0;
+
+	for (size_t i = 0; i < MEM_NKEYS; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, " %s %+lld", mem_keys[i], b[i] - a[i]);
+	printf("# cycles round %d deltas (kB; vmareas: entries):%s; MemFree+pcp %+lld\n", r, buf,
+	       b[M_FREE] + b[M_PCP] - a[M_FREE] - a[M_PCP]);
+	printf("# cycles round %d after: MemFree %lld pcp %lld pcphigh %lld\n", r, b[M_FREE],
+	       b[M_PCP], b[M_PCPHIGH]);
 }
 
 static bool t_cycles(void)
@@ -1261,7 +1321,7 @@ static bool t_cycles(void)
 	 */
 	bool judged = access("/sys/kernel/debug/kmemleak", F_OK) != 0;
 	int r, rounds = judged ? 2 : 1;
-	long long slab[3], mfree[3];
+	long long m[3][MEM_NKEYS], slab[3], mfree[3];
 	char name[64];
 
 	CHECK(platform_name(1, name, sizeof(name)) == 0, "no platform device");
@@ -1271,7 +1331,11 @@ static bool t_cycles(void)
 		CHECK(insmod() == 0, "insmod");
 	}
 	CHECK(wait_dev(0), "warm-up");
-	settled_meminfo(&slab[0], &mfree[0]);
+	settled_meminfo(m[0]);
+	slab[0] = m[0][M_SLAB];
+	mfree[0] = m[0][M_FREE];
+	printf("# cycles round 0: MemFree %lld pcp %lld pcphigh %lld\n", m[0][M_FREE], m[0][M_PCP],
+	       m[0][M_PCPHIGH]);
 	/*
 	 * One leaked device struct per device and cycle would add >= 600 kB of
 	 * slab per round of 200 cycles, one leaked ring >= 4 MB of pages; 7.3-rc's
@@ -1283,7 +1347,10 @@ static bool t_cycles(void)
 	for (r = 1; ; r++) {
 		if (!cycle_round(name))
 			return false;
-		settled_meminfo(&slab[r], &mfree[r]);
+		settled_meminfo(m[r]);
+		slab[r] = m[r][M_SLAB];
+		mfree[r] = m[r][M_FREE];
+		print_mem_round(r, m[r - 1], m[r]);
 		printf("# cycles round %d: Slab %lld -> %lld kB, MemFree %lld -> %lld kB\n",
 		       r, slab[r - 1], slab[r], mfree[r - 1], mfree[r]);
 		if (r == rounds || (slab[r] - slab[r - 1] < 400 && mfree[r - 1] - mfree[r] < 2560))
