@@ -1349,21 +1349,23 @@ static bool t_cycles(void)
 	      "MemFree, Slab (/proc/meminfo) and pcp (/proc/zoneinfo) readable");
 	/*
 	 * One leaked device struct per device and cycle would add >= 600 kB of
-	 * slab per round of 200 cycles, one leaked ring (order-3 pages) 9.6 MB
-	 * of pages.  Free pages are MemFree plus the per-CPU free lists (pcp,
-	 * mm/page_alloc.c): MemFree alone is the buddy allocator's count, and
-	 * since 6.7 (pcp auto-tuning: free_unref_page_commit(), nr_pcp_high())
-	 * a CPU's list grows up to high_max (1/8 of the zone over the CPUs) and
-	 * is only trimmed back to high_min by decay_pcp_high() from vmstat
-	 * work, not by drop_caches or compact_memory (which drains no list) and
-	 * by no sysctl (percpu_pagelist_high_fraction sets high_min/high_max,
-	 * pageset_update(), and drains nothing; drain_all_pages() has no
-	 * harmless caller user space can reach).  On 6.12 the lists held 12-30
-	 * MB after settling, and MemFree moved -6.1..+12.9 MB over a round with
-	 * pcp moving the other way: MemFree+pcp moved -152..+60 kB.  7.3-rc's
-	 * slab wanders by 160 kB over a round.  A leak repeats with every
-	 * round, a one-off does not: a round past the limits is followed by a
-	 * second one, and the second one is judged.
+	 * slab per round of 200 cycles, leaked ring records 7.2 MB of pages (100
+	 * loads of an 8 and a 32 KiB ring, 100 binds of the 32 KiB one; 7.2-7.3
+	 * MB measured with the free skipped).  Free pages are MemFree plus the
+	 * per-CPU free lists (pcp, mm/page_alloc.c): MemFree alone is the buddy
+	 * allocator's count, and since 6.7 (pcp auto-tuning:
+	 * free_unref_page_commit(), nr_pcp_high()) a CPU's list grows up to
+	 * high_max (1/8 of the zone over the CPUs) and is only trimmed back to
+	 * high_min by decay_pcp_high() from vmstat work, not by drop_caches or
+	 * compact_memory (which drains no list) and by no sysctl
+	 * (percpu_pagelist_high_fraction sets high_min/high_max,
+	 * pageset_update(), and drains nothing; the drain_all_pages() callers
+	 * user space reaches need page_owner=on, memory offlining or hwpoison).
+	 * On 6.12 the lists held 12-30 MB after settling, and MemFree moved
+	 * -6.1..+12.9 MB over a round with pcp moving the other way: MemFree+pcp
+	 * moved -152..+60 kB.  7.3-rc's slab wanders by 160 kB over a round.  A
+	 * leak repeats with every round, a one-off does not: a round past the
+	 * limits is followed by a second one, and the second one is judged.
 	 */
 	for (r = 1; ; r++) {
 		if (!cycle_round(name))
