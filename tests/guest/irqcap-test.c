@@ -1204,21 +1204,6 @@ static bool t_rmmod_refcount(void)
 	return true;
 }
 
-/* The value of /proc/meminfo's line @key ("MemFree:"), in kB; -1 if absent. */
-static long long meminfo(const char *key)
-{
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atoll(line + strlen(key) + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* 100 load/unload and 100 bind/unbind cycles with a reader: memory stays flat. */
 /* 100 load/unload cycles, then 100 unbind/bind cycles with a reader open. */
 static bool cycle_round(const char *name)
@@ -1250,13 +1235,22 @@ static bool cycle_round(const char *name)
  * (/proc/zoneinfo's pagesets, summed over zones and CPUs); "vmareas" counts
  * /proc/vmallocinfo's lines.
  */
-static const char *const mem_keys[] = {
-	"MemFree", "pcp", "Slab", "SUnreclaim", "Percpu", "VmallocUsed", "vmareas",
-	"KernelStack", "PageTables", "Shmem", "Cached", "Buffers", "AnonPages",
-	"Unevictable", "Mlocked", "Inactive(file)", "pcphigh",
+enum {
+	M_FREE, M_PCP, M_SLAB, M_SUNRECLAIM, M_PERCPU, M_VMALLOC, M_VMAREAS,
+	M_KSTACK, M_PTABLES, M_SHMEM, M_CACHED, M_BUFFERS, M_ANON, M_UNEVICT,
+	M_MLOCKED, M_INACTIVE_FILE, M_PCPHIGH, MEM_NKEYS
 };
-#define MEM_NKEYS (sizeof(mem_keys) / sizeof(mem_keys[0]))
-enum { M_FREE, M_PCP, M_SLAB, M_VMAREAS = 6, M_PCPHIGH = 16 };
+
+static const char *const mem_keys[MEM_NKEYS] = {
+	[M_FREE] = "MemFree", [M_PCP] = "pcp", [M_SLAB] = "Slab",
+	[M_SUNRECLAIM] = "SUnreclaim", [M_PERCPU] = "Percpu",
+	[M_VMALLOC] = "VmallocUsed", [M_VMAREAS] = "vmareas",
+	[M_KSTACK] = "KernelStack", [M_PTABLES] = "PageTables",
+	[M_SHMEM] = "Shmem", [M_CACHED] = "Cached", [M_BUFFERS] = "Buffers",
+	[M_ANON] = "AnonPages", [M_UNEVICT] = "Unevictable",
+	[M_MLOCKED] = "Mlocked", [M_INACTIVE_FILE] = "Inactive(file)",
+	[M_PCPHIGH] = "pcphigh",
+};
 
 /* A /proc/zoneinfo pageset field ("count:", "high:") summed over zones and CPUs, in kB. */
 static long long zoneinfo_pcp(const char *field)
@@ -1294,13 +1288,23 @@ static long long count_lines(const char *path)
 /* mem_keys' counters after dropping caches and compacting. */
 static void settled_meminfo(long long *v)
 {
-	system("echo 3 > /proc/sys/vm/drop_caches; echo 1 > /proc/sys/vm/compact_memory");
-	for (size_t i = 0; i < MEM_NKEYS; i++) {
-		char key[40];
+	char line[256];
+	FILE *f;
 
-		snprintf(key, sizeof(key), "%s:", mem_keys[i]);
-		v[i] = meminfo(key);
+	system("echo 3 > /proc/sys/vm/drop_caches; echo 1 > /proc/sys/vm/compact_memory");
+	for (size_t i = 0; i < MEM_NKEYS; i++)
+		v[i] = -1;
+	/* /proc/meminfo's "Key:   N kB" lines, read once */
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, ":");
+
+		for (size_t i = 0; i < MEM_NKEYS; i++)
+			if (strlen(mem_keys[i]) == n && !strncmp(line, mem_keys[i], n))
+				v[i] = atoll(line + n + 1);
 	}
+	if (f)
+		fclose(f);
 	v[M_PCP] = zoneinfo_pcp("count:");
 	v[M_PCPHIGH] = zoneinfo_pcp("high:");
 	v[M_VMAREAS] = count_lines("/proc/vmallocinfo");
